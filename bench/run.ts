@@ -1,0 +1,16 @@
+/**
+ * `npm run bench`: every figure is a ratio against a baseline measured in this same run,
+ * on loopback only. Pass section names to run a subset: `npm run bench -- startup`.
+ */
+import { benchStartup } from './startup.js';
+
+const sections: Record<string, () => void | Promise<void>> = {
+  startup: () => benchStartup(),
+};
+
+const wanted = process.argv.slice(2);
+for (const [name, run] of Object.entries(sections)) {
+  if (wanted.length > 0 && !wanted.includes(name)) continue;
+  await run();
+  console.log('');
+}

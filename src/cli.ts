@@ -1,0 +1,71 @@
+/**
+ * The commander program. Commands register their flags here but load their code only
+ * when they run, so `--help` stays fast. This is the one place that exits the process.
+ */
+import { Command, CommanderError } from 'commander';
+import { ExitCode, isHswError } from './errors.js';
+import { packageVersion } from './version.js';
+import { registerTrigger } from './commands/trigger.js';
+
+export function buildProgram(): Command {
+  const program = new Command('heapstream-webhooks')
+    .description('Receive, record, replay and stress-test HeapStream webhooks, locally and in CI')
+    .version(packageVersion(), '-V, --version')
+    .option('--debug', 'print stack traces on errors')
+    .showHelpAfterError('(add --help for usage and examples)')
+    .exitOverride()
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ heapstream-webhooks listen --forward-to http://localhost:3000/webhooks
+  $ heapstream-webhooks trigger video.ready --to http://localhost:3000/webhooks
+  $ heapstream-webhooks replay fixtures/ --to http://localhost:3000/webhooks --times 2
+  $ heapstream-webhooks simulate --to http://localhost:3000/webhooks --scenario flaky --within 30s
+
+Exit codes: 0 success · 1 deliveries failed or expectations not met · 2 usage or input error · 130 interrupted
+Environment: HEAPSTREAM_FORWARD_TO, HEAPSTREAM_TUNNEL_HOST, HEAPSTREAM_FIXTURES_DIR (flags win over env)`,
+    );
+  registerTrigger(program);
+  for (const command of program.commands) command.exitOverride().showHelpAfterError('(add --help for usage and examples)');
+  return program;
+}
+
+/** Runs the CLI and exits with the code DESIGN.md gives for the outcome. */
+export async function main(argv: string[]): Promise<never> {
+  const program = buildProgram();
+  const debug = argv.includes('--debug');
+  let code: number = ExitCode.ok;
+  const onSigint = (): void => {
+    // Commands with something to flush (listen, simulate) install their own handler first.
+    process.exit(ExitCode.interrupted);
+  };
+  process.once('SIGINT', onSigint);
+  try {
+    await program.parseAsync(argv);
+    code = typeof process.exitCode === 'number' ? process.exitCode : ExitCode.ok;
+  } catch (error) {
+    code = reportError(error, debug);
+  }
+  // Let piped stdout drain before exiting, so `--json | jq` never loses the last line.
+  await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
+  process.exit(code);
+}
+
+function reportError(error: unknown, debug: boolean): number {
+  if (error instanceof CommanderError) {
+    // Commander already printed its message (or the help).
+    if (['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(error.code)) return ExitCode.ok;
+    if (error.code === 'commander.executeSubCommandAsync') return error.exitCode;
+    return ExitCode.usage;
+  }
+  if (isHswError(error)) {
+    process.stderr.write(`error: ${error.message}\n`);
+    if (debug) process.stderr.write(`${error.stack ?? ''}\n`);
+    return error.exitCode;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`error: ${message}\n`);
+  process.stderr.write(debug && error instanceof Error ? `${error.stack ?? ''}\n` : 'run again with --debug for the stack trace; please report it if it looks like a bug\n');
+  return ExitCode.failed;
+}

@@ -1,0 +1,63 @@
+/**
+ * Typed errors with stable codes. Callers (and tests) branch on `code`, never on the
+ * message; `exitCode` is what the CLI exits with when the error reaches the top.
+ *
+ * Exit codes (DESIGN.md): 0 success · 1 deliveries failed or expectations not met ·
+ * 2 usage or input error · 130 interrupted.
+ */
+export const ExitCode = {
+  ok: 0,
+  failed: 1,
+  usage: 2,
+  interrupted: 130,
+} as const;
+export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
+
+export type ErrorCode =
+  | 'HSW_USAGE'
+  | 'HSW_BAD_URL'
+  | 'HSW_BAD_VALUE'
+  | 'HSW_UNKNOWN_PATH'
+  | 'HSW_NOT_A_TTY'
+  | 'HSW_DELIVERY_FAILED'
+  | 'HSW_FIXTURE_INVALID'
+  | 'HSW_FIXTURE_NOT_FOUND'
+  | 'HSW_NO_FIXTURES'
+  | 'HSW_TUNNEL_FAILED'
+  | 'HSW_LISTEN_FAILED'
+  | 'HSW_CHECK_FAILED'
+  | 'HSW_VERDICT_FAILED'
+  | 'HSW_INTERRUPTED';
+
+export class HswError extends Error {
+  readonly code: ErrorCode;
+  readonly exitCode: ExitCodeValue;
+
+  constructor(code: ErrorCode, message: string, options: { exitCode?: ExitCodeValue; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'HswError';
+    this.code = code;
+    this.exitCode = options.exitCode ?? ExitCode.failed;
+  }
+}
+
+/** Bad flag, bad value, unreadable input: exit 2. */
+export class UsageError extends HswError {
+  constructor(message: string, code: ErrorCode = 'HSW_USAGE', options: { cause?: unknown } = {}) {
+    super(code, message, { ...options, exitCode: ExitCode.usage });
+    this.name = 'UsageError';
+  }
+}
+
+export function isHswError(error: unknown): error is HswError {
+  return error instanceof HswError;
+}
+
+/** Short text for an unknown thrown value, for one-line messages. */
+export function describeError(error: unknown): string {
+  if (error instanceof Error) {
+    const code = (error as { code?: unknown }).code;
+    return typeof code === 'string' && !error.message.includes(code) ? `${error.message} (${code})` : error.message;
+  }
+  return String(error);
+}

@@ -1,0 +1,88 @@
+/**
+ * Builds realistic synthetic events, consistent per type: `video.ready` has a positive
+ * duration, `video.failed` carries errors, ids are plausible and shared across a flow.
+ */
+import { ENCODING_ERRORS, findCatalogEntry } from './catalog.js';
+import { createRandom, pick, randomInt, type Random } from './random.js';
+import { formatTimestamp, serializeEvent } from './serializer.js';
+import { setPath, type Assignment } from './set-path.js';
+import type { BuildOptions, CatalogEntry, HeapStreamEvent } from './types.js';
+
+export interface BuiltEvent {
+  type: string;
+  /** False when the type is not in the catalog (built from the base template). */
+  known: boolean;
+  event: HeapStreamEvent;
+  /** The exact bytes to send, as HeapStream would serialize them. */
+  body: string;
+}
+
+const BASE: CatalogEntry = { type: 'video.created', description: '', status: 'waiting_for_upload', durationKnown: false };
+
+interface Identity {
+  projectId: number;
+  videoId: number;
+  assetId: number;
+  duration: number;
+}
+
+function pickIdentity(random: Random, options: BuildOptions): Identity {
+  return {
+    projectId: options.projectId ?? randomInt(random, 1, 9_999),
+    videoId: options.videoId ?? randomInt(random, 100, 9_999_999),
+    assetId: options.assetId ?? randomInt(random, 10, 9_999_999),
+    // Seconds with two decimals, between 5 s and 2 h: the spread real uploads have.
+    duration: randomInt(random, 500, 720_000) / 100,
+  };
+}
+
+function makeEvent(type: string, entry: CatalogEntry, id: Identity, random: Random, now: Date): HeapStreamEvent {
+  return {
+    event_type: type,
+    project_id: id.projectId,
+    timestamp: formatTimestamp(now, now.getUTCMilliseconds() * 1000 + randomInt(random, 0, 999)),
+    video: {
+      asset: {
+        duration: entry.durationKnown ? id.duration : -1.0,
+        encoding_tier: 'full',
+        errors: entry.failed ? [pick(random, ENCODING_ERRORS)] : [],
+        id: id.assetId,
+        normalize_audio: entry.normalizeAudio ?? false,
+      },
+      id: id.videoId,
+      status: entry.status,
+    },
+  };
+}
+
+export interface BuildEventOptions extends BuildOptions {
+  set?: Assignment[];
+  /** Allow `set` paths that the event does not have. */
+  force?: boolean;
+}
+
+export function buildEvent(type: string, options: BuildEventOptions = {}): BuiltEvent {
+  const random = createRandom(options.seed);
+  return buildWith(type, pickIdentity(random, options), random, options.now ?? new Date(), options);
+}
+
+function buildWith(type: string, id: Identity, random: Random, now: Date, options: BuildEventOptions): BuiltEvent {
+  const entry = findCatalogEntry(type);
+  const event = makeEvent(type, entry ?? BASE, id, random, now);
+  for (const assignment of options.set ?? []) {
+    setPath(event as unknown as Record<string, unknown>, assignment, options.force);
+  }
+  return { type, known: entry !== undefined, event, body: serializeEvent(event) };
+}
+
+/**
+ * A sequence of events for one video (e.g. the lifecycle), with shared ids and
+ * timestamps `stepMs` apart, so a handler sees a coherent story.
+ */
+export function buildFlow(types: readonly string[], options: BuildEventOptions & { stepMs?: number } = {}): BuiltEvent[] {
+  const random = createRandom(options.seed);
+  const id = pickIdentity(random, options);
+  const start = (options.now ?? new Date()).getTime();
+  const step = options.stepMs ?? 1_000;
+  return types.map((type, index) => buildWith(type, id, random, new Date(start + index * step), options));
+}

@@ -1,0 +1,68 @@
+/**
+ * Serializes events the way HeapStream does. Everything about its wire format points to
+ * Python's `json.dumps(..., sort_keys=True)`: the documented keys are in sorted order,
+ * floats keep their decimal point (`-1.0`), timestamps end in `+0000`. So we write
+ * `", "` / `": "` separators, sorted keys, ASCII-only strings and Python float reprs.
+ * A handler that parses `-1.0` as an integer must fail here as it would in production.
+ */
+import { FLOAT_PATHS } from './catalog.js';
+
+export interface SerializeOptions {
+  /** Dotted paths written as floats even when the value is integral. */
+  floatPaths?: ReadonlySet<string>;
+}
+
+export function serializeEvent(value: unknown, options: SerializeOptions = {}): string {
+  return write(value, '', options.floatPaths ?? FLOAT_PATHS);
+}
+
+function write(value: unknown, path: string, floatPaths: ReadonlySet<string>): string {
+  if (value === null || value === undefined) return 'null';
+  if (typeof value === 'number') return floatPaths.has(path) ? pythonFloat(value) : pythonNumber(value);
+  if (typeof value === 'boolean') return value ? 'true' : 'false';
+  if (typeof value === 'string') return pythonString(value);
+  if (Array.isArray(value)) {
+    return `[${value.map((item) => write(item, `${path}[]`, floatPaths)).join(', ')}]`;
+  }
+  if (typeof value === 'object') {
+    const keys = Object.keys(value).sort();
+    const parts = keys.map((key) => {
+      const child = (value as Record<string, unknown>)[key];
+      return `${pythonString(key)}: ${write(child, path ? `${path}.${key}` : key, floatPaths)}`;
+    });
+    return `{${parts.join(', ')}}`;
+  }
+  throw new TypeError(`cannot serialize a ${typeof value}`);
+}
+
+function pythonNumber(value: number): string {
+  return Number.isInteger(value) && Math.abs(value) < 1e16 ? String(value) : pythonFloat(value);
+}
+
+/** Python's float repr: shortest round-trip digits, `.0` on integral values, `e-05` exponents. */
+export function pythonFloat(value: number): string {
+  if (Number.isNaN(value)) return 'NaN';
+  if (!Number.isFinite(value)) return value > 0 ? 'Infinity' : '-Infinity';
+  if (Object.is(value, -0)) return '-0.0';
+  const [mantissa = '0', exponentText = '0'] = value.toExponential().split('e');
+  const exponent = Number(exponentText);
+  if (exponent >= -4 && exponent < 16) {
+    // JS prints fixed notation for the whole of this range, with the same shortest digits.
+    const fixed = String(value);
+    return fixed.includes('.') ? fixed : `${fixed}.0`;
+  }
+  const sign = exponent < 0 ? '-' : '+';
+  return `${mantissa}e${sign}${String(Math.abs(exponent)).padStart(2, '0')}`;
+}
+
+/** JSON string with Python's ensure_ascii: everything outside ASCII as \uXXXX. */
+function pythonString(value: string): string {
+  return JSON.stringify(value).replace(/[\u007f-\uffff]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** `2024-10-10T10:10:10.000010+0000`: UTC, microseconds, offset without a colon. */
+export function formatTimestamp(date: Date, microseconds = date.getUTCMilliseconds() * 1000): string {
+  const iso = date.toISOString(); // 2024-10-10T10:10:10.123Z
+  const micros = String(Math.max(0, Math.min(999_999, Math.trunc(microseconds)))).padStart(6, '0');
+  return `${iso.slice(0, 19)}.${micros}+0000`;
+}

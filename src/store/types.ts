@@ -1,0 +1,55 @@
+import type { HeaderMap } from '../delivery/headers.js';
+import type { DeliveryResult } from '../delivery/types.js';
+
+export const FIXTURE_FORMAT = 'heapstream-webhooks/fixture@1';
+
+/** What a fixture file holds. Plain JSON: readable, editable, diff-friendly. */
+export interface Fixture {
+  format: typeof FIXTURE_FORMAT;
+  /** When it was received (or synthesized), ISO 8601 UTC. */
+  recordedAt: string;
+  /** How it arrived: through the public tunnel, straight to the local port, or built by `trigger`. */
+  via: 'tunnel' | 'local' | 'synthetic';
+  /** A summary read from the body when it was recorded; the body stays the truth. */
+  event: EventSummary;
+  request: {
+    method: string;
+    path: string;
+    query: string;
+    headers: HeaderMap;
+    remoteAddress?: string;
+    /** The exact bytes: as text when they are valid UTF-8, else base64. */
+    body: string;
+    bodyEncoding: 'utf8' | 'base64';
+  };
+  /** The handler's answer, when the request was forwarded or sent. */
+  response?: FixtureResponse;
+}
+
+export interface FixtureResponse extends DeliveryResult {
+  target: string;
+}
+
+export interface EventSummary {
+  type: string | null;
+  videoId: number | null;
+  status: string | null;
+  timestamp: string | null;
+  /** False when the body is not JSON at all. */
+  json: boolean;
+}
+
+/** A fixture read from disk, with where it came from. */
+export interface LoadedFixture {
+  file: string;
+  fixture: Fixture;
+  /** The body bytes exactly as they will be sent. */
+  body: Buffer;
+  /** Summary of the body as it is now (after any hand edit). */
+  event: EventSummary;
+}
+
+export interface InvalidFixture {
+  file: string;
+  reason: string;
+}

@@ -1,0 +1,47 @@
+/**
+ * Terminal output. Human lines go to stdout, warnings to stderr; with `--json` stdout
+ * carries NDJSON only. Colour only on a TTY, with NO_COLOR / FORCE_COLOR honoured (chalk's
+ * own detection does that).
+ */
+import chalk, { Chalk, type ChalkInstance } from 'chalk';
+
+export interface Output {
+  readonly json: boolean;
+  readonly color: ChalkInstance;
+  /** Whether stdout is an interactive terminal (spinners, progress bars). */
+  readonly interactive: boolean;
+  /** A human line on stdout; dropped in JSON mode. */
+  line(text: string): void;
+  /** One NDJSON record on stdout; only in JSON mode. */
+  record(value: object): void;
+  /** A warning on stderr (in JSON mode too: stderr is not the machine channel). */
+  warn(text: string): void;
+}
+
+export interface OutputOptions {
+  json?: boolean;
+  stdout?: NodeJS.WritableStream & { isTTY?: boolean };
+  stderr?: NodeJS.WritableStream & { isTTY?: boolean };
+}
+
+export function createOutput(options: OutputOptions = {}): Output {
+  const stdout = options.stdout ?? process.stdout;
+  const stderr = options.stderr ?? process.stderr;
+  const json = options.json ?? false;
+  const color = stdout.isTTY || process.env['FORCE_COLOR'] ? chalk : new Chalk({ level: 0 });
+  return {
+    json,
+    color,
+    interactive: Boolean(stdout.isTTY) && !json,
+    line(text) {
+      if (!json) stdout.write(`${text}\n`);
+    },
+    record(value) {
+      if (json) stdout.write(`${JSON.stringify(value)}\n`);
+    },
+    warn(text) {
+      const warnColor = stderr.isTTY || process.env['FORCE_COLOR'] ? chalk : new Chalk({ level: 0 });
+      stderr.write(`${warnColor.yellow('warning:')} ${text}\n`);
+    },
+  };
+}

@@ -1,0 +1,38 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { BIN } from '../helpers/cli.js';
+
+const TRACE = fileURLToPath(new URL('../helpers/trace-imports.mjs', import.meta.url));
+
+async function modulesLoadedBy(args: string[]): Promise<string[]> {
+  const dir = await mkdtemp(join(tmpdir(), 'hsw-trace-'));
+  const file = join(dir, 'imports.txt');
+  try {
+    const result = spawnSync(process.execPath, ['--import', TRACE, BIN, ...args], { env: { ...process.env, HSW_TRACE_IMPORTS: file }, encoding: 'utf8' });
+    expect(result.status).toBe(0);
+    return (await readFile(file, 'utf8')).split('\n').filter(Boolean);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+describe('start-up', () => {
+  it.each([[['--help']], [['trigger', '--help']], [['--version']]])('%j loads no heavy module', async (args) => {
+    const loaded = await modulesLoadedBy(args);
+    expect(loaded.some((url) => url.includes('/dist/cli.js'))).toBe(true);
+    for (const heavy of ['@inquirer', 'localtunnel', '/ora/', '/undici/', '/chalk/']) {
+      expect(loaded.filter((url) => url.includes(heavy))).toEqual([]);
+    }
+  });
+
+  it('trigger --print does not load the prompt, tunnel or spinner libraries', async () => {
+    const loaded = await modulesLoadedBy(['trigger', 'video.created', '--print']);
+    for (const heavy of ['@inquirer', 'localtunnel', '/ora/']) {
+      expect(loaded.filter((url) => url.includes(heavy))).toEqual([]);
+    }
+  });
+});

@@ -1,0 +1,48 @@
+/**
+ * Runs the CLI inside a real pseudo-terminal via util-linux `script`, so interactive
+ * prompts see a TTY on stdin and stdout, exactly as on a developer's terminal.
+ */
+import { spawn } from 'node:child_process';
+import { BIN } from './cli.js';
+
+export interface PtySession {
+  output(): string;
+  waitFor(pattern: RegExp, timeoutMs?: number): Promise<void>;
+  type(keys: string): void;
+  exit: Promise<number | null>;
+  kill(): void;
+}
+
+const quote = (arg: string): string => `'${arg.replace(/'/g, `'\\''`)}'`;
+
+export function runInPty(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): PtySession {
+  const command = [process.execPath, BIN, ...args].map(quote).join(' ');
+  const child = spawn('script', ['-qfec', command, '/dev/null'], {
+    cwd: options.cwd,
+    env: { ...process.env, NO_COLOR: '1', TERM: 'xterm', COLUMNS: '120', LINES: '40', ...options.env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  const exit = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  return {
+    output: () => out,
+    async waitFor(pattern, timeoutMs = 15_000) {
+      const deadline = Date.now() + timeoutMs;
+      while (!pattern.test(out)) {
+        if (Date.now() > deadline) throw new Error(`pty: timed out waiting for ${pattern}; screen so far:\n${out}`);
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+    },
+    type(keys) {
+      child.stdin.write(keys);
+    },
+    exit,
+    kill() {
+      child.kill('SIGKILL');
+    },
+  };
+}
+
+export const KEY = { down: '\x1b[B', up: '\x1b[A', enter: '\r', space: ' ' } as const;
