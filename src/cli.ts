@@ -5,6 +5,8 @@
 import { Command, CommanderError } from 'commander';
 import { ExitCode, isHswError } from './errors.js';
 import { packageVersion } from './version.js';
+import { installInterruptHandler } from './interrupt.js';
+import { registerListen } from './commands/listen.js';
 import { registerTrigger } from './commands/trigger.js';
 
 export function buildProgram(): Command {
@@ -26,6 +28,7 @@ Examples:
 Exit codes: 0 success · 1 deliveries failed or expectations not met · 2 usage or input error · 130 interrupted
 Environment: HEAPSTREAM_FORWARD_TO, HEAPSTREAM_TUNNEL_HOST, HEAPSTREAM_FIXTURES_DIR (flags win over env)`,
     );
+  registerListen(program);
   registerTrigger(program);
   for (const command of program.commands) command.exitOverride().showHelpAfterError('(add --help for usage and examples)');
   return program;
@@ -36,11 +39,7 @@ export async function main(argv: string[]): Promise<never> {
   const program = buildProgram();
   const debug = argv.includes('--debug');
   let code: number = ExitCode.ok;
-  const onSigint = (): void => {
-    // Commands with something to flush (listen, simulate) install their own handler first.
-    process.exit(ExitCode.interrupted);
-  };
-  process.once('SIGINT', onSigint);
+  installInterruptHandler();
   try {
     await program.parseAsync(argv);
     code = typeof process.exitCode === 'number' ? process.exitCode : ExitCode.ok;

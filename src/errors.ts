@@ -57,7 +57,7 @@ export function isHswError(error: unknown): error is HswError {
 export function describeError(error: unknown): string {
   if (error instanceof Error) {
     const code = (error as { code?: unknown }).code;
-    return typeof code === 'string' && !error.message.includes(code) ? `${error.message} (${code})` : error.message;
+    return typeof code === 'string' && !code.startsWith('HSW_') && !error.message.includes(code) ? `${error.message} (${code})` : error.message;
   }
   return String(error);
 }

@@ -62,3 +62,13 @@ export function envOr(name: string, value: string | undefined): string | undefin
   const fromEnv = process.env[name];
   return fromEnv === undefined || fromEnv === '' ? undefined : fromEnv;
 }
+
+const SIZE_UNITS: Record<string, number> = { b: 1, kb: 1024, k: 1024, mb: 1024 ** 2, m: 1024 ** 2, gb: 1024 ** 3, g: 1024 ** 3 };
+
+/** A size in bytes: `1048576`, `512kb`, `1mb` (binary units). */
+export function parseSize(flag: string, value: string): number {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*(b|kb?|mb?|gb?)?\s*$/i.exec(value);
+  const bytes = match ? Math.floor(Number(match[1]) * (SIZE_UNITS[(match[2] ?? 'b').toLowerCase()] ?? 1)) : NaN;
+  if (!match || bytes < 1) throw new UsageError(`${flag} "${value}" is not a size; use bytes or kb/mb, e.g. ${flag} 1mb`, 'HSW_BAD_VALUE');
+  return bytes;
+}

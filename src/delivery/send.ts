@@ -20,6 +20,10 @@ export interface SendOptions {
   dispatcher?: Dispatcher;
   /** Aborting this ends the attempt as an error (e.g. on Ctrl-C). */
   signal?: AbortSignal;
+  /** Send `headers` exactly, adding no default content type or user agent (relays, replays). */
+  exactHeaders?: boolean;
+  /** Keep up to this many bytes of the answer's body (default: none are kept). */
+  keepResponseBytes?: number;
 }
 
 const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNRESET', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'EPIPE']);
@@ -35,7 +39,7 @@ export async function send(options: SendOptions): Promise<DeliveryResult> {
   const onOuterAbort = (): void => controller.abort();
   options.signal?.addEventListener('abort', onOuterAbort, { once: true });
 
-  const headers: HeaderMap = { 'content-type': 'application/json', 'user-agent': userAgent(), ...options.headers };
+  const headers: HeaderMap = options.exactHeaders ? { ...options.headers } : { 'content-type': 'application/json', 'user-agent': userAgent(), ...options.headers };
   const started = performance.now();
   try {
     const response = await request(options.url, {
@@ -45,11 +49,17 @@ export async function send(options: SendOptions): Promise<DeliveryResult> {
       signal: controller.signal,
       ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
     });
-    // Read the answer to the end so the connection can be reused; its bytes are not kept.
-    await response.body.dump({ limit: 1024 * 1024 });
+    // Read the answer to the end so the connection can be reused.
+    const kept = options.keepResponseBytes ? await readUpTo(response.body, options.keepResponseBytes) : (await response.body.dump({ limit: 1024 * 1024 }), undefined);
     const durationMs = performance.now() - started;
     const status = response.statusCode;
-    return { ok: status >= 200 && status < 300, status, durationMs };
+    const contentType = response.headers['content-type'];
+    return {
+      ok: status >= 200 && status < 300,
+      status,
+      durationMs,
+      ...(kept ? { response: { body: kept, ...(typeof contentType === 'string' ? { contentType } : {}) } } : {}),
+    };
   } catch (error) {
     const durationMs = performance.now() - started;
     if (timedOut) {
@@ -69,4 +79,14 @@ function classify(error: unknown): NonNullable<DeliveryResult['error']> {
   const message = err.cause?.message ?? err.message ?? String(error);
   if (code && UNREACHABLE.has(code)) return { kind: 'unreachable', code, message };
   return { kind: 'error', ...(code ? { code } : {}), message };
+}
+
+async function readUpTo(body: AsyncIterable<Buffer>, limit: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    if (size < limit) chunks.push(chunk.subarray(0, limit - size));
+    size += chunk.length;
+  }
+  return Buffer.concat(chunks);
 }

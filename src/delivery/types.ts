@@ -7,4 +7,6 @@ export interface DeliveryResult {
   status?: number;
   durationMs: number;
   error?: { kind: DeliveryErrorKind; code?: string; message: string };
+  /** The start of the answer's body, when the caller asked to keep it (never stored in fixtures). */
+  response?: { body: Buffer; contentType?: string };
 }

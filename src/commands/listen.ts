@@ -1,0 +1,108 @@
+import type { Command } from 'commander';
+import { UsageError } from '../errors.js';
+import { envOr, parseDuration, parseInteger, parseSize } from '../options.js';
+
+interface ListenFlags {
+  port: string;
+  forwardTo?: string;
+  forwardTimeout: string;
+  ack?: boolean;
+  record: string | false;
+  maxBody: string;
+  path?: string;
+  tunnel: boolean;
+  tunnelHost?: string;
+  subdomain?: string;
+  requireTunnel?: boolean;
+  tunnelTimeout: string;
+  probeInterval: string;
+  events?: string;
+  json?: boolean;
+}
+
+export const DEFAULT_PORT = 8765;
+export const DEFAULT_TUNNEL_HOST = 'https://localtunnel.me';
+
+export function registerListen(program: Command): void {
+  program
+    .command('listen')
+    .description('Receive HeapStream webhooks through a public tunnel, forward them to your handler, record each as a fixture')
+    .option('--port <n>', `local port; 0 picks a free one (env HEAPSTREAM_PORT)`, String(DEFAULT_PORT))
+    .option('--forward-to <url>', 'your handler; without it every webhook is recorded and answered 200 (env HEAPSTREAM_FORWARD_TO)')
+    .option('--forward-timeout <ms>', "per-attempt timeout; HeapStream's is 5 s; raise it to sit on a breakpoint", '5s')
+    .option('--ack', 'answer 200 at once and forward in the background')
+    .option('--record <dir>', 'fixtures directory (env HEAPSTREAM_FIXTURES_DIR)', 'fixtures')
+    .option('--no-record', 'record nothing')
+    .option('--max-body <size>', 'largest body accepted; larger gets 413 and is not forwarded', '1mb')
+    .option('--path <path>', 'the path that accepts webhooks (default: an unguessable token per run)')
+    .option('--no-tunnel', 'serve on this machine only, no public URL')
+    .option('--tunnel-host <url>', `localtunnel server (env HEAPSTREAM_TUNNEL_HOST)`, DEFAULT_TUNNEL_HOST)
+    .option('--subdomain <name>', 'ask the tunnel server for this subdomain (lowercase letters, digits, dashes)')
+    .option('--require-tunnel', 'exit 1 when no tunnel can be opened, instead of serving locally')
+    .option('--tunnel-timeout <ms>', 'how long opening the tunnel may take', '10s')
+    .option('--probe-interval <ms>', 'how often to check the tunnel end to end through the public URL', '15s')
+    .option('--events <glob>', 'only forward and show these event types, e.g. "video.*" or video.ready,video.failed')
+    .option('--json', 'NDJSON only: a ready line, tunnel lines, one line per event, a summary')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ heapstream-webhooks listen
+  $ heapstream-webhooks listen --forward-to http://localhost:3000/webhooks
+  $ heapstream-webhooks listen --forward-to http://localhost:3000/webhooks --subdomain my-app-dev --events "video.*"
+  $ heapstream-webhooks listen --no-tunnel --port 0 --json
+
+Ctrl-C stops accepting, lets in-flight deliveries finish (up to 10 s), prints a summary and exits 130.`,
+    )
+    .action(async (flags: ListenFlags, command: Command) => {
+      const [{ parseHandlerUrl }, { runListen }, { createOutput }] = await Promise.all([import('../delivery/url.js'), import('../listen/run.js'), import('../ui/output.js')]);
+      const sourceOf = (name: string): string | undefined => command.getOptionValueSource(name);
+      const portText = sourceOf('port') === 'default' ? (envOr('HEAPSTREAM_PORT', undefined) ?? flags.port) : flags.port;
+      const forwardText = envOr('HEAPSTREAM_FORWARD_TO', flags.forwardTo);
+      const recordDir = flags.record === false ? undefined : sourceOf('record') === 'default' ? (envOr('HEAPSTREAM_FIXTURES_DIR', undefined) ?? flags.record) : flags.record;
+      const tunnelHost = sourceOf('tunnelHost') === 'default' ? (envOr('HEAPSTREAM_TUNNEL_HOST', undefined) ?? flags.tunnelHost) : flags.tunnelHost;
+      if (flags.requireTunnel && !flags.tunnel) throw new UsageError('--require-tunnel and --no-tunnel contradict each other; drop one');
+      const path = normalizePath(flags.path);
+      const forwardTimeoutMs = parseDuration('--forward-timeout', flags.forwardTimeout);
+      const code = await runListen({
+        port: parseInteger('--port', portText, { min: 0, max: 65_535 }),
+        path,
+        maxBodyBytes: parseSize('--max-body', flags.maxBody),
+        ...(forwardText !== undefined ? { forwardTo: parseHandlerUrl('--forward-to', forwardText) } : {}),
+        forwardTimeoutMs,
+        ack: Boolean(flags.ack),
+        ...(recordDir !== undefined ? { recordDir } : {}),
+        ...(flags.events !== undefined ? { events: flags.events } : {}),
+        ...(flags.tunnel
+          ? {
+              tunnel: {
+                host: parseHandlerUrl('--tunnel-host', tunnelHost ?? DEFAULT_TUNNEL_HOST).origin,
+                subdomain: parseSubdomain(flags.subdomain),
+                openTimeoutMs: parseDuration('--tunnel-timeout', flags.tunnelTimeout),
+                probeIntervalMs: parseDuration('--probe-interval', flags.probeInterval),
+                required: Boolean(flags.requireTunnel),
+              },
+            }
+          : {}),
+        shutdownGraceMs: Math.min(forwardTimeoutMs + 1_000, 10_000),
+        output: createOutput({ json: Boolean(flags.json) }),
+      });
+      process.exitCode = code;
+    });
+}
+
+function normalizePath(path: string | undefined): string {
+  if (path === undefined) return '';
+  if (!/^\/?[A-Za-z0-9._~\-/]+$/.test(path) || path.includes('..')) {
+    throw new UsageError(`--path "${path}" is not a plain URL path; use letters, digits and - _ . ~ /, e.g. --path /webhooks`);
+  }
+  return `/${path.replace(/^\/+/, '').replace(/\/+$/, '')}`;
+}
+
+function parseSubdomain(name: string | undefined): string {
+  if (name === undefined) return '';
+  if (!/^[a-z0-9][a-z0-9-]{2,61}[a-z0-9]$/.test(name)) {
+    throw new UsageError(`--subdomain "${name}" is not a valid subdomain; use 4 to 63 lowercase letters, digits and dashes, e.g. --subdomain my-app-dev`);
+  }
+  return name;
+}

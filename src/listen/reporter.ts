@@ -1,0 +1,104 @@
+/**
+ * Prints a listen session: a line per event for people, or NDJSON for machines.
+ */
+import { relative } from 'node:path';
+import { describeResult } from '../delivery/describe.js';
+import type { Output } from '../ui/output.js';
+import type { Spinner } from '../ui/spinner.js';
+import type { ListenEvent, ListenReady, ListenReporter, ListenSummary } from './types.js';
+import type { RejectedRequest } from '../receiver/types.js';
+import type { TunnelEvent } from '../tunnel/types.js';
+
+export class ConsoleListenReporter implements ListenReporter {
+  private spinner: Spinner | undefined;
+  /** The last reason a tunnel could not be opened, so retries only speak when it changes. */
+  private lastUnavailable: string | undefined;
+
+  constructor(
+    private readonly out: Output,
+    private readonly startSpinner: (text: string) => Spinner | undefined,
+    private readonly tunnelHost: string | undefined,
+  ) {}
+
+  ready(info: ListenReady): void {
+    const { out } = this;
+    out.record({ kind: 'ready', localUrl: info.localUrl, publicUrl: null, tunnel: info.tunnel, forwardTo: info.forwardTo, recordDir: info.recordDir });
+    const c = out.color;
+    out.line(`${c.bold('Listening')}     ${info.localUrl}  ${c.dim('(local)')}`);
+    out.line(info.forwardTo ? `${c.bold('Forwarding')}    → ${info.forwardTo}` : `${c.bold('Forwarding')}    ${c.dim('off: answering 200 and recording (add --forward-to <url>)')}`);
+    out.line(`${c.bold('Recording')}     ${info.recordDir ?? c.dim('off')}`);
+    if (info.tunnel === 'connecting') this.spinner = this.startSpinner(`Opening a public tunnel via ${this.tunnelHost ?? 'localtunnel'} …`);
+    else out.line(c.dim('Tunnel        off (--no-tunnel): reachable from this machine only'));
+  }
+
+  tunnel(event: TunnelEvent): void {
+    const { out } = this;
+    const c = out.color;
+    const { kind: state, ...details } = event;
+    out.record({ kind: 'tunnel', state, ...details, ...(event.kind === 'open' || event.kind === 'changed' ? { publicUrl: event.url } : {}) });
+    const spinner = this.spinner;
+    this.spinner = undefined;
+    switch (event.kind) {
+      case 'open':
+        spinner?.stop();
+        this.lastUnavailable = undefined;
+        out.line(`${c.green.bold('Public URL')}    ${c.bold.underline(event.url)}`);
+        out.line(c.dim('              Paste it into your HeapStream project settings (Webhooks) to receive events here.'));
+        return;
+      case 'changed':
+        spinner?.stop();
+        out.line(c.yellow.bold('!! The public URL changed: HeapStream will keep posting to the old one until you update it !!'));
+        out.line(`${c.yellow.bold('New URL')}       ${c.bold.underline(event.url)}   ${c.dim(`(was ${event.previousUrl})`)}`);
+        out.line(c.dim('              Paste the new URL into your HeapStream project settings (Webhooks).'));
+        return;
+      case 'down':
+        out.warn(`the tunnel went down (${event.reason}); reconnecting…`);
+        return;
+      case 'unavailable':
+        spinner?.stop();
+        if (event.reason !== this.lastUnavailable) {
+          out.warn(`no public tunnel: ${event.reason}. Still serving locally at the URL above; retrying in the background (next in ${Math.round(event.retryInMs / 1000)} s).`);
+        }
+        this.lastUnavailable = event.reason;
+        return;
+    }
+  }
+
+  event(event: ListenEvent): void {
+    const { out } = this;
+    out.record({ kind: 'event', ...event, handler: event.handler ? { ok: event.handler.ok, status: event.handler.status ?? null, durationMs: round(event.handler.durationMs), error: event.handler.error ?? null } : null });
+    const c = out.color;
+    const time = event.receivedAt.slice(11, 19);
+    const what = event.type ?? (event.json ? 'unknown-json' : 'non-json body');
+    const video = event.videoId !== null ? `v${event.videoId}` : '-';
+    const status = event.status < 300 ? c.green(String(event.status)) : c.red(String(event.status));
+    const handler = event.handler ? `handler ${describeResult(event.handler)}` : c.dim('not forwarded');
+    const file = event.fixture ? c.dim(relative(process.cwd(), event.fixture)) : '';
+    const duplicate = event.duplicate ? c.yellow(' [duplicate]') : '';
+    out.line(`${c.dim(time)} ${event.via === 'tunnel' ? '⇄' : '→'} ${what.padEnd(16)} ${video.padEnd(10)} ${status}  ${handler}  ${file}${duplicate}`);
+  }
+
+  rejected(rejected: RejectedRequest): void {
+    const { out } = this;
+    out.record({ kind: 'rejected', ...rejected });
+    const why = { path: 'wrong path', method: 'not a POST', 'too-large': 'body over --max-body', aborted: 'sender hung up' }[rejected.reason];
+    out.line(out.color.dim(`rejected ${rejected.status || '-'} ${rejected.method} ${rejected.path.slice(0, 80)}: ${why}`));
+  }
+
+  warn(text: string): void {
+    this.out.warn(text);
+  }
+
+  summary(summary: ListenSummary): void {
+    const { out } = this;
+    out.record({ kind: 'summary', ...summary });
+    out.line('');
+    out.line(
+      `${summary.received} received · ${summary.forwarded} forwarded (${summary.handlerOk} ok, ${summary.handlerFailed} failed) · ${summary.recorded} recorded · ${summary.duplicates} duplicates · ${summary.rejected} rejected`,
+    );
+  }
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 10) / 10;
+}

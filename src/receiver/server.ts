@@ -1,0 +1,196 @@
+/**
+ * The HTTP server behind `listen`. It listens twice: on the configured port for local
+ * senders, and on a private ephemeral port that only the tunnel client connects to, so
+ * each request knows for certain whether it came through the tunnel.
+ * It is reachable from the internet through the tunnel,
+ * so every request is treated as hostile: POST only, one accepted path, a body cap enforced
+ * before and while reading, and header / request time limits against slow senders.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { HswError } from '../errors.js';
+import type { CapturedRequest, ReceiverAnswer, RejectedRequest } from './types.js';
+
+export interface ReceiverOptions {
+  host?: string;
+  port: number;
+  /** The only path that accepts webhooks (e.g. `/k3J9…`); others get 404. */
+  path: string;
+  maxBodyBytes: number;
+  /** A GET on this path answers `probeToken`: proof that a request went all the way through. */
+  probe?: { path: string; token: string };
+  onRequest(request: CapturedRequest): Promise<ReceiverAnswer>;
+  onRejected?(rejected: RejectedRequest): void;
+}
+
+export class Receiver {
+  private server: Server | undefined;
+  private tunnelServer: Server | undefined;
+  private readonly inFlight = new Set<Promise<void>>();
+  private closing: Promise<void> | undefined;
+
+  constructor(private readonly options: ReceiverOptions) {}
+
+  /** Resolves once listening. */
+  async start(): Promise<void> {
+    const host = this.options.host ?? '127.0.0.1';
+    this.server = await listen(this.createServer('local'), this.options.port, host);
+    this.tunnelServer = await listen(this.createServer('tunnel'), 0, '127.0.0.1');
+  }
+
+  private createServer(via: CapturedRequest['via']): Server {
+    const server = createServer((req, res) => this.track(this.handle(req, res, via)));
+    // Slow-loris guards: a sender gets 10 s for its headers and 60 s for the whole request.
+    server.headersTimeout = 10_000;
+    server.requestTimeout = 60_000;
+    server.keepAliveTimeout = 5_000;
+    return server;
+  }
+
+  get port(): number {
+    return portOf(this.server);
+  }
+
+  /** The port the tunnel client should connect to. */
+  get tunnelPort(): number {
+    return portOf(this.tunnelServer);
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}${this.options.path}`;
+  }
+
+  get pending(): number {
+    return this.inFlight.size;
+  }
+
+  /** Stops accepting connections; resolves when in-flight requests are answered or `graceMs` passed. */
+  stop(graceMs = 10_000): Promise<void> {
+    this.closing ??= this.close(graceMs);
+    return this.closing;
+  }
+
+  private async close(graceMs: number): Promise<void> {
+    const servers = [this.server, this.tunnelServer].filter((s): s is Server => s !== undefined);
+    const closed = servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve())));
+    for (const server of servers) server.closeIdleConnections();
+    const timer = new Promise<void>((resolve) => setTimeout(resolve, graceMs).unref());
+    await Promise.race([Promise.allSettled([...this.inFlight]), timer]);
+    for (const server of servers) server.closeAllConnections();
+    await Promise.all(closed);
+  }
+
+  private track(work: Promise<void>): void {
+    this.inFlight.add(work);
+    void work.finally(() => this.inFlight.delete(work));
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse, via: CapturedRequest['via']): Promise<void> {
+    const { options } = this;
+    const url = new URL(req.url ?? '/', 'http://receiver.invalid');
+    const method = req.method ?? 'GET';
+    const remoteAddress = req.socket.remoteAddress;
+    const reject = (status: number, reason: RejectedRequest['reason'], extra: Record<string, string> = {}): void => {
+      options.onRejected?.({ reason, status, method, path: url.pathname, remoteAddress });
+      // Close the connection: we may not have read the request body, and will not.
+      res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', connection: 'close', ...extra });
+      res.end(`${status === 404 ? 'not found' : status === 405 ? 'method not allowed: webhooks are POSTed' : 'payload too large'}\n`);
+      req.resume();
+    };
+
+    if (options.probe && method === 'GET' && url.pathname === options.probe.path) {
+      res.writeHead(200, { 'content-type': 'text/plain', 'cache-control': 'no-store' });
+      res.end(options.probe.token);
+      return;
+    }
+    if (url.pathname !== options.path && url.pathname !== `${options.path}/`) return reject(404, 'path');
+    if (method !== 'POST') return reject(405, 'method', { allow: 'POST' });
+    const declared = Number(req.headers['content-length']);
+    const body = Number.isFinite(declared) && declared > options.maxBodyBytes ? 'too-large' : await readCapped(req, options.maxBodyBytes);
+    if (body === 'too-large') {
+      // Read (and drop) a moderately oversized body before answering, so an ordinary client
+      // sees the 413 rather than a broken pipe; past the drain limit, just hang up.
+      if (await drain(req, options.maxBodyBytes * DRAIN_FACTOR)) return reject(413, 'too-large');
+      options.onRejected?.({ reason: 'too-large', status: 413, method, path: url.pathname, remoteAddress });
+      req.socket.destroy();
+      return;
+    }
+    if (body === 'aborted') {
+      options.onRejected?.({ reason: 'aborted', status: 0, method, path: url.pathname, remoteAddress });
+      return;
+    }
+    const answer = await options.onRequest({
+      method,
+      path: url.pathname,
+      query: url.search.replace(/^\?/, ''),
+      headers: req.headers,
+      body,
+      remoteAddress,
+      via,
+      receivedAt: new Date(),
+    });
+    if (res.destroyed) return;
+    res.writeHead(answer.status, { 'content-type': answer.contentType ?? 'text/plain; charset=utf-8' });
+    res.end(answer.body ?? '');
+  }
+}
+
+/** How far past --max-body a rejected body is read before the connection is cut. */
+const DRAIN_FACTOR = 16;
+
+function drain(req: IncomingMessage, limit: number): Promise<boolean> {
+  if (req.complete) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) resolve(false);
+    });
+    req.on('end', () => resolve(true));
+    req.on('close', () => resolve(req.complete));
+    req.resume();
+  });
+}
+
+function readCapped(req: IncomingMessage, max: number): Promise<Buffer | 'too-large' | 'aborted'> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let done = false;
+    const finish = (value: Buffer | 'too-large' | 'aborted'): void => {
+      if (done) return;
+      done = true;
+      resolve(value);
+    };
+    req.on('data', (chunk: Buffer) => {
+      if (done) return;
+      size += chunk.length;
+      if (size > max) {
+        chunks.length = 0;
+        finish('too-large');
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => finish(Buffer.concat(chunks, size)));
+    req.on('aborted', () => finish('aborted'));
+    req.on('error', () => finish('aborted'));
+    req.on('close', () => finish(req.complete ? Buffer.concat(chunks, size) : 'aborted'));
+  });
+}
+
+function portOf(server: Server | undefined): number {
+  const address = server?.address() as AddressInfo | null | undefined;
+  if (!address) throw new Error('receiver is not listening');
+  return address.port;
+}
+
+function listen(server: Server, port: number, host: string): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      const hint = error.code === 'EADDRINUSE' ? `port ${port} is in use; pick another with --port, or --port 0 for any free port` : error.message;
+      reject(new HswError('HSW_LISTEN_FAILED', `cannot listen on ${host}:${port}: ${hint}`, { exitCode: 2, cause: error }));
+    });
+    server.listen(port, host, () => resolve(server));
+  });
+}

@@ -1,0 +1,33 @@
+import type { IncomingHttpHeaders } from 'node:http';
+
+/** A request as it arrived: everything needed to forward it and to record it byte-exact. */
+export interface CapturedRequest {
+  method: string;
+  /** Path without the query string. */
+  path: string;
+  /** Query string without the leading `?`. */
+  query: string;
+  headers: IncomingHttpHeaders;
+  body: Buffer;
+  remoteAddress: string | undefined;
+  /** Whether it came through the public tunnel or straight to the local port. */
+  via: 'tunnel' | 'local';
+  receivedAt: Date;
+}
+
+/** What the receiver answers the sender. */
+export interface ReceiverAnswer {
+  status: number;
+  body?: string | Buffer;
+  contentType?: string;
+}
+
+export type RejectReason = 'method' | 'path' | 'too-large' | 'aborted';
+
+export interface RejectedRequest {
+  reason: RejectReason;
+  status: number;
+  method: string;
+  path: string;
+  remoteAddress: string | undefined;
+}

@@ -1,0 +1,13 @@
+/** A spinner on a TTY (ora, loaded only when one is shown), nothing elsewhere. */
+export interface Spinner {
+  stop(): void;
+}
+
+export async function createSpinnerFactory(interactive: boolean): Promise<(text: string) => Spinner | undefined> {
+  if (!interactive) return () => undefined;
+  const { default: ora } = await import('ora');
+  return (text) => {
+    const spinner = ora({ text, stream: process.stdout }).start();
+    return { stop: () => spinner.stop() };
+  };
+}

@@ -1,0 +1,115 @@
+/**
+ * `listen` through the real localtunnel server on loopback: the webhook goes in at the
+ * public side (Host: <subdomain>.localhost), out to a real handler, and back.
+ */
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { request } from 'undici';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CliProcess } from '../helpers/cli.js';
+import { TestHandler } from '../helpers/handler.js';
+import { TunnelServer } from '../helpers/tunnel-server.js';
+
+let handler: TestHandler;
+let server: TunnelServer;
+let dir: string;
+let cli: CliProcess | undefined;
+
+beforeEach(async () => {
+  handler = await new TestHandler().start();
+  server = await new TunnelServer().start();
+  dir = await mkdtemp(join(tmpdir(), 'hsw-listen-tunnel-'));
+});
+afterEach(async () => {
+  await cli?.stop();
+  cli = undefined;
+  await server.stop();
+  await handler.stop();
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** POSTs to the public side of the tunnel, as HeapStream would. */
+async function postThroughTunnel(subdomain: string, path: string, body: string): Promise<{ status: number; text: string }> {
+  const response = await request(`${server.url}${path}`, {
+    method: 'POST',
+    headers: { host: `${subdomain}.localhost`, 'content-type': 'application/json', 'x-heapstream-test': 'yes' },
+    body,
+  });
+  return { status: response.statusCode, text: await response.body.text() };
+}
+
+function startListen(subdomain: string, extra: string[] = []): CliProcess {
+  return new CliProcess(
+    ['listen', '--port', '0', '--json', '--tunnel-host', server.url, '--subdomain', subdomain, '--path', '/hook', '--forward-to', handler.url, '--record', dir, '--probe-interval', '500ms', ...extra],
+    { cwd: dir },
+  );
+}
+
+describe('listen through the real localtunnel server', () => {
+  it('delivers byte-identical, records, and passes the handler status back', async () => {
+    handler.setBehaviour(() => ({ status: 201, body: 'created by handler' }));
+    cli = startListen('hswtunnelone');
+    await cli.waitFor(/"state":"open".*"publicUrl":"http:\/\/hswtunnelone\.localhost\/hook"/);
+    const ready = cli.records()[0];
+    expect(ready).toMatchObject({ kind: 'ready', publicUrl: null, tunnel: 'connecting' });
+    expect(String(ready?.['localUrl'])).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/hook$/);
+
+    const body = '{"event_type": "video.ready", "project_id": 20, "video": {"asset": {"duration": 12.0}, "id": 500}}';
+    const answer = await postThroughTunnel('hswtunnelone', '/hook', body);
+    expect(answer).toEqual({ status: 201, text: 'created by handler' });
+    expect(handler.received).toHaveLength(1);
+    expect(handler.received[0]?.body.toString('utf8')).toBe(body);
+    expect(handler.received[0]?.headers['x-heapstream-test']).toBe('yes');
+
+    await cli.waitFor(/"kind":"event"/);
+    const event = cli.records().find((r) => r['kind'] === 'event');
+    expect(event).toMatchObject({ via: 'tunnel', type: 'video.ready', videoId: 500, status: 201, handler: { status: 201 } });
+    const files = await readdir(dir);
+    expect(files).toHaveLength(1);
+    const fixture = JSON.parse(await readFile(join(dir, files[0] ?? ''), 'utf8')) as { via: string; request: { body: string }; response: { status: number } };
+    expect(fixture.via).toBe('tunnel');
+    expect(fixture.request.body).toBe(body);
+    expect(fixture.response.status).toBe(201);
+  });
+
+  it('reconnects after the tunnel server restarts, and events flow again', async () => {
+    cli = startListen('hswtunneltwo');
+    await cli.waitFor(/"state":"open"/);
+    expect((await postThroughTunnel('hswtunneltwo', '/hook', '{"n": 1}')).status).toBe(200);
+
+    const port = server.port;
+    await server.stop();
+    await cli.waitFor(/"state":"(down|unavailable)"/, { timeoutMs: 10_000 });
+    await server.start(port);
+    // A second "open" (same URL) or "changed" (new URL) line says the tunnel is back.
+    await cli.waitFor(/"state":"(open|changed)"[\s\S]*"state":"(open|changed)"/, { timeoutMs: 30_000 });
+    const reopened = cli.records().filter((r) => r['kind'] === 'tunnel' && (r['state'] === 'open' || r['state'] === 'changed'));
+    const url = new URL(String(reopened.at(-1)?.['publicUrl']));
+    const subdomain = url.hostname.replace(/\.localhost$/, '');
+
+    const again = await postThroughTunnel(subdomain, '/hook', '{"n": 2}');
+    expect(again.status).toBe(200);
+    expect(handler.received.map((r) => r.body.toString())).toEqual(['{"n": 1}', '{"n": 2}']);
+  });
+
+  it('with no tunnel server, warns and keeps serving locally', async () => {
+    const port = server.port;
+    await server.stop();
+    cli = new CliProcess(['listen', '--port', '0', '--tunnel-host', `http://127.0.0.1:${port}`, '--tunnel-timeout', '1s', '--record', dir, '--path', '/hook'], { cwd: dir });
+    await cli.waitFor(/no public tunnel: cannot reach the tunnel server .*Still serving locally/, { stream: 'stderr' });
+    const local = (await cli.waitFor(/Listening\s+(http:\/\/127\.0\.0\.1:\d+\/hook)/))[1] ?? '';
+    const response = await request(local, { method: 'POST', body: '{"event_type": "video.created"}' });
+    expect(response.statusCode).toBe(200);
+    await response.body.dump();
+    expect(await readdir(dir)).toHaveLength(1);
+  });
+
+  it('--require-tunnel exits 1 when no tunnel opens', async () => {
+    const port = server.port;
+    await server.stop();
+    cli = new CliProcess(['listen', '--port', '0', '--no-record', '--require-tunnel', '--tunnel-host', `http://127.0.0.1:${port}`, '--tunnel-timeout', '1s'], { cwd: dir });
+    expect(await cli.wait()).toBe(1);
+    expect(cli.stderr).toMatch(/no tunnel could be opened .*--require-tunnel/);
+  });
+});
