@@ -2,10 +2,12 @@
  * `npm run bench`: every figure is a ratio against a baseline measured in this same run,
  * on loopback only. Pass section names to run a subset: `npm run bench -- startup`.
  */
+import { benchListen } from './listen.js';
 import { benchStartup } from './startup.js';
 
 const sections: Record<string, () => void | Promise<void>> = {
   startup: () => benchStartup(),
+  listen: () => benchListen(),
 };
 
 const wanted = process.argv.slice(2);

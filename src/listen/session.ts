@@ -2,6 +2,7 @@
  * `listen`: receiver + forwarder + recorder + tunnel, as one start()/stop() session.
  */
 import { createHash, randomBytes } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { Agent } from 'undici';
 import { passThroughHeaders } from '../delivery/headers.js';
 import { send } from '../delivery/send.js';
@@ -44,6 +45,8 @@ export class ListenSession {
   };
 
   constructor(private readonly options: ListenOptions) {
+    // Every in-flight forward listens on the shutdown signal; hundreds at once are expected.
+    setMaxListeners(0, this.shutdown.signal);
     const probe = { path: `/.heapstream-webhooks/probe/${randomBytes(12).toString('hex')}`, token: randomBytes(16).toString('hex') };
     this.probe = probe;
     this.matchEvent = options.events ? eventMatcher(options.events) : undefined;
