@@ -8,6 +8,8 @@ import { packageVersion } from './version.js';
 import { installInterruptHandler } from './interrupt.js';
 import { registerListen } from './commands/listen.js';
 import { registerTrigger } from './commands/trigger.js';
+import { registerReplay } from './commands/replay.js';
+import { registerFixtures } from './commands/fixtures.js';
 
 export function buildProgram(): Command {
   const program = new Command('heapstream-webhooks')
@@ -30,6 +32,8 @@ Environment: HEAPSTREAM_FORWARD_TO, HEAPSTREAM_TUNNEL_HOST, HEAPSTREAM_FIXTURES_
     );
   registerListen(program);
   registerTrigger(program);
+  registerReplay(program);
+  registerFixtures(program);
   for (const command of program.commands) command.exitOverride().showHelpAfterError('(add --help for usage and examples)');
   return program;
 }

@@ -1,0 +1,101 @@
+/**
+ * `replay`: send recorded fixtures again, byte for byte, with copies, spacing and a cap on
+ * requests in flight.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Agent, type Dispatcher } from 'undici';
+import { passThroughHeaders } from '../delivery/headers.js';
+import { send } from '../delivery/send.js';
+import type { DeliveryResult } from '../delivery/types.js';
+import type { LoadedFixture } from '../store/types.js';
+
+export interface ReplayOptions {
+  /** Already filtered and ordered. */
+  fixtures: readonly LoadedFixture[];
+  to: URL;
+  times: number;
+  /** Minimum spacing between the starts of two sends. */
+  delayMs: number;
+  concurrency: number;
+  timeoutMs: number;
+  dispatcher?: Dispatcher;
+  onDelivery?(delivery: ReplayDelivery): void;
+}
+
+export interface ReplayDelivery {
+  fixture: LoadedFixture;
+  copy: number;
+  url: string;
+  result: DeliveryResult;
+}
+
+export interface ReplaySummary {
+  sent: number;
+  ok: number;
+  failed: number;
+  byStatus: Record<string, number>;
+  timeouts: number;
+  unreachable: number;
+}
+
+/** The recorded query string goes along, as HeapStream's would have. */
+export function replayUrl(to: URL, fixture: LoadedFixture): URL {
+  const url = new URL(to);
+  const query = fixture.fixture.request.query;
+  if (query) url.search = url.search ? `${url.search}&${query}` : `?${query}`;
+  return url;
+}
+
+export async function runReplay(options: ReplayOptions): Promise<{ deliveries: ReplayDelivery[]; summary: ReplaySummary }> {
+  const jobs: { fixture: LoadedFixture; copy: number }[] = [];
+  for (const fixture of options.fixtures) for (let copy = 1; copy <= options.times; copy++) jobs.push({ fixture, copy });
+
+  const ownAgent = options.dispatcher ? undefined : new Agent({ connections: options.concurrency, keepAliveTimeout: 4_000 });
+  const dispatcher = options.dispatcher ?? (ownAgent as Agent);
+  const deliveries: ReplayDelivery[] = [];
+  let next = 0;
+  let nextStart = 0;
+  const worker = async (): Promise<void> => {
+    while (next < jobs.length) {
+      const job = jobs[next++] as (typeof jobs)[number];
+      if (options.delayMs > 0) {
+        // Reserve a start slot `delayMs` after the previous one, then wait for it.
+        const now = Date.now();
+        const slot = Math.max(now, nextStart);
+        nextStart = slot + options.delayMs;
+        if (slot > now) await sleep(slot - now);
+      }
+      const url = replayUrl(options.to, job.fixture);
+      const result = await send({
+        url,
+        method: job.fixture.fixture.request.method || 'POST',
+        body: job.fixture.body,
+        headers: passThroughHeaders(job.fixture.fixture.request.headers),
+        exactHeaders: true,
+        timeoutMs: options.timeoutMs,
+        dispatcher,
+      });
+      const delivery = { fixture: job.fixture, copy: job.copy, url: url.href, result };
+      deliveries.push(delivery);
+      options.onDelivery?.(delivery);
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.min(options.concurrency, Math.max(jobs.length, 1)) }, worker));
+  } finally {
+    await ownAgent?.close();
+  }
+  return { deliveries, summary: summarize(deliveries) };
+}
+
+function summarize(deliveries: readonly ReplayDelivery[]): ReplaySummary {
+  const summary: ReplaySummary = { sent: deliveries.length, ok: 0, failed: 0, byStatus: {}, timeouts: 0, unreachable: 0 };
+  for (const { result } of deliveries) {
+    if (result.ok) summary.ok++;
+    else summary.failed++;
+    if (result.status !== undefined) summary.byStatus[result.status] = (summary.byStatus[result.status] ?? 0) + 1;
+    if (result.error?.kind === 'timeout') summary.timeouts++;
+    if (result.error?.kind === 'unreachable') summary.unreachable++;
+  }
+  return summary;
+}

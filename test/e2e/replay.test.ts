@@ -1,0 +1,234 @@
+import { createHash } from 'node:crypto';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
+import { event, writeFixtures } from '../helpers/fixtures.js';
+import { TestHandler } from '../helpers/handler.js';
+import { KEY, runInPty } from '../helpers/pty.js';
+
+let handler: TestHandler;
+let dir: string;
+
+beforeEach(async () => {
+  handler = await new TestHandler().start();
+  dir = await mkdtemp(join(tmpdir(), 'hsw-replay-'));
+});
+afterEach(async () => {
+  await handler.stop();
+  await rm(dir, { recursive: true, force: true });
+});
+
+const sha256 = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');
+const videoIds = (): number[] => handler.received.map((r) => (JSON.parse(r.body.toString()) as { video: { id: number } }).video.id);
+
+/** Five events, one per hour of 2026-11-20, written out of order. */
+async function fiveFixtures(): Promise<string[]> {
+  return writeFixtures(dir, [
+    { at: '2026-11-20T03:00:00Z', body: event('video.ready', 3) },
+    { at: '2026-11-20T01:00:00Z', body: event('video.created', 1) },
+    { at: '2026-11-20T05:00:00Z', body: event('video.failed', 5) },
+    { at: '2026-11-20T02:00:00Z', body: event('video.uploaded', 2) },
+    { at: '2026-11-20T04:00:00Z', body: event('video.ready', 4) },
+  ]);
+}
+
+describe('replay: bytes and headers', () => {
+  it('sends the recorded bytes exactly: JSON, oddly formatted JSON, and non-JSON', async () => {
+    const bodies = [
+      Buffer.from(event('video.ready', 7)),
+      Buffer.from('{ "event_type" :"video.ready",\n  "video": {"asset": {"duration": -1.0}, "id": 8 } ,"x": 1.50 }'),
+      Buffer.from([0x00, 0xff, 0xfe, 0x7b, 0x22, 0x80, 0x0a]),
+    ];
+    const files = await writeFixtures(dir, bodies.map((body, i) => ({ at: `2026-11-20T0${i}:00:00Z`, body })));
+    for (const file of files.slice(0, 2)) expect(JSON.parse(await readFile(file, 'utf8')).request.bodyEncoding).toBe('utf8');
+    expect(JSON.parse(await readFile(files[2] ?? '', 'utf8')).request.bodyEncoding).toBe('base64');
+
+    const { code } = await runCli(['replay', dir, '--to', handler.url]);
+    expect(code).toBe(0);
+    expect(handler.received.map((r) => sha256(r.body))).toEqual(bodies.map(sha256));
+  });
+
+  it('passes recorded headers and the query; host and content-length are recomputed, hop-by-hop dropped', async () => {
+    await writeFixtures(dir, [
+      { at: '2026-11-20T00:00:00Z', body: event('video.ready', 1), query: 'attempt=3', headers: { 'x-heapstream-signature': 'abc', host: 'old.loca.lt', 'content-length': '999', connection: 'keep-alive', 'keep-alive': 'timeout=5' } },
+    ]);
+    expect((await runCli(['replay', dir, '--to', handler.url])).code).toBe(0);
+    const [received] = handler.received;
+    expect(received?.url).toBe('/webhooks?attempt=3');
+    expect(received?.headers['x-heapstream-signature']).toBe('abc');
+    expect(received?.headers['user-agent']).toBe('HeapStream-Webhooks/1.0');
+    expect(received?.headers['host']).toBe(`127.0.0.1:${handler.port}`);
+    expect(received?.headers['content-length']).toBe(String(received?.body.length));
+    expect(received?.headers['keep-alive']).toBeUndefined();
+  });
+
+  it('sends a hand-edited fixture as edited', async () => {
+    const [file] = await writeFixtures(dir, [{ at: '2026-11-20T00:00:00Z', body: event('video.ready', 1) }]);
+    const data = JSON.parse(await readFile(file ?? '', 'utf8')) as { request: { body: string } };
+    data.request.body = data.request.body.replace('"id": 1,', '"id": 4242,').replace('-1.0', '-1.00');
+    await writeFile(file ?? '', JSON.stringify(data, null, 2));
+    expect((await runCli(['replay', file ?? '', '--to', handler.url])).code).toBe(0);
+    expect(handler.received[0]?.body.toString()).toBe(data.request.body);
+  });
+});
+
+describe('replay: order and filters', () => {
+  it('goes chronologically by recorded time, or --reverse', async () => {
+    await fiveFixtures();
+    await runCli(['replay', dir, '--to', handler.url]);
+    expect(videoIds()).toEqual([1, 2, 3, 4, 5]);
+    handler.received.length = 0;
+    await runCli(['replay', dir, '--to', handler.url, '--reverse']);
+    expect(videoIds()).toEqual([5, 4, 3, 2, 1]);
+  });
+
+  it('--shuffle --seed gives the same order every time', async () => {
+    await fiveFixtures();
+    await runCli(['replay', dir, '--to', handler.url, '--shuffle', '--seed', '11']);
+    const first = videoIds();
+    handler.received.length = 0;
+    await runCli(['replay', dir, '--to', handler.url, '--shuffle', '--seed', '11']);
+    expect(videoIds()).toEqual(first);
+    expect([...first].sort()).toEqual([1, 2, 3, 4, 5]);
+    expect(first).not.toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it.each([
+    [['--event', 'video.ready'], [3, 4]],
+    [['--event', 'video.created,video.f*'], [1, 5]],
+    [['--video', '2'], [2]],
+    [['--since', '2026-11-20T03:00:00Z'], [3, 4, 5]],
+    [['--until', '2026-11-20T02:00:00Z'], [1, 2]],
+    [['--since', '2026-11-20T02:00:00Z', '--until', '2026-11-20T04:00:00Z'], [2, 3, 4]],
+    [['--last', '2'], [4, 5]],
+    [['--event', 'video.ready', '--last', '1'], [4]],
+  ])('%j sends %j', async (flags, expected) => {
+    await fiveFixtures();
+    const { code } = await runCli(['replay', dir, '--to', handler.url, ...flags]);
+    expect(code).toBe(0);
+    expect(videoIds()).toEqual(expected);
+  });
+
+  it('exits 2 when no fixture matches', async () => {
+    await fiveFixtures();
+    const { code, stderr } = await runCli(['replay', dir, '--to', handler.url, '--event', 'video.deleted']);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/none of the 5 fixtures .* match the filters/);
+  });
+});
+
+describe('replay: copies, spacing, concurrency', () => {
+  it('--times N sends each fixture N times in a row', async () => {
+    await fiveFixtures();
+    await runCli(['replay', dir, '--to', handler.url, '--times', '2', '--last', '2']);
+    expect(videoIds()).toEqual([4, 4, 5, 5]);
+  });
+
+  it('--delay spaces the sends', async () => {
+    await fiveFixtures();
+    await runCli(['replay', dir, '--to', handler.url, '--delay', '150ms', '--last', '3']);
+    const gaps = handler.received.slice(1).map((r, i) => r.at - (handler.received[i]?.at ?? 0));
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(140);
+  });
+
+  it('--concurrency caps requests in flight', async () => {
+    await writeFixtures(
+      dir,
+      Array.from({ length: 12 }, (_, i) => ({ at: `2026-11-20T00:00:${String(i).padStart(2, '0')}Z`, body: event('video.ready', i) })),
+    );
+    handler.setBehaviour(() => ({ delayMs: 150 }));
+    const { code } = await runCli(['replay', dir, '--to', handler.url, '--concurrency', '3']);
+    expect(code).toBe(0);
+    expect(handler.received).toHaveLength(12);
+    expect(handler.maxInFlight).toBe(3);
+  });
+});
+
+describe('replay: failures and exit codes', () => {
+  it('exits 1 when a delivery fails, with a summary', async () => {
+    await fiveFixtures();
+    handler.setBehaviour((request) => (request.body.toString().includes('"id": 3,') ? { status: 500 } : undefined));
+    const { code, stdout } = await runCli(['replay', dir, '--to', handler.url]);
+    expect(code).toBe(1);
+    expect(stdout).toMatch(/5 sent · 4 ok · 1 failed \(200×4, 500×1\)/);
+  });
+
+  it('exits 1 when the handler is unreachable', async () => {
+    await fiveFixtures();
+    const url = handler.url;
+    await handler.stop();
+    const { code, stdout } = await runCli(['replay', dir, '--to', url, '--last', '1']);
+    expect(code).toBe(1);
+    expect(stdout).toMatch(/unreachable \(ECONNREFUSED\)/);
+  });
+
+  it('names a corrupt fixture, still sends the others, exits 2; --skip-invalid makes it a warning', async () => {
+    await fiveFixtures();
+    await writeFile(join(dir, '2026-11-20T00-30-00-000Z_broken.json'), '{"format": "heapstream-webhooks/fixture@1", "request": ');
+    await writeFile(join(dir, '2026-11-20T00-40-00-000Z_other.json'), '{"hello": "world"}');
+    const strict = await runCli(['replay', dir, '--to', handler.url]);
+    expect(strict.code).toBe(2);
+    expect(strict.stderr).toMatch(/^error: .*_broken\.json: not valid JSON/m);
+    expect(strict.stderr).toMatch(/^error: .*_other\.json: not a fixture/m);
+    expect(videoIds()).toEqual([1, 2, 3, 4, 5]);
+
+    handler.received.length = 0;
+    const lenient = await runCli(['replay', dir, '--to', handler.url, '--skip-invalid']);
+    expect(lenient.code).toBe(0);
+    expect(lenient.stderr).toMatch(/warning: skipping .*_broken\.json/);
+    expect(videoIds()).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it('exits 2 for a missing --to, and for a path that does not exist', async () => {
+    expect((await runCli(['replay', dir])).code).toBe(2);
+    const missing = await runCli(['replay', join(dir, 'nope'), '--to', handler.url]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/nope: not found/);
+  });
+
+  it('--json prints NDJSON deliveries and a summary', async () => {
+    await fiveFixtures();
+    const { stdout } = await runCli(['replay', dir, '--to', handler.url, '--json', '--last', '2']);
+    const lines = stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines.map((l) => l['kind'])).toEqual(['delivery', 'delivery', 'summary']);
+    expect(lines[2]).toMatchObject({ sent: 2, ok: 2, failed: 0 });
+  });
+
+  it('uses ./fixtures by default', async () => {
+    await writeFixtures(join(dir, 'fixtures'), [{ at: '2026-11-20T00:00:00Z', body: event('video.ready', 77) }]);
+    expect((await runCli(['replay', '--to', handler.url], { cwd: dir })).code).toBe(0);
+    expect(videoIds()).toEqual([77]);
+  });
+});
+
+describe('replay -i', () => {
+  it('picks fixtures in a searchable multi-select on a terminal', async () => {
+    await fiveFixtures();
+    const pty = runInPty(['replay', '-i', dir, '--to', handler.url]);
+    try {
+      await pty.waitFor(/Which fixtures should be sent again\?/);
+      await pty.waitFor(/5 of 5 shown, 0 selected/);
+      pty.type('ready');
+      await pty.waitFor(/2 of 5 shown, 0 selected/);
+      pty.type('\t');
+      await pty.waitFor(/2 of 5 shown, 1 selected/);
+      pty.type(KEY.down);
+      pty.type('\t');
+      await pty.waitFor(/2 of 5 shown, 2 selected/);
+      pty.type(KEY.enter);
+      expect(await pty.exit).toBe(0);
+    } finally {
+      pty.kill();
+    }
+    expect(videoIds()).toEqual([3, 4]);
+  });
+
+  it('is refused when not on a terminal', async () => {
+    await fiveFixtures();
+    const { code, stderr } = await runCli(['replay', '-i', dir, '--to', handler.url]);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/-i needs a terminal/);
+  });
+});
