@@ -9,6 +9,7 @@ import { installInterruptHandler } from './interrupt.js';
 import { registerListen } from './commands/listen.js';
 import { registerTrigger } from './commands/trigger.js';
 import { registerReplay } from './commands/replay.js';
+import { registerSimulate } from './commands/simulate.js';
 import { registerFixtures } from './commands/fixtures.js';
 
 export function buildProgram(): Command {
@@ -33,6 +34,7 @@ Environment: HEAPSTREAM_FORWARD_TO, HEAPSTREAM_TUNNEL_HOST, HEAPSTREAM_FIXTURES_
   registerListen(program);
   registerTrigger(program);
   registerReplay(program);
+  registerSimulate(program);
   registerFixtures(program);
   for (const command of program.commands) command.exitOverride().showHelpAfterError('(add --help for usage and examples)');
   return program;

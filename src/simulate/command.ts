@@ -1,0 +1,187 @@
+/**
+ * `simulate` end to end: events, engine, progress, report files, `--check`, verdict.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setMaxListeners } from 'node:events';
+import { Agent } from 'undici';
+import { send } from '../delivery/send.js';
+import { ExitCode, HswError } from '../errors.js';
+import { createRandom } from '../events/random.js';
+import { nextInterrupt } from '../interrupt.js';
+import { writeFileAtomic } from '../store/write.js';
+import type { Output } from '../ui/output.js';
+import { renderTable } from '../ui/table.js';
+import { userAgent } from '../version.js';
+import { realClock } from './clock.js';
+import { SimulationEngine, type EngineStats } from './engine.js';
+import { toJunit } from './junit.js';
+import { buildReport, type SimulateReport } from './report.js';
+import { deliveryOrder, eventsFromFixtures, synthesizeEvents } from './sources.js';
+import type { EventOutcome, SimEvent, SimulateSettings } from './types.js';
+
+export interface SimulateCommandOptions {
+  to: URL;
+  fixtures?: string[];
+  type?: string;
+  count: number;
+  settings: SimulateSettings;
+  scenario: string | null;
+  reportFile?: string;
+  junitFile?: string;
+  check?: string;
+  output: Output;
+}
+
+export async function simulateCommand(options: SimulateCommandOptions): Promise<number> {
+  const { output, settings } = options;
+  const events = await loadEvents(options);
+  const ordered = deliveryOrder(events, { reorder: settings.reorder, window: settings.reorderWindow, seed: settings.seed });
+  const agent = new Agent({ connections: settings.concurrency, keepAliveTimeout: 10_000 });
+  const abort = new AbortController();
+  setMaxListeners(0, abort.signal);
+  const engine = new SimulationEngine({
+    settings,
+    clock: realClock,
+    random: createRandom(settings.seed),
+    deliver: (event, timeoutMs) => send({ url: options.to, body: event.body, headers: event.headers, exactHeaders: true, timeoutMs, dispatcher: agent, signal: abort.signal }),
+    onEventFinished: (outcome) => output.record(eventLine(outcome)),
+  });
+
+  output.line(`Simulating HeapStream delivery of ${ordered.length} events to ${options.to.href}${options.scenario ? ` (scenario ${options.scenario})` : ''}`);
+  output.line(output.color.dim(`  24 h schedule ×1/${round(settings.scale)} · ${settings.maxAttempts} attempts · ${settings.timeoutMs} ms timeout · ${settings.concurrency} in flight · seed ${settings.seed}`));
+  const stopProgress = await startProgress(output, () => engine.stats);
+  const startedAt = new Date();
+  void nextInterrupt().then(() => {
+    abort.abort();
+    engine.abort();
+  });
+  let result;
+  try {
+    result = await engine.run(ordered);
+  } finally {
+    stopProgress();
+    await agent.close();
+  }
+  if (abort.signal.aborted) throw new HswError('HSW_INTERRUPTED', 'interrupted: the simulation was stopped before every event finished', { exitCode: ExitCode.interrupted });
+
+  const report = buildReport({ result, settings, target: options.to.href, scenario: options.scenario, tool: userAgent(), startedAt });
+  const reportFile = options.reportFile ?? (options.check ? join(await mkdtemp(join(tmpdir(), 'heapstream-simulate-')), 'report.json') : undefined);
+  if (options.check) {
+    const exitCode = await runCheck(options.check, reportFile as string, report, output);
+    report.check = { command: options.check, exitCode };
+    if (exitCode !== 0) {
+      report.verdict.ok = false;
+      report.verdict.reasons.push(`--check "${options.check}" exited ${exitCode ?? 'by a signal'}`);
+    }
+  }
+  if (reportFile) await writeFileAtomic(reportFile, `${JSON.stringify(report, null, 2)}\n`);
+  if (options.junitFile) await writeFileAtomic(options.junitFile, toJunit(report));
+
+  printSummary(output, report, reportFile, options.junitFile);
+  return report.verdict.ok ? ExitCode.ok : ExitCode.failed;
+}
+
+async function loadEvents(options: SimulateCommandOptions): Promise<SimEvent[]> {
+  if (options.fixtures && options.fixtures.length > 0) {
+    const { events, invalid } = await eventsFromFixtures(options.fixtures);
+    if (invalid.length > 0) {
+      throw new HswError('HSW_FIXTURE_INVALID', invalid.map((bad) => bad.reason).join('\n       '), { exitCode: ExitCode.usage });
+    }
+    if (events.length === 0) throw new HswError('HSW_NO_FIXTURES', `no fixtures in ${options.fixtures.join(', ')}; record some with \`listen\` or \`trigger --save\``, { exitCode: ExitCode.usage });
+    return events;
+  }
+  return synthesizeEvents({ count: options.count, ...(options.type ? { type: options.type } : {}), seed: options.settings.seed });
+}
+
+function eventLine(outcome: EventOutcome): object {
+  const last = outcome.attempts[outcome.attempts.length - 1];
+  return {
+    kind: 'event',
+    index: outcome.index,
+    type: outcome.type,
+    videoId: outcome.videoId,
+    delivered: outcome.delivered,
+    exhausted: outcome.exhausted,
+    tooSlow: outcome.tooSlow,
+    attempts: outcome.attempts.length,
+    duplicatesSent: outcome.duplicatesSent,
+    lastStatus: last?.status ?? null,
+    lastError: last?.error ?? null,
+  };
+}
+
+async function startProgress(output: Output, stats: () => EngineStats): Promise<() => void> {
+  if (!output.interactive) return () => undefined;
+  const { default: ora } = await import('ora');
+  const spinner = ora({ text: '', stream: process.stdout }).start();
+  const render = (): void => {
+    const s = stats();
+    const width = 24;
+    const filled = s.events === 0 ? width : Math.round((s.finished / s.events) * width);
+    spinner.text = `[${'█'.repeat(filled)}${'░'.repeat(width - filled)}] ${s.finished}/${s.events} finished · ${s.delivered} delivered · ${s.exhausted} exhausted · ${s.inFlight} in flight · ${s.pendingRetries} retries pending`;
+  };
+  const timer = setInterval(render, 150);
+  render();
+  return () => {
+    clearInterval(timer);
+    spinner.stop();
+  };
+}
+
+function runCheck(command: string, reportFile: string, report: SimulateReport, output: Output): Promise<number | null> {
+  return new Promise((resolve, reject) => {
+    // The report is written before the check runs, so the check can read it.
+    void writeFileAtomic(reportFile, `${JSON.stringify(report, null, 2)}\n`).then(() => {
+      output.line(output.color.dim(`\nRunning --check: ${command}`));
+      const child = spawn(command, {
+        shell: true,
+        // In --json mode stdout carries NDJSON only, so the check's output goes to stderr.
+        stdio: ['ignore', output.json ? process.stderr : 'inherit', 'inherit'],
+        env: { ...process.env, HEAPSTREAM_REPORT: reportFile },
+      });
+      child.on('error', reject);
+      child.on('close', (code) => resolve(code));
+    }, reject);
+  });
+}
+
+function printSummary(output: Output, report: SimulateReport, reportFile: string | undefined, junitFile: string | undefined): void {
+  const { totals, latencyMs, verdict } = report;
+  output.record({ kind: 'summary', totals, latencyMs, maxInFlight: report.maxInFlight, recovery: report.recovery, check: report.check, verdict, durationMs: report.durationMs, report: reportFile ?? null, junit: junitFile ?? null });
+  const c = output.color;
+  const non2xx = Object.entries(totals.non2xx).map(([code, n]) => `${code}×${n}`).join(', ') || '0';
+  const ms = (v: number | null): string => (v === null ? '-' : `${Math.round(v)} ms`);
+  output.line('');
+  output.line(
+    renderTable(
+      ['', ''],
+      [
+        ['events', `${totals.events} (${totals.delivered} delivered, ${totals.exhausted} exhausted)`],
+        ['attempts', `${totals.attempts} (${totals.retries} retries)`],
+        ['timeouts', String(totals.timeouts)],
+        ['non-2xx', non2xx],
+        ['unreachable / errors', `${totals.unreachable} / ${totals.errors}`],
+        ...(totals.outageFailures ? [['failed during outage', String(totals.outageFailures)]] : []),
+        ...(totals.answersLost ? [['answers lost (retried)', String(totals.answersLost)]] : []),
+        ['duplicates sent', String(totals.duplicatesSent)],
+        ['latency p50 / p95 / p99', `${ms(latencyMs.p50)} / ${ms(latencyMs.p95)} / ${ms(latencyMs.p99)}`],
+        ['most in flight', String(report.maxInFlight)],
+        ...(report.recovery ? [['after recovery', `${report.recovery.attemptsWithinBurst} attempts within ${report.recovery.burstWindowMs} ms of the first`]] : []),
+        ['duration', `${(report.durationMs / 1000).toFixed(1)} s`],
+      ],
+    )
+      .split('\n')
+      .slice(1)
+      .join('\n'),
+  );
+  if (reportFile) output.line(c.dim(`report: ${reportFile}`));
+  if (junitFile) output.line(c.dim(`junit: ${junitFile}`));
+  output.line(verdict.ok ? c.green.bold('PASS: every event got a 2xx within its attempts') : c.red.bold(`FAIL: ${verdict.reasons.join('; ')}`));
+}
+
+function round(n: number): number {
+  return Math.round(n * 10) / 10;
+}

@@ -1,0 +1,78 @@
+import type { HeaderMap } from '../delivery/headers.js';
+
+/** One event to deliver: the exact bytes and headers every attempt sends. */
+export interface SimEvent {
+  index: number;
+  body: Buffer;
+  headers: HeaderMap;
+  type: string | null;
+  videoId: number | null;
+  /** The event's own timestamp (from the body), used for ordering. */
+  timestamp: string | null;
+  /** Where it came from: a fixture path, or `synthetic`. */
+  source: string;
+}
+
+/** Why an attempt failed without (or despite) an HTTP answer. */
+export type AttemptError =
+  | 'timeout'
+  | 'unreachable'
+  | 'error'
+  /** --scenario outage: the endpoint was down; nothing was sent. */
+  | 'outage'
+  /** --answer-loss / flaky: the handler answered 2xx but the answer never arrived. */
+  | 'answer-lost';
+
+export interface AttemptRecord {
+  /** 1-based within its chain. */
+  attempt: number;
+  /** 0 for the original delivery, 1.. for duplicates. */
+  copy: number;
+  /** Ms since the run started, when the request went out. */
+  at: number;
+  /** How late the attempt started against its schedule, ms (scheduler plus waiting for a slot). */
+  delayedMs: number;
+  status: number | null;
+  error: AttemptError | null;
+  errorCode?: string;
+  latencyMs: number;
+  ok: boolean;
+}
+
+export interface EventOutcome {
+  index: number;
+  type: string | null;
+  videoId: number | null;
+  source: string;
+  /** A 2xx within its attempts (for the original and every duplicate copy). */
+  delivered: boolean;
+  exhausted: boolean;
+  /** Delivered, but an accepted attempt took longer than --max-latency. */
+  tooSlow: boolean;
+  duplicatesSent: number;
+  attempts: AttemptRecord[];
+}
+
+export interface SimulateSettings {
+  schedule: readonly number[];
+  /** Run time = HeapStream time / scale. */
+  scale: number;
+  maxAttempts: number;
+  jitter: number;
+  timeoutMs: number;
+  concurrency: number;
+  duplicateRate: number;
+  duplicates: number;
+  /** HeapStream time within which duplicates follow the acknowledgment. */
+  duplicateWindowMs: number;
+  reorder: boolean;
+  /** Events per reorder window. */
+  reorderWindow: number;
+  /** HeapStream time from the start during which the endpoint is down. */
+  outageMs: number;
+  answerLoss: number;
+  /** Up to this much simulated network latency per attempt, counted in the timeout. */
+  networkLatencyMs: number;
+  maxLatencyMs?: number;
+  seed: number;
+}
