@@ -2,8 +2,11 @@
  * One HTTP attempt with undici: a whole-attempt deadline (HeapStream gives 5 s from the
  * first byte out to the last byte in), and a result value instead of a throw, because a
  * failed delivery is an outcome to report, not an exception.
+ *
+ * It drives undici's dispatch API directly rather than `request()`: no body stream and no
+ * AbortController per attempt, which is what lets `simulate` keep up with a load generator.
  */
-import { request, type Dispatcher } from 'undici';
+import { getGlobalDispatcher, type Dispatcher } from 'undici';
 import { userAgent } from '../version.js';
 import type { HeaderMap } from './headers.js';
 import type { DeliveryResult } from './types.js';
@@ -28,65 +31,79 @@ export interface SendOptions {
 
 const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNRESET', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'EPIPE']);
 
-export async function send(options: SendOptions): Promise<DeliveryResult> {
+export function send(options: SendOptions): Promise<DeliveryResult> {
   const timeoutMs = options.timeoutMs ?? HEAPSTREAM_TIMEOUT_MS;
-  const controller = new AbortController();
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    controller.abort();
-  }, timeoutMs);
-  const onOuterAbort = (): void => controller.abort();
-  options.signal?.addEventListener('abort', onOuterAbort, { once: true });
+  const url = typeof options.url === 'string' ? new URL(options.url) : options.url;
+  const headers: HeaderMap = options.exactHeaders ? options.headers ?? {} : { 'content-type': 'application/json', 'user-agent': userAgent(), ...options.headers };
+  const keep = options.keepResponseBytes ?? 0;
+  const dispatcher = options.dispatcher ?? getGlobalDispatcher();
 
-  const headers: HeaderMap = options.exactHeaders ? { ...options.headers } : { 'content-type': 'application/json', 'user-agent': userAgent(), ...options.headers };
-  const started = performance.now();
-  try {
-    const response = await request(options.url, {
-      method: (options.method ?? 'POST') as Dispatcher.HttpMethod,
-      headers,
-      body: options.body,
-      signal: controller.signal,
-      ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
-    });
-    // Read the answer to the end so the connection can be reused.
-    const kept = options.keepResponseBytes ? await readUpTo(response.body, options.keepResponseBytes) : (await response.body.dump({ limit: 1024 * 1024 }), undefined);
-    const durationMs = performance.now() - started;
-    const status = response.statusCode;
-    const contentType = response.headers['content-type'];
-    return {
-      ok: status >= 200 && status < 300,
-      status,
-      durationMs,
-      ...(kept ? { response: { body: kept, ...(typeof contentType === 'string' ? { contentType } : {}) } } : {}),
+  return new Promise<DeliveryResult>((resolve) => {
+    const started = performance.now();
+    let settled = false;
+    let controller: Dispatcher.DispatchController | undefined;
+    let status: number | undefined;
+    let contentType: string | undefined;
+    const chunks: Buffer[] = [];
+    let kept = 0;
+
+    const finish = (result: DeliveryResult): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      options.signal?.removeEventListener('abort', onAbort);
+      resolve(result);
     };
-  } catch (error) {
-    const durationMs = performance.now() - started;
-    if (timedOut) {
-      return { ok: false, durationMs, error: { kind: 'timeout', code: 'TIMEOUT', message: `no answer within ${timeoutMs} ms` } };
-    }
-    return { ok: false, durationMs, error: classify(error) };
-  } finally {
-    clearTimeout(timer);
-    options.signal?.removeEventListener('abort', onOuterAbort);
-  }
+    // The deadline may pass while the request still waits for a connection, before undici
+    // hands us a controller: settle now, and abort it as soon as it starts.
+    const stop = (error: NonNullable<DeliveryResult['error']>): void => {
+      finish({ ok: false, durationMs: performance.now() - started, error });
+      controller?.abort(new Error(error.message));
+    };
+    const timer = setTimeout(() => stop({ kind: 'timeout', code: 'TIMEOUT', message: `no answer within ${timeoutMs} ms` }), timeoutMs);
+    const onAbort = (): void => stop({ kind: 'error', code: 'ABORTED', message: 'aborted' });
+    if (options.signal?.aborted) return onAbort();
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+
+    dispatcher.dispatch(
+      { origin: url.origin, path: `${url.pathname}${url.search}`, method: (options.method ?? 'POST') as Dispatcher.HttpMethod, headers, body: options.body },
+      {
+        onRequestStart(ctrl) {
+          controller = ctrl;
+          if (settled) ctrl.abort(new Error('attempt already over'));
+        },
+        onResponseStart(_ctrl, statusCode, responseHeaders) {
+          status = statusCode;
+          const type = responseHeaders['content-type'];
+          if (typeof type === 'string') contentType = type;
+        },
+        onResponseData(_ctrl, chunk) {
+          if (kept < keep) {
+            chunks.push(chunk.subarray(0, keep - kept));
+            kept += Math.min(chunk.length, keep - kept);
+          }
+        },
+        onResponseEnd() {
+          const code = status ?? 0;
+          finish({
+            ok: code >= 200 && code < 300,
+            status: code,
+            durationMs: performance.now() - started,
+            ...(keep > 0 ? { response: { body: Buffer.concat(chunks, kept), ...(contentType ? { contentType } : {}) } } : {}),
+          });
+        },
+        onResponseError(_ctrl, error) {
+          finish({ ok: false, durationMs: performance.now() - started, error: classify(error) });
+        },
+      },
+    );
+  });
 }
 
 function classify(error: unknown): NonNullable<DeliveryResult['error']> {
-  const err = error as { code?: string; message?: string; name?: string; cause?: { code?: string; message?: string } };
+  const err = error as { code?: string; message?: string; cause?: { code?: string; message?: string } };
   const code = err.cause?.code ?? err.code;
-  if (err.name === 'AbortError' || code === 'ABORT_ERR') return { kind: 'error', code: 'ABORTED', message: 'aborted' };
   const message = err.cause?.message ?? err.message ?? String(error);
   if (code && UNREACHABLE.has(code)) return { kind: 'unreachable', code, message };
   return { kind: 'error', ...(code ? { code } : {}), message };
-}
-
-async function readUpTo(body: AsyncIterable<Buffer>, limit: number): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    if (size < limit) chunks.push(chunk.subarray(0, limit - size));
-    size += chunk.length;
-  }
-  return Buffer.concat(chunks);
 }

@@ -150,7 +150,7 @@ function runCheck(command: string, reportFile: string, report: SimulateReport, o
 
 function printSummary(output: Output, report: SimulateReport, reportFile: string | undefined, junitFile: string | undefined): void {
   const { totals, latencyMs, verdict } = report;
-  output.record({ kind: 'summary', totals, latencyMs, maxInFlight: report.maxInFlight, recovery: report.recovery, check: report.check, verdict, durationMs: report.durationMs, report: reportFile ?? null, junit: junitFile ?? null });
+  output.record({ kind: 'summary', totals, latencyMs, maxInFlight: report.maxInFlight, scheduler: report.scheduler, recovery: report.recovery, check: report.check, verdict, durationMs: report.durationMs, report: reportFile ?? null, junit: junitFile ?? null });
   const c = output.color;
   const non2xx = Object.entries(totals.non2xx).map(([code, n]) => `${code}×${n}`).join(', ') || '0';
   const ms = (v: number | null): string => (v === null ? '-' : `${Math.round(v)} ms`);

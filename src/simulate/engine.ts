@@ -44,6 +44,8 @@ export interface EngineResult {
   latencies: number[];
   /** Scheduler lateness samples, ms. */
   lateness: number[];
+  /** The most retries (and duplicates) waiting in the scheduler at once. */
+  maxPending: number;
   maxInFlight: number;
   startedAt: number;
   durationMs: number;
@@ -70,6 +72,7 @@ export class SimulationEngine {
   private delivered = 0;
   private exhausted = 0;
   private attempts = 0;
+  private maxPending = 0;
   private startedAt = 0;
   private outcomes: (EventOutcome & { pendingChains: number })[] = [];
   private readonly latencies: number[] = [];
@@ -138,6 +141,7 @@ export class SimulationEngine {
       outcomes: this.outcomes.map(({ pendingChains: _pending, ...outcome }) => outcome),
       latencies: this.latencies,
       lateness: this.scheduler.lateness,
+      maxPending: this.maxPending,
       maxInFlight: this.maxInFlight,
       startedAt: this.startedAt,
       durationMs: clock.now() - this.startedAt,
@@ -212,6 +216,7 @@ export class SimulationEngine {
     }
     const due = clock.now() + delay;
     this.scheduler.schedule(due, { chain, due });
+    this.maxPending = Math.max(this.maxPending, this.scheduler.size);
   }
 
   private scheduleDuplicates(chain: Chain, now: number, random: Random): void {

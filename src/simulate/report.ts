@@ -43,6 +43,8 @@ export interface SimulateReport {
   };
   latencyMs: { p50: number | null; p95: number | null; p99: number | null; max: number | null };
   maxInFlight: number;
+  /** How punctual the retry scheduler was: fire time minus due time. */
+  scheduler: { maxPending: number; latenessMs: { p50: number | null; p99: number | null; max: number | null } };
   /** Set when an outage was simulated: what landed once it was over. */
   recovery: { at: number; firstAttemptAt: number | null; attemptsWithinBurst: number; burstWindowMs: number } | null;
   check: { command: string; exitCode: number | null } | null;
@@ -119,6 +121,7 @@ export function buildReport(input: { result: EngineResult; settings: SimulateSet
     totals,
     latencyMs: { p50: percentile([...sorted], 50), p95: percentile([...sorted], 95), p99: percentile([...sorted], 99), max: sorted.length ? (sorted[sorted.length - 1] as number) : null },
     maxInFlight: result.maxInFlight,
+    scheduler: { maxPending: result.maxPending, latenessMs: latenessSummary(result.lateness) },
     recovery: result.outageEndsAt === null ? null : recovery(result.outcomes, result.outageEndsAt),
     check: null,
     verdict: { ok: reasons.length === 0, reasons },
@@ -136,4 +139,10 @@ function recovery(outcomes: readonly EventOutcome[], at: number): NonNullable<Si
   const first = after[0] ?? null;
   const burstWindowMs = 1_000;
   return { at: Math.round(at), firstAttemptAt: first, attemptsWithinBurst: first === null ? 0 : after.filter((t) => t - first <= burstWindowMs).length, burstWindowMs };
+}
+
+function latenessSummary(samples: readonly number[]): SimulateReport['scheduler']['latenessMs'] {
+  const sorted = [...Float64Array.from(samples).sort()];
+  const round = (v: number | null): number | null => (v === null ? null : Math.round(v * 100) / 100);
+  return { p50: round(percentile(sorted, 50)), p99: round(percentile(sorted, 99)), max: round(sorted.length ? (sorted[sorted.length - 1] as number) : null) };
 }

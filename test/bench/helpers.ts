@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
-export const BIN = fileURLToPath(new URL('../bin/heapstream-webhooks.js', import.meta.url));
+export const BIN = fileURLToPath(new URL('../../bin/heapstream-webhooks.js', import.meta.url));
 
 /** A handler that answers 200 to everything, on 127.0.0.1:0. */
 export async function startHandler(): Promise<{ url: string; server: Server; close(): Promise<void> }> {

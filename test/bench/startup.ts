@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { fmt, median, verdict } from './stats.js';
 
-const BIN = fileURLToPath(new URL('../bin/heapstream-webhooks.js', import.meta.url));
+const BIN = fileURLToPath(new URL('../../bin/heapstream-webhooks.js', import.meta.url));
 
 function time(args: string[]): number {
   const started = process.hrtime.bigint();

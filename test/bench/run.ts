@@ -3,11 +3,13 @@
  * on loopback only. Pass section names to run a subset: `npm run bench -- startup`.
  */
 import { benchListen } from './listen.js';
+import { benchSimulate } from './simulate.js';
 import { benchStartup } from './startup.js';
 
 const sections: Record<string, () => void | Promise<void>> = {
   startup: () => benchStartup(),
   listen: () => benchListen(),
+  simulate: () => benchSimulate(),
 };
 
 const wanted = process.argv.slice(2);

@@ -1,0 +1,146 @@
+/**
+ * simulate at scale, against a handler in its own process:
+ * - throughput with no failures (20,000 events, 50 in flight) as a ratio to autocannon
+ *   against the same handler, same run (target ≥ 0.8);
+ * - peak RSS for 100,000 events with half failing their first attempt (target ≤ 256 MiB);
+ * - scheduler lateness p99 with 10,000 pending retries (target ≤ 50 ms), next to the
+ *   lateness of 10,000 plain setTimeouts due at the same moments, as a baseline.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import { buildEvent } from '../../src/events/builder.js';
+import { realClock } from '../../src/simulate/clock.js';
+import { Scheduler } from '../../src/simulate/scheduler.js';
+import type { SimulateReport } from '../../src/simulate/report.js';
+import { BIN } from './helpers.js';
+import { fmt, percentile, verdict } from './stats.js';
+
+const HANDLER = fileURLToPath(new URL('./handler-process.mjs', import.meta.url));
+
+async function startHandlerProcess(mode: string): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, [HANDLER, mode], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.stdout?.on('data', (chunk: Buffer) => {
+      const match = /port (\d+)/.exec(chunk.toString());
+      if (match) resolve(Number(match[1]));
+    });
+    child.on('exit', (code) => reject(new Error(`handler exited ${code}`)));
+  });
+  return { url: `http://127.0.0.1:${port}/webhooks`, child };
+}
+
+/** Runs the built CLI's simulate; polls its peak RSS (VmHWM) while it runs. */
+async function runSimulate(args: string[]): Promise<{ report: SimulateReport; peakRssMiB: number; wallMs: number }> {
+  const dir = await mkdtemp(join(tmpdir(), 'hsw-bench-sim-'));
+  const reportFile = join(dir, 'report.json');
+  const started = performance.now();
+  const child = spawn(process.execPath, [BIN, 'simulate', '--report', reportFile, '--seed', '1', ...args], { stdio: ['ignore', 'ignore', 'inherit'] });
+  let peakKiB = 0;
+  const poll = setInterval(() => {
+    void readFile(`/proc/${child.pid}/status`, 'utf8').then(
+      (status) => {
+        const match = /VmHWM:\s+(\d+) kB/.exec(status);
+        if (match) peakKiB = Math.max(peakKiB, Number(match[1]));
+      },
+      () => undefined,
+    );
+  }, 50);
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  clearInterval(poll);
+  const wallMs = performance.now() - started;
+  const report = JSON.parse(await readFile(reportFile, 'utf8')) as SimulateReport;
+  await rm(dir, { recursive: true, force: true });
+  if (code !== 0) throw new Error(`simulate exited ${code}: ${report.verdict.reasons.join('; ')}`);
+  return { report, peakRssMiB: peakKiB / 1024, wallMs };
+}
+
+async function autocannonRate(url: string, amount: number, connections: number): Promise<number> {
+  const body = buildEvent('video.ready', { seed: 1 }).body;
+  const result = await autocannon({ url, method: 'POST', body, headers: { 'content-type': 'application/json' }, amount, connections });
+  if (result.non2xx > 0 || result.errors > 0) throw new Error(`autocannon saw ${result.non2xx} non-2xx and ${result.errors} errors`);
+  return amount / (result.duration || 1);
+}
+
+async function throughput(): Promise<void> {
+  const handler = await startHandlerProcess('ok');
+  try {
+    const events = 20_000;
+    const concurrency = 50;
+    await autocannonRate(handler.url, 2_000, concurrency);
+    const baseline = await autocannonRate(handler.url, events, concurrency);
+    const { report } = await runSimulate(['--to', handler.url, '--events', String(events), '--concurrency', String(concurrency)]);
+    const rate = events / (report.durationMs / 1000);
+    const ratio = rate / baseline;
+    console.log(`  throughput       autocannon ${fmt(baseline, 0)} req/s · simulate ${fmt(rate, 0)} events/s · ratio ${fmt(ratio, 2)}  (target ≥ 0.80)  ${verdict(ratio >= 0.8)}`);
+    console.log(`                   (${events} events, ${concurrency} in flight, no failures; simulate's own run time, start-up and event synthesis excluded)`);
+  } finally {
+    handler.child.kill();
+  }
+}
+
+async function memory(): Promise<void> {
+  const handler = await startHandlerProcess('fail-half');
+  try {
+    const events = 100_000;
+    const { report, peakRssMiB, wallMs } = await runSimulate(['--to', handler.url, '--events', String(events), '--type', 'video.ready', '--concurrency', '100', '--within', '20s']);
+    console.log(
+      `  peak RSS         ${fmt(peakRssMiB, 0)} MiB for ${events} events, ${report.totals.retries} retried once  (target ≤ 256 MiB)  ${verdict(peakRssMiB <= 256)}  [${fmt(wallMs / 1000, 1)} s]`,
+    );
+  } finally {
+    handler.child.kill();
+  }
+}
+
+async function lateness(): Promise<void> {
+  const handler = await startHandlerProcess('fail-first');
+  try {
+    const events = 10_000;
+    const { report } = await runSimulate(['--to', handler.url, '--events', String(events), '--type', 'video.ready', '--concurrency', '200', '--jitter', '0.5', '--within', '60s']);
+    const p99 = report.scheduler.latenessMs.p99 ?? Infinity;
+    const baseline = await timerBaseline(events);
+    console.log(`  lateness p99     simulate's scheduler ${fmt(p99, 2)} ms with ${report.scheduler.maxPending} pending retries under load  (target ≤ 50 ms)  ${verdict(p99 <= 50)}`);
+    console.log(`                   in-process, ${events} due over 2 s: heap scheduler p99 ${fmt(baseline.heap, 2)} ms · ${events} setTimeouts p99 ${fmt(baseline.timers, 2)} ms · ratio ${fmt(baseline.heap / Math.max(baseline.timers, 0.01), 2)}`);
+  } finally {
+    handler.child.kill();
+  }
+}
+
+/** The same due times through one heap-backed timer and through one setTimeout each. */
+async function timerBaseline(count: number): Promise<{ heap: number; timers: number }> {
+  const dues = Array.from({ length: count }, (_, i) => ((i * 7919) % count) * (2_000 / count));
+  const heapLateness: number[] = [];
+  await new Promise<void>((resolve) => {
+    const start = realClock.now();
+    let left = count;
+    const scheduler = new Scheduler<number>(realClock, (_item, due) => {
+      heapLateness.push(realClock.now() - due);
+      if (--left === 0) resolve();
+    });
+    for (const due of dues) scheduler.schedule(start + due, due);
+  });
+  const timerLateness: number[] = [];
+  await new Promise<void>((resolve) => {
+    const start = performance.now();
+    let left = count;
+    for (const due of dues) {
+      setTimeout(() => {
+        timerLateness.push(performance.now() - (start + due));
+        if (--left === 0) resolve();
+      }, due);
+    }
+  });
+  const p99 = (values: number[]): number => percentile([...values].sort((a, b) => a - b), 99);
+  return { heap: p99(heapLateness), timers: p99(timerLateness) };
+}
+
+export async function benchSimulate(): Promise<void> {
+  console.log('simulate (handler in its own process, loopback)');
+  await throughput();
+  await memory();
+  await lateness();
+}
