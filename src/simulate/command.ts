@@ -11,16 +11,17 @@ import { send } from '../delivery/send.js';
 import { ExitCode, HswError } from '../errors.js';
 import { createRandom } from '../events/random.js';
 import { nextInterrupt } from '../interrupt.js';
-import { writeFileAtomic } from '../store/write.js';
+import { writeFileAtomicStreamed } from '../store/write.js';
 import type { Output } from '../ui/output.js';
 import { renderTable } from '../ui/table.js';
 import { userAgent } from '../version.js';
 import { realClock } from './clock.js';
-import { SimulationEngine, type EngineStats } from './engine.js';
-import { toJunit } from './junit.js';
-import { buildReport, type SimulateReport } from './report.js';
-import { deliveryOrder, eventsFromFixtures, synthesizeEvents } from './sources.js';
-import type { EventOutcome, SimEvent, SimulateSettings } from './types.js';
+import { SimulationEngine, type EngineResult, type EngineStats } from './engine.js';
+import { writeJunit } from './junit.js';
+import { buildReport, writeReport, type SimulateReport } from './report.js';
+import type { EventStore } from './event-store.js';
+import { eventsFromFixtures, synthesizeEvents } from './sources.js';
+import type { EventOutcome, SimulateSettings } from './types.js';
 
 export interface SimulateCommandOptions {
   to: URL;
@@ -37,20 +38,23 @@ export interface SimulateCommandOptions {
 
 export async function simulateCommand(options: SimulateCommandOptions): Promise<number> {
   const { output, settings } = options;
-  const events = await loadEvents(options);
-  const ordered = deliveryOrder(events, { reorder: settings.reorder, window: settings.reorderWindow, seed: settings.seed });
+  const store = await loadEvents(options);
+  const order = store.order({ reorder: settings.reorder, window: settings.reorderWindow, seed: settings.seed });
   const agent = new Agent({ connections: settings.concurrency, keepAliveTimeout: 10_000 });
   const abort = new AbortController();
   setMaxListeners(0, abort.signal);
-  const engine = new SimulationEngine({
-    settings,
-    clock: realClock,
-    random: createRandom(settings.seed),
-    deliver: (event, timeoutMs) => send({ url: options.to, body: event.body, headers: event.headers, exactHeaders: true, timeoutMs, dispatcher: agent, signal: abort.signal }),
-    onEventFinished: (outcome) => output.record(eventLine(outcome)),
-  });
+  const engine: SimulationEngine = new SimulationEngine(
+    {
+      settings,
+      clock: realClock,
+      random: createRandom(settings.seed),
+      deliver: (body, headers, timeoutMs) => send({ url: options.to, body, headers, exactHeaders: true, timeoutMs, dispatcher: agent, signal: abort.signal }),
+      ...(output.json ? { onEventFinished: (index: number) => output.record(eventLine(engine.outcome(index))) } : {}),
+    },
+    store,
+  );
 
-  output.line(`Simulating HeapStream delivery of ${ordered.length} events to ${options.to.href}${options.scenario ? ` (scenario ${options.scenario})` : ''}`);
+  output.line(`Simulating HeapStream delivery of ${order.length} events to ${options.to.href}${options.scenario ? ` (scenario ${options.scenario})` : ''}`);
   output.line(output.color.dim(`  24 h schedule ×1/${round(settings.scale)} · ${settings.maxAttempts} attempts · ${settings.timeoutMs} ms timeout · ${settings.concurrency} in flight · seed ${settings.seed}`));
   const stopProgress = await startProgress(output, () => engine.stats);
   const startedAt = new Date();
@@ -60,7 +64,7 @@ export async function simulateCommand(options: SimulateCommandOptions): Promise<
   });
   let result;
   try {
-    result = await engine.run(ordered);
+    result = await engine.run(order);
   } finally {
     stopProgress();
     await agent.close();
@@ -70,28 +74,34 @@ export async function simulateCommand(options: SimulateCommandOptions): Promise<
   const report = buildReport({ result, settings, target: options.to.href, scenario: options.scenario, tool: userAgent(), startedAt });
   const reportFile = options.reportFile ?? (options.check ? join(await mkdtemp(join(tmpdir(), 'heapstream-simulate-')), 'report.json') : undefined);
   if (options.check) {
-    const exitCode = await runCheck(options.check, reportFile as string, report, output);
+    await writeReportFile(reportFile as string, report, result);
+    const exitCode = await runCheck(options.check, reportFile as string, output);
     report.check = { command: options.check, exitCode };
     if (exitCode !== 0) {
       report.verdict.ok = false;
       report.verdict.reasons.push(`--check "${options.check}" exited ${exitCode ?? 'by a signal'}`);
     }
   }
-  if (reportFile) await writeFileAtomic(reportFile, `${JSON.stringify(report, null, 2)}\n`);
-  if (options.junitFile) await writeFileAtomic(options.junitFile, toJunit(report));
+  if (reportFile) await writeReportFile(reportFile, report, result);
+  const junitFile = options.junitFile;
+  if (junitFile) await writeFileAtomicStreamed(junitFile, (write) => writeJunit(write, report, result));
 
   printSummary(output, report, reportFile, options.junitFile);
   return report.verdict.ok ? ExitCode.ok : ExitCode.failed;
 }
 
-async function loadEvents(options: SimulateCommandOptions): Promise<SimEvent[]> {
+function writeReportFile(file: string, report: SimulateReport, result: EngineResult): Promise<void> {
+  return writeFileAtomicStreamed(file, (write) => writeReport(write, report, result));
+}
+
+async function loadEvents(options: SimulateCommandOptions): Promise<EventStore> {
   if (options.fixtures && options.fixtures.length > 0) {
-    const { events, invalid } = await eventsFromFixtures(options.fixtures);
+    const { store, invalid } = await eventsFromFixtures(options.fixtures);
     if (invalid.length > 0) {
       throw new HswError('HSW_FIXTURE_INVALID', invalid.map((bad) => bad.reason).join('\n       '), { exitCode: ExitCode.usage });
     }
-    if (events.length === 0) throw new HswError('HSW_NO_FIXTURES', `no fixtures in ${options.fixtures.join(', ')}; record some with \`listen\` or \`trigger --save\``, { exitCode: ExitCode.usage });
-    return events;
+    if (store.count === 0) throw new HswError('HSW_NO_FIXTURES', `no fixtures in ${options.fixtures.join(', ')}; record some with \`listen\` or \`trigger --save\``, { exitCode: ExitCode.usage });
+    return store;
   }
   return synthesizeEvents({ count: options.count, ...(options.type ? { type: options.type } : {}), seed: options.settings.seed });
 }
@@ -131,20 +141,18 @@ async function startProgress(output: Output, stats: () => EngineStats): Promise<
   };
 }
 
-function runCheck(command: string, reportFile: string, report: SimulateReport, output: Output): Promise<number | null> {
+/** Runs the user's check once the report is on disk; its exit code joins the verdict. */
+function runCheck(command: string, reportFile: string, output: Output): Promise<number | null> {
+  output.line(output.color.dim(`\nRunning --check: ${command}`));
   return new Promise((resolve, reject) => {
-    // The report is written before the check runs, so the check can read it.
-    void writeFileAtomic(reportFile, `${JSON.stringify(report, null, 2)}\n`).then(() => {
-      output.line(output.color.dim(`\nRunning --check: ${command}`));
-      const child = spawn(command, {
-        shell: true,
-        // In --json mode stdout carries NDJSON only, so the check's output goes to stderr.
-        stdio: ['ignore', output.json ? process.stderr : 'inherit', 'inherit'],
-        env: { ...process.env, HEAPSTREAM_REPORT: reportFile },
-      });
-      child.on('error', reject);
-      child.on('close', (code) => resolve(code));
-    }, reject);
+    const child = spawn(command, {
+      shell: true,
+      // In --json mode stdout carries NDJSON only, so the check's output goes to stderr.
+      stdio: ['ignore', output.json ? process.stderr : 'inherit', 'inherit'],
+      env: { ...process.env, HEAPSTREAM_REPORT: reportFile },
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolve(code));
   });
 }
 

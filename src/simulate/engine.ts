@@ -1,30 +1,43 @@
 /**
- * The delivery engine: HeapStream's semantics against a handler. Every event starts as a
+ * The delivery engine: HeapStream's semantics against a handler. Each event starts as a
  * chain of attempts (copy 0); a failed attempt is retried on the compressed schedule; an
- * acknowledged one may spawn duplicate chains. All pending work sits in one scheduler
- * (one timer over a heap) and a FIFO of due attempts waiting for an in-flight slot.
+ * acknowledged one may spawn duplicate chains (copies 1..n). First attempts are fed from the
+ * delivery order as slots free up; retries and duplicates wait in one scheduler (one timer
+ * over a heap, also polled whenever an attempt ends) and then in a FIFO for a slot.
+ * Results go to a columnar attempt log, so memory stays flat at 100,000 events.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Random } from '../events/random.js';
 import type { DeliveryResult } from '../delivery/types.js';
+import type { HeaderMap } from '../delivery/headers.js';
+import type { Random } from '../events/random.js';
+import { AttemptLog, type AttemptInput } from './attempt-log.js';
 import type { Clock } from './clock.js';
+import type { EventStore } from './event-store.js';
 import { RetryPolicy } from './policy.js';
 import { Scheduler } from './scheduler.js';
-import type { AttemptRecord, EventOutcome, SimEvent, SimulateSettings } from './types.js';
+import type { EventOutcome, SimulateSettings } from './types.js';
 
 /** Sends one attempt; the engine passes the timeout left after simulated network latency. */
-export type Deliver = (event: SimEvent, timeoutMs: number) => Promise<DeliveryResult>;
+export type Deliver = (body: Buffer, headers: HeaderMap, timeoutMs: number) => Promise<DeliveryResult>;
 
-interface Chain {
-  event: SimEvent;
-  outcome: EventOutcome & { pendingChains: number };
+/** A chain waiting for, or making, its next attempt. */
+interface Job {
+  event: number;
   copy: number;
+  /** Attempts this chain has made so far. */
   attempts: number;
+  due: number;
 }
 
-interface Job {
-  chain: Chain;
-  due: number;
+const EXHAUSTED = 1;
+const TOO_SLOW = 2;
+const FINISHED = 4;
+
+export interface OutcomeFlags {
+  delivered: boolean;
+  exhausted: boolean;
+  tooSlow: boolean;
+  duplicatesSent: number;
 }
 
 export interface EngineStats {
@@ -40,14 +53,19 @@ export interface EngineStats {
 }
 
 export interface EngineResult {
-  outcomes: EventOutcome[];
-  latencies: number[];
+  events: number;
+  log: AttemptLog;
+  /** One event's outcome, built on demand (for reports and NDJSON lines). */
+  outcome(index: number): EventOutcome;
+  /** One event's outcome without its attempts. */
+  outcomeFlags(index: number): OutcomeFlags;
+  /** Event indexes in delivery order. */
+  order: Uint32Array;
   /** Scheduler lateness samples, ms. */
   lateness: number[];
-  /** The most retries (and duplicates) waiting in the scheduler at once. */
+  /** The most retries and duplicates waiting in the scheduler at once. */
   maxPending: number;
   maxInFlight: number;
-  startedAt: number;
   durationMs: number;
   /** Run time (ms since start) at which a simulated outage ended, if there was one. */
   outageEndsAt: number | null;
@@ -58,27 +76,34 @@ export interface EngineOptions {
   clock: Clock;
   random: Random;
   deliver: Deliver;
-  onEventFinished?(outcome: EventOutcome): void;
+  onEventFinished?(index: number): void;
 }
 
 export class SimulationEngine {
   private readonly scheduler: Scheduler<Job>;
   private readonly policy: RetryPolicy;
+  private readonly log: AttemptLog;
+  private readonly pending: Uint16Array;
+  private readonly flags: Uint8Array;
+  private readonly duplicatesSent: Uint16Array;
   private readonly ready: Job[] = [];
   private readyHead = 0;
+  private order: Uint32Array = new Uint32Array(0);
+  private cursor = 0;
   private inFlight = 0;
   private maxInFlight = 0;
+  private maxPending = 0;
   private finished = 0;
   private delivered = 0;
   private exhausted = 0;
-  private attempts = 0;
-  private maxPending = 0;
   private startedAt = 0;
-  private outcomes: (EventOutcome & { pendingChains: number })[] = [];
-  private readonly latencies: number[] = [];
+  private aborted = false;
   private resolveDone: (() => void) | undefined;
 
-  constructor(private readonly options: EngineOptions) {
+  constructor(
+    private readonly options: EngineOptions,
+    private readonly store: EventStore,
+  ) {
     const { settings } = options;
     this.policy = new RetryPolicy(
       settings.schedule.map((delay) => delay / settings.scale),
@@ -86,75 +111,101 @@ export class SimulationEngine {
       settings.jitter,
       options.random,
     );
-    this.scheduler = new Scheduler<Job>(options.clock, (job) => {
-      this.ready.push(job);
-      this.pump();
-    });
+    this.scheduler = new Scheduler<Job>(options.clock, (job) => this.ready.push(job), () => this.pump());
+    this.log = new AttemptLog(store.count);
+    this.pending = new Uint16Array(store.count);
+    this.flags = new Uint8Array(store.count);
+    this.duplicatesSent = new Uint16Array(store.count);
   }
 
   get stats(): EngineStats {
     return {
-      events: this.outcomes.length,
+      events: this.order.length,
       finished: this.finished,
       delivered: this.delivered,
       exhausted: this.exhausted,
       inFlight: this.inFlight,
       maxInFlight: this.maxInFlight,
       pendingRetries: this.scheduler.size,
-      waitingForSlot: this.ready.length - this.readyHead,
-      attempts: this.attempts,
+      waitingForSlot: this.ready.length - this.readyHead + (this.order.length - this.cursor),
+      attempts: this.log.count,
     };
   }
 
   /** Stops scheduling; `run()` resolves with what finished so far. */
   abort(): void {
+    this.aborted = true;
     this.scheduler.stop();
     this.resolveDone?.();
   }
 
-  /** Delivers every event (in the order given) until each is delivered or exhausted. */
-  async run(events: readonly SimEvent[]): Promise<EngineResult> {
+  /** Delivers the events in `order` until each is delivered or exhausted. */
+  async run(order: Uint32Array): Promise<EngineResult> {
     const { clock, settings } = this.options;
+    this.order = order;
     this.startedAt = clock.now();
-    this.outcomes = events.map((event) => ({
-      index: event.index,
-      type: event.type,
-      videoId: event.videoId,
-      source: event.source,
-      delivered: false,
-      exhausted: false,
-      tooSlow: false,
-      duplicatesSent: 0,
-      attempts: [],
-      pendingChains: 1,
-    }));
     const done = new Promise<void>((resolve) => (this.resolveDone = resolve));
-    if (events.length === 0) this.resolveDone?.();
-    events.forEach((event, i) => {
-      const outcome = this.outcomes[i] as Chain['outcome'];
-      this.scheduler.schedule(this.startedAt, { chain: { event, outcome, copy: 0, attempts: 0 }, due: this.startedAt });
-    });
+    if (order.length === 0) this.resolveDone?.();
+    this.pump();
     await done;
     this.scheduler.stop();
-    const outageEndsAt = settings.outageMs > 0 ? settings.outageMs / settings.scale : null;
     return {
-      outcomes: this.outcomes.map(({ pendingChains: _pending, ...outcome }) => outcome),
-      latencies: this.latencies,
+      events: order.length,
+      log: this.log,
+      outcome: (index) => this.outcome(index),
+      outcomeFlags: (index) => this.outcomeFlags(index),
+      order,
       lateness: this.scheduler.lateness,
       maxPending: this.maxPending,
       maxInFlight: this.maxInFlight,
-      startedAt: this.startedAt,
       durationMs: clock.now() - this.startedAt,
-      outageEndsAt,
+      outageEndsAt: settings.outageMs > 0 ? settings.outageMs / settings.scale : null,
+    };
+  }
+
+  outcomeFlags(index: number): OutcomeFlags {
+    const flags = this.flags[index] as number;
+    return {
+      delivered: (flags & FINISHED) !== 0 && (flags & EXHAUSTED) === 0,
+      exhausted: (flags & EXHAUSTED) !== 0,
+      tooSlow: (flags & TOO_SLOW) !== 0,
+      duplicatesSent: this.duplicatesSent[index] as number,
+    };
+  }
+
+  outcome(index: number): EventOutcome {
+    const { delivered, exhausted, tooSlow, duplicatesSent } = this.outcomeFlags(index);
+    return {
+      index,
+      type: this.store.type(index),
+      videoId: this.store.videoId(index),
+      source: this.store.source(index),
+      delivered,
+      exhausted,
+      tooSlow,
+      duplicatesSent,
+      attempts: this.log.forEvent(index),
     };
   }
 
   private pump(): void {
+    if (this.aborted) return;
     const { concurrency } = this.options.settings;
-    while (this.inFlight < concurrency && this.readyHead < this.ready.length) {
-      const job = this.ready[this.readyHead] as Job;
-      this.ready[this.readyHead++] = undefined as unknown as Job;
-      void this.attempt(job);
+    // Retries that came due while attempts were running need not wait for the timer.
+    this.scheduler.poll();
+    while (this.inFlight < concurrency) {
+      if (this.cursor < this.order.length) {
+        // First attempts are all due at the start, so they go before any retry.
+        const event = this.order[this.cursor++] as number;
+        this.pending[event] = 1;
+        void this.attempt({ event, copy: 0, attempts: 0, due: this.startedAt });
+      } else if (this.readyHead < this.ready.length) {
+        const job = this.ready[this.readyHead] as Job;
+        this.ready[this.readyHead++] = undefined as unknown as Job;
+        void this.attempt(job);
+      } else {
+        break;
+      }
     }
     // Drop the consumed prefix now and then, so the FIFO does not grow without bound.
     if (this.readyHead > 1024 && this.readyHead * 2 > this.ready.length) {
@@ -165,86 +216,76 @@ export class SimulationEngine {
 
   private async attempt(job: Job): Promise<void> {
     const { settings, clock, random } = this.options;
-    const { chain } = job;
-    chain.attempts++;
-    this.attempts++;
+    job.attempts++;
     this.inFlight++;
-    this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+    if (this.inFlight > this.maxInFlight) this.maxInFlight = this.inFlight;
     const started = clock.now();
-    const base = { attempt: chain.attempts, copy: chain.copy, at: round(started - this.startedAt), delayedMs: round(started - job.due) };
-    let record: AttemptRecord;
+    const entry: AttemptInput = { event: job.event, attempt: job.attempts, copy: job.copy, at: started - this.startedAt, delayedMs: started - job.due, status: null, error: null, latencyMs: 0, ok: false };
     if ((started - this.startedAt) * settings.scale < settings.outageMs) {
       // The endpoint is down for HeapStream: nothing reaches the handler.
       await Promise.resolve();
-      record = { ...base, status: 503, error: 'outage', latencyMs: 0, ok: false };
+      entry.status = 503;
+      entry.error = 'outage';
     } else {
       const latency = settings.networkLatencyMs > 0 ? random() * settings.networkLatencyMs : 0;
       if (latency > 0) await sleep(latency);
-      const result = await this.options.deliver(chain.event, Math.max(1, settings.timeoutMs - latency));
-      const latencyMs = round(result.durationMs + latency);
-      this.latencies.push(latencyMs);
+      const result = await this.options.deliver(this.store.body(job.event), this.store.headers(job.event), Math.max(1, settings.timeoutMs - latency));
       const lost = result.ok && settings.answerLoss > 0 && random() < settings.answerLoss;
-      record = {
-        ...base,
-        status: result.status ?? null,
-        error: lost ? 'answer-lost' : (result.error?.kind ?? null),
-        ...(result.error?.code ? { errorCode: result.error.code } : {}),
-        latencyMs,
-        ok: result.ok && !lost,
-      };
+      entry.status = result.status ?? null;
+      entry.error = lost ? 'answer-lost' : (result.error?.kind ?? null);
+      if (result.error?.code) entry.errorCode = result.error.code;
+      entry.latencyMs = result.durationMs + latency;
+      entry.ok = result.ok && !lost;
     }
     this.inFlight--;
-    this.complete(job, record);
+    if (!this.aborted) {
+      this.log.add(entry);
+      this.complete(job, entry);
+    }
     this.pump();
   }
 
-  private complete(job: Job, record: AttemptRecord): void {
-    const { settings, clock, random } = this.options;
-    const { chain } = job;
-    const outcome = chain.outcome;
-    outcome.attempts.push(record);
-    if (record.ok) {
-      if (settings.maxLatencyMs !== undefined && record.latencyMs > settings.maxLatencyMs) outcome.tooSlow = true;
-      if (chain.copy === 0) this.scheduleDuplicates(chain, clock.now(), random);
-      this.finishChain(chain, true);
+  private complete(job: Job, entry: AttemptInput): void {
+    const { settings, clock } = this.options;
+    if (entry.ok) {
+      if (settings.maxLatencyMs !== undefined && entry.latencyMs > settings.maxLatencyMs) this.flags[job.event] = (this.flags[job.event] as number) | TOO_SLOW;
+      if (job.copy === 0) this.scheduleDuplicates(job.event, clock.now());
+      this.finishChain(job.event, true);
       return;
     }
-    const delay = this.policy.nextDelay(chain.attempts);
+    const delay = this.policy.nextDelay(job.attempts);
     if (delay === undefined) {
-      this.finishChain(chain, false);
+      this.finishChain(job.event, false);
       return;
     }
-    const due = clock.now() + delay;
-    this.scheduler.schedule(due, { chain, due });
-    this.maxPending = Math.max(this.maxPending, this.scheduler.size);
+    job.due = clock.now() + delay;
+    this.scheduler.schedule(job.due, job);
+    if (this.scheduler.size > this.maxPending) this.maxPending = this.scheduler.size;
   }
 
-  private scheduleDuplicates(chain: Chain, now: number, random: Random): void {
-    const { settings } = this.options;
+  private scheduleDuplicates(event: number, now: number): void {
+    const { settings, random } = this.options;
     const copies = settings.duplicates + (settings.duplicateRate > 0 && random() < settings.duplicateRate ? 1 : 0);
     const window = settings.duplicateWindowMs / settings.scale;
     for (let copy = 1; copy <= copies; copy++) {
-      chain.outcome.pendingChains++;
-      chain.outcome.duplicatesSent++;
+      this.pending[event] = (this.pending[event] as number) + 1;
+      this.duplicatesSent[event] = (this.duplicatesSent[event] as number) + 1;
       const due = now + random() * window;
-      this.scheduler.schedule(due, { chain: { event: chain.event, outcome: chain.outcome, copy, attempts: 0 }, due });
+      this.scheduler.schedule(due, { event, copy, attempts: 0, due });
     }
+    if (this.scheduler.size > this.maxPending) this.maxPending = this.scheduler.size;
   }
 
-  private finishChain(chain: Chain, ok: boolean): void {
-    const outcome = chain.outcome;
-    if (!ok) outcome.exhausted = true;
-    outcome.pendingChains--;
-    if (outcome.pendingChains > 0) return;
-    outcome.delivered = !outcome.exhausted;
+  private finishChain(event: number, ok: boolean): void {
+    if (!ok) this.flags[event] = (this.flags[event] as number) | EXHAUSTED;
+    const left = (this.pending[event] as number) - 1;
+    this.pending[event] = left;
+    if (left > 0) return;
+    this.flags[event] = (this.flags[event] as number) | FINISHED;
     this.finished++;
-    if (outcome.delivered) this.delivered++;
-    else this.exhausted++;
-    this.options.onEventFinished?.(outcome);
-    if (this.finished === this.outcomes.length) this.resolveDone?.();
+    if ((this.flags[event] as number) & EXHAUSTED) this.exhausted++;
+    else this.delivered++;
+    this.options.onEventFinished?.(event);
+    if (this.finished === this.order.length) this.resolveDone?.();
   }
-}
-
-function round(ms: number): number {
-  return Math.round(ms * 100) / 100;
 }

@@ -1,30 +1,45 @@
 /**
  * JUnit XML for CI systems: one testcase per event, failed when it was never delivered or
- * was accepted too slowly.
+ * was accepted too slowly. Streamed, like the JSON report.
  */
+import type { EngineResult } from './engine.js';
 import type { SimulateReport } from './report.js';
 
 const escape = (text: string): string =>
   text.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c] as string);
 
-export function toJunit(report: SimulateReport): string {
-  const failures = report.events.filter((e) => !e.delivered || e.tooSlow).length;
-  const cases = report.events.map((event) => {
-    const name = `#${event.index} ${event.type ?? 'event'}${event.videoId !== null ? ` video ${event.videoId}` : ''}`;
-    const seconds = event.attempts.reduce((sum, a) => sum + a.latencyMs, 0) / 1000;
-    const trail = event.attempts.map((a) => `copy ${a.copy} attempt ${a.attempt} at ${a.at} ms: ${a.ok ? 'ok' : ''} ${a.status ?? ''} ${a.error ?? ''} (${a.latencyMs} ms)`.replace(/\s+/g, ' ').trim()).join('\n');
-    const open = `    <testcase classname="${escape(`heapstream.${event.type ?? 'unknown'}`)}" name="${escape(name)}" time="${seconds.toFixed(3)}">`;
-    if (event.delivered && !event.tooSlow) return `${open}\n      <system-out>${escape(trail)}</system-out>\n    </testcase>`;
-    const message = event.tooSlow ? 'accepted slower than --max-latency' : `no 2xx within ${report.settings.maxAttempts} attempts`;
-    return `${open}\n      <failure message="${escape(message)}" type="${event.tooSlow ? 'too-slow' : 'exhausted'}">${escape(trail)}</failure>\n    </testcase>`;
-  });
-  return [
-    '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="heapstream-webhooks simulate" tests="${report.events.length}" failures="${failures}" time="${(report.durationMs / 1000).toFixed(3)}">`,
-    `  <testsuite name="${escape(`simulate ${report.scenario ?? 'default'} → ${report.target}`)}" tests="${report.events.length}" failures="${failures}" errors="0" skipped="0" time="${(report.durationMs / 1000).toFixed(3)}" timestamp="${report.startedAt}">`,
-    ...cases,
-    '  </testsuite>',
-    '</testsuites>',
-    '',
-  ].join('\n');
+export async function writeJunit(write: (chunk: string) => Promise<void>, report: SimulateReport, result: EngineResult): Promise<void> {
+  const failures = report.totals.exhausted + report.totals.tooSlow;
+  const seconds = (report.durationMs / 1000).toFixed(3);
+  await write(
+    [
+      '<?xml version="1.0" encoding="UTF-8"?>',
+      `<testsuites name="heapstream-webhooks simulate" tests="${report.totals.events}" failures="${failures}" time="${seconds}">`,
+      `  <testsuite name="${escape(`simulate ${report.scenario ?? 'default'} → ${report.target}`)}" tests="${report.totals.events}" failures="${failures}" errors="0" skipped="0" time="${seconds}" timestamp="${report.startedAt}">`,
+      '',
+    ].join('\n'),
+  );
+  const indexes = [...result.order].sort((a, b) => a - b);
+  let batch: string[] = [];
+  for (const index of indexes) {
+    batch.push(testcase(result, index, report.settings.maxAttempts));
+    if (batch.length === 1_000) {
+      await write(batch.join(''));
+      batch = [];
+    }
+  }
+  await write(`${batch.join('')}  </testsuite>\n</testsuites>\n`);
+}
+
+function testcase(result: EngineResult, index: number, maxAttempts: number): string {
+  const event = result.outcome(index);
+  const name = `#${event.index} ${event.type ?? 'event'}${event.videoId !== null ? ` video ${event.videoId}` : ''}`;
+  const seconds = event.attempts.reduce((sum, a) => sum + a.latencyMs, 0) / 1000;
+  const trail = event.attempts
+    .map((a) => `copy ${a.copy} attempt ${a.attempt} at ${a.at} ms: ${a.ok ? 'ok' : ''} ${a.status ?? ''} ${a.error ?? ''} (${a.latencyMs} ms)`.replace(/\s+/g, ' ').trim())
+    .join('\n');
+  const open = `    <testcase classname="${escape(`heapstream.${event.type ?? 'unknown'}`)}" name="${escape(name)}" time="${seconds.toFixed(3)}">`;
+  if (event.delivered && !event.tooSlow) return `${open}\n      <system-out>${escape(trail)}</system-out>\n    </testcase>\n`;
+  const message = event.tooSlow && event.delivered ? 'accepted slower than --max-latency' : `no 2xx within ${maxAttempts} attempts`;
+  return `${open}\n      <failure message="${escape(message)}" type="${event.delivered ? 'too-slow' : 'exhausted'}">${escape(trail)}</failure>\n    </testcase>\n`;
 }

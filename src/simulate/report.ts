@@ -1,9 +1,11 @@
 /**
- * The simulate report: per event, every attempt; totals; latency percentiles; the verdict.
+ * The simulate report: totals, latency percentiles, scheduler punctuality, the verdict,
+ * and (written to the file, streamed one event per line) every attempt of every event.
  */
+import { AttemptLog } from './attempt-log.js';
 import type { EngineResult } from './engine.js';
 import { formatDuration } from './schedule.js';
-import type { EventOutcome, SimulateSettings } from './types.js';
+import type { SimulateSettings } from './types.js';
 
 export interface SimulateReport {
   tool: string;
@@ -41,30 +43,42 @@ export interface SimulateReport {
     non2xx: Record<string, number>;
     duplicatesSent: number;
   };
-  latencyMs: { p50: number | null; p95: number | null; p99: number | null; max: number | null };
+  latencyMs: Percentiles;
   maxInFlight: number;
-  /** How punctual the retry scheduler was: fire time minus due time. */
-  scheduler: { maxPending: number; latenessMs: { p50: number | null; p99: number | null; max: number | null } };
+  /** How punctual the retry scheduler was: hand-over time minus due time. */
+  scheduler: { maxPending: number; latenessMs: Percentiles };
   /** Set when an outage was simulated: what landed once it was over. */
   recovery: { at: number; firstAttemptAt: number | null; attemptsWithinBurst: number; burstWindowMs: number } | null;
   check: { command: string; exitCode: number | null } | null;
   verdict: { ok: boolean; reasons: string[] };
-  events: EventOutcome[];
 }
 
-export function percentile(sorted: readonly number[], p: number): number | null {
+export interface Percentiles {
+  p50: number | null;
+  p95: number | null;
+  p99: number | null;
+  max: number | null;
+}
+
+export function percentile(sorted: ArrayLike<number>, p: number): number | null {
   if (sorted.length === 0) return null;
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] as number;
+}
+
+function percentiles(values: Float64Array): Percentiles {
+  values.sort();
+  const round = (v: number | null): number | null => (v === null ? null : Math.round(v * 100) / 100);
+  return { p50: round(percentile(values, 50)), p95: round(percentile(values, 95)), p99: round(percentile(values, 99)), max: round(percentile(values, 100)) };
 }
 
 export function buildReport(input: { result: EngineResult; settings: SimulateSettings; target: string; scenario: string | null; tool: string; startedAt: Date }): SimulateReport {
   const { result, settings } = input;
   const totals: SimulateReport['totals'] = {
-    events: result.outcomes.length,
+    events: result.events,
     delivered: 0,
     exhausted: 0,
     tooSlow: 0,
-    attempts: 0,
+    attempts: result.log.count,
     retries: 0,
     timeouts: 0,
     unreachable: 0,
@@ -74,25 +88,28 @@ export function buildReport(input: { result: EngineResult; settings: SimulateSet
     non2xx: {},
     duplicatesSent: 0,
   };
-  for (const outcome of result.outcomes) {
+  for (const index of result.order) {
+    const outcome = result.outcomeFlags(index);
     if (outcome.delivered) totals.delivered++;
     if (outcome.exhausted) totals.exhausted++;
     if (outcome.tooSlow) totals.tooSlow++;
     totals.duplicatesSent += outcome.duplicatesSent;
-    for (const attempt of outcome.attempts) {
-      totals.attempts++;
-      if (attempt.attempt > 1) totals.retries++;
-      if (attempt.error === 'timeout') totals.timeouts++;
-      else if (attempt.error === 'unreachable') totals.unreachable++;
-      else if (attempt.error === 'error') totals.errors++;
-      else if (attempt.error === 'outage') totals.outageFailures++;
-      else if (attempt.error === 'answer-lost') totals.answersLost++;
-      if (attempt.status !== null && (attempt.status < 200 || attempt.status >= 300) && attempt.error !== 'outage') {
-        totals.non2xx[attempt.status] = (totals.non2xx[attempt.status] ?? 0) + 1;
-      }
-    }
   }
-  const sorted = Float64Array.from(result.latencies).sort();
+  const columns = result.log.columns();
+  const latencies = new Float64Array(columns.latency.length);
+  let sent = 0;
+  for (let i = 0; i < result.log.count; i++) {
+    const error = AttemptLog.errorName(columns.error[i] as number);
+    const status = columns.status[i] as number;
+    if ((columns.attempt[i] as number) > 1) totals.retries++;
+    if (error === 'timeout') totals.timeouts++;
+    else if (error === 'unreachable') totals.unreachable++;
+    else if (error === 'error') totals.errors++;
+    else if (error === 'outage') totals.outageFailures++;
+    else if (error === 'answer-lost') totals.answersLost++;
+    if (error !== 'outage') latencies[sent++] = columns.latency[i] as number;
+    if (status !== -1 && (status < 200 || status >= 300) && error !== 'outage') totals.non2xx[status] = (totals.non2xx[status] ?? 0) + 1;
+  }
   const reasons: string[] = [];
   if (totals.exhausted > 0) reasons.push(`${totals.exhausted} of ${totals.events} events never got a 2xx within ${settings.maxAttempts} attempts`);
   if (totals.tooSlow > 0) reasons.push(`${totals.tooSlow} events were accepted slower than --max-latency ${settings.maxLatencyMs} ms`);
@@ -119,30 +136,48 @@ export function buildReport(input: { result: EngineResult; settings: SimulateSet
       seed: settings.seed,
     },
     totals,
-    latencyMs: { p50: percentile([...sorted], 50), p95: percentile([...sorted], 95), p99: percentile([...sorted], 99), max: sorted.length ? (sorted[sorted.length - 1] as number) : null },
+    latencyMs: percentiles(latencies.subarray(0, sent)),
     maxInFlight: result.maxInFlight,
-    scheduler: { maxPending: result.maxPending, latenessMs: latenessSummary(result.lateness) },
-    recovery: result.outageEndsAt === null ? null : recovery(result.outcomes, result.outageEndsAt),
+    scheduler: { maxPending: result.maxPending, latenessMs: percentiles(Float64Array.from(result.lateness)) },
+    recovery: result.outageEndsAt === null ? null : recovery(result, result.outageEndsAt),
     check: null,
     verdict: { ok: reasons.length === 0, reasons },
-    events: result.outcomes,
   };
 }
 
 /** The burst after an outage: attempts that reached the handler within a short window of the first one. */
-function recovery(outcomes: readonly EventOutcome[], at: number): NonNullable<SimulateReport['recovery']> {
-  const after = outcomes
-    .flatMap((o) => o.attempts)
-    .filter((a) => a.error !== 'outage' && a.at >= at)
-    .map((a) => a.at)
-    .sort((a, b) => a - b);
+function recovery(result: EngineResult, at: number): NonNullable<SimulateReport['recovery']> {
+  const columns = result.log.columns();
+  const after: number[] = [];
+  for (let i = 0; i < result.log.count; i++) {
+    if (AttemptLog.errorName(columns.error[i] as number) !== 'outage' && (columns.at[i] as number) >= at) after.push(columns.at[i] as number);
+  }
+  after.sort((a, b) => a - b);
   const first = after[0] ?? null;
   const burstWindowMs = 1_000;
-  return { at: Math.round(at), firstAttemptAt: first, attemptsWithinBurst: first === null ? 0 : after.filter((t) => t - first <= burstWindowMs).length, burstWindowMs };
+  return {
+    at: Math.round(at),
+    firstAttemptAt: first === null ? null : Math.round(first * 100) / 100,
+    attemptsWithinBurst: first === null ? 0 : after.filter((t) => t - first <= burstWindowMs).length,
+    burstWindowMs,
+  };
 }
 
-function latenessSummary(samples: readonly number[]): SimulateReport['scheduler']['latenessMs'] {
-  const sorted = [...Float64Array.from(samples).sort()];
-  const round = (v: number | null): number | null => (v === null ? null : Math.round(v * 100) / 100);
-  return { p50: round(percentile(sorted, 50)), p99: round(percentile(sorted, 99)), max: round(sorted.length ? (sorted[sorted.length - 1] as number) : null) };
+/**
+ * Writes the report as JSON: the summary pretty-printed, then `events`, one event per line
+ * (diff-friendly, and streamed so 100,000 events never sit in memory as one string).
+ */
+export async function writeReport(write: (chunk: string) => Promise<void>, report: SimulateReport, result: EngineResult): Promise<void> {
+  const head = JSON.stringify(report, null, 2);
+  await write(`${head.slice(0, -2)},\n  "events": [`);
+  const indexes = [...result.order].sort((a, b) => a - b);
+  let batch: string[] = [];
+  for (let i = 0; i < indexes.length; i++) {
+    batch.push(`${i === 0 ? '' : ','}\n    ${JSON.stringify(result.outcome(indexes[i] as number))}`);
+    if (batch.length === 1_000) {
+      await write(batch.join(''));
+      batch = [];
+    }
+  }
+  await write(`${batch.join('')}\n  ]\n}\n`);
 }

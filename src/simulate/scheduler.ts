@@ -1,8 +1,9 @@
 /**
  * One timer over a priority queue: the timer is armed for the earliest due item only, and
- * re-armed when something earlier arrives or after it fires. Lateness (fire time minus due
- * time) is recorded, because a scheduler that runs late distorts the retry schedule it is
- * meant to emulate.
+ * re-armed when something earlier arrives or after it fires. The owner may also `poll()`
+ * between timer firings (the engine does whenever an attempt ends), so a busy event loop
+ * does not hold due retries back. Lateness (hand-over time minus due time) is recorded,
+ * because a late scheduler distorts the retry schedule it is meant to emulate.
  */
 import type { Clock, TimerHandle } from './clock.js';
 import { MinHeap } from './heap.js';
@@ -11,14 +12,19 @@ export class Scheduler<T> {
   private readonly heap = new MinHeap<T>();
   private timer: TimerHandle | undefined;
   private armedFor = Infinity;
+  private rearm = false;
   private stopped = false;
-  /** Lateness samples in ms, one per item run (bounded by the caller's sampling). */
+  /** Lateness samples in ms, one per item handed over. */
   readonly lateness: number[] = [];
 
+  /**
+   * @param run receives each item once it is due
+   * @param afterRun called once after a timer firing handed items over
+   */
   constructor(
     private readonly clock: Clock,
     private readonly run: (item: T, due: number) => void,
-    private readonly recordLateness = true,
+    private readonly afterRun?: () => void,
   ) {}
 
   get size(): number {
@@ -27,7 +33,36 @@ export class Scheduler<T> {
 
   schedule(due: number, item: T): void {
     this.heap.push(due, item);
-    if (due < this.armedFor) this.arm();
+    if (this.stopped || due >= this.armedFor) return;
+    if (this.timer === undefined) {
+      this.arm();
+      return;
+    }
+    // Moving an armed timer earlier is deferred to the end of the current job, so that
+    // scheduling 10,000 items in one go costs one timer, not 10,000 set-and-clear pairs.
+    if (!this.rearm) {
+      this.rearm = true;
+      queueMicrotask(() => {
+        this.rearm = false;
+        this.arm();
+      });
+    }
+  }
+
+  /** Hands over everything already due; returns how many items that was. */
+  poll(): number {
+    if (this.stopped) return 0;
+    const now = this.clock.now();
+    let count = 0;
+    for (;;) {
+      const key = this.heap.peekKey();
+      if (key === undefined || key > now) break;
+      const entry = this.heap.pop() as { key: number; item: T };
+      this.lateness.push(this.clock.now() - entry.key);
+      this.run(entry.item, entry.key);
+      count++;
+    }
+    return count;
   }
 
   stop(): void {
@@ -39,8 +74,9 @@ export class Scheduler<T> {
 
   private arm(): void {
     if (this.stopped) return;
-    if (this.timer !== undefined) this.clock.clearTimer(this.timer);
     const next = this.heap.peekKey();
+    if (next === this.armedFor && this.timer !== undefined) return;
+    if (this.timer !== undefined) this.clock.clearTimer(this.timer);
     if (next === undefined) {
       this.timer = undefined;
       this.armedFor = Infinity;
@@ -53,15 +89,7 @@ export class Scheduler<T> {
   private fire(): void {
     this.timer = undefined;
     this.armedFor = Infinity;
-    const now = this.clock.now();
-    // Everything due by now runs in due order; items scheduled meanwhile wait for the re-arm.
-    while (!this.stopped) {
-      const key = this.heap.peekKey();
-      if (key === undefined || key > now) break;
-      const entry = this.heap.pop() as { key: number; item: T };
-      if (this.recordLateness) this.lateness.push(this.clock.now() - entry.key);
-      this.run(entry.item, entry.key);
-    }
+    if (this.poll() > 0) this.afterRun?.();
     this.arm();
   }
 }

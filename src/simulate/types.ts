@@ -1,18 +1,3 @@
-import type { HeaderMap } from '../delivery/headers.js';
-
-/** One event to deliver: the exact bytes and headers every attempt sends. */
-export interface SimEvent {
-  index: number;
-  body: Buffer;
-  headers: HeaderMap;
-  type: string | null;
-  videoId: number | null;
-  /** The event's own timestamp (from the body), used for ordering. */
-  timestamp: string | null;
-  /** Where it came from: a fixture path, or `synthetic`. */
-  source: string;
-}
-
 /** Why an attempt failed without (or despite) an HTTP answer. */
 export type AttemptError =
   | 'timeout'

@@ -31,6 +31,27 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array): 
   }
 }
 
+/**
+ * Like writeFileAtomic, for output too large to hold as one string: `produce` writes it in
+ * chunks into the temp file, which is then flushed and renamed over `file`.
+ */
+export async function writeFileAtomicStreamed(file: string, produce: (write: (chunk: string) => Promise<void>) => Promise<void>): Promise<void> {
+  const temp = join(dirname(file), `.${basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const handle = await open(temp, 'wx', 0o644);
+  try {
+    await produce(async (chunk) => {
+      await handle.write(chunk);
+    });
+    await handle.datasync();
+    await handle.close();
+    await rename(temp, file);
+  } catch (error) {
+    await handle.close().catch(() => undefined);
+    await unlink(temp).catch(() => undefined);
+    throw error;
+  }
+}
+
 export interface NewFixture {
   recordedAt?: Date;
   via: Fixture['via'];

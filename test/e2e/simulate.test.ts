@@ -6,6 +6,10 @@ import { runCli } from '../helpers/cli.js';
 import { event, writeFixtures } from '../helpers/fixtures.js';
 import { TestHandler, type Behaviour } from '../helpers/handler.js';
 import type { SimulateReport } from '../../src/simulate/report.js';
+import type { EventOutcome } from '../../src/simulate/types.js';
+
+/** The report file: the summary plus every event's attempts. */
+type ReportFile = SimulateReport & { events: EventOutcome[] };
 
 let handler: TestHandler;
 let dir: string;
@@ -36,10 +40,10 @@ function countsPerBody(): number[] {
   return [...counts.values()];
 }
 
-async function simulate(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string; report: SimulateReport }> {
+async function simulate(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string; report: ReportFile }> {
   const reportFile = join(dir, 'report.json');
   const result = await runCli(['simulate', '--to', handler.url, '--report', reportFile, '--seed', '7', ...args], { timeoutMs: 60_000 });
-  const report = JSON.parse(await readFile(reportFile, 'utf8')) as SimulateReport;
+  const report = JSON.parse(await readFile(reportFile, 'utf8')) as ReportFile;
   return { ...result, report };
 }
 
