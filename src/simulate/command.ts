@@ -131,7 +131,9 @@ async function startProgress(output: Output, stats: () => EngineStats): Promise<
     const s = stats();
     const width = 24;
     const filled = s.events === 0 ? width : Math.round((s.finished / s.events) * width);
-    spinner.text = `[${'█'.repeat(filled)}${'░'.repeat(width - filled)}] ${s.finished}/${s.events} finished · ${s.delivered} delivered · ${s.exhausted} exhausted · ${s.inFlight} in flight · ${s.pendingRetries} retries pending`;
+    const text = `[${'█'.repeat(filled)}${'░'.repeat(width - filled)}] ${s.finished}/${s.events} finished · ${s.delivered} delivered · ${s.exhausted} exhausted · ${s.inFlight} in flight · ${s.pendingRetries} retries pending`;
+    // One line only: a wrapped line is redrawn badly by every terminal.
+    spinner.text = text.slice(0, Math.max(20, (process.stdout.columns ?? 80) - 4));
   };
   const timer = setInterval(render, 150);
   render();

@@ -20,7 +20,7 @@ export interface Output {
 
 export interface OutputOptions {
   json?: boolean;
-  stdout?: NodeJS.WritableStream & { isTTY?: boolean };
+  stdout?: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
   stderr?: NodeJS.WritableStream & { isTTY?: boolean };
 }
 
@@ -32,7 +32,8 @@ export function createOutput(options: OutputOptions = {}): Output {
   return {
     json,
     color,
-    interactive: Boolean(stdout.isTTY) && !json,
+    // A terminal that reports no width (some pseudo-terminals) cannot host a redrawn line.
+    interactive: Boolean(stdout.isTTY) && (stdout.columns ?? 0) > 0 && !json,
     line(text) {
       if (!json) stdout.write(`${text}\n`);
     },

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
+import { runInPty } from '../helpers/pty.js';
 import { event, writeFixtures } from '../helpers/fixtures.js';
 import { TestHandler, type Behaviour } from '../helpers/handler.js';
 import type { SimulateReport } from '../../src/simulate/report.js';
@@ -217,6 +218,19 @@ describe('simulate: outputs and --check', () => {
     expect(handler.maxInFlight).toBe(4);
     expect(report.latencyMs.p50).toBeGreaterThanOrEqual(29);
     expect(report.latencyMs.p99).toBeGreaterThanOrEqual(report.latencyMs.p50 ?? Infinity);
+  });
+
+  it('shows a progress bar on a terminal, then the summary table', async () => {
+    handler.setBehaviour(() => ({ delayMs: 20 }));
+    const pty = runInPty(['simulate', '--to', handler.url, '--events', '60', '--concurrency', '2', '--within', '1s']);
+    try {
+      await pty.waitFor(/\[[█░]{24}\] \d+\/60 finished · \d+ delivered/);
+      expect(await pty.exit).toBe(0);
+    } finally {
+      pty.kill();
+    }
+    expect(pty.output()).toMatch(/events\s+60 \(60 delivered, 0 exhausted\)/);
+    expect(pty.output()).toMatch(/PASS/);
   });
 
   it('exits 2 on bad flags', async () => {
