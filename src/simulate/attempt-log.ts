@@ -2,23 +2,13 @@
  * Every attempt of a simulation, in columns, linked per event: about 40 bytes an attempt
  * instead of an object each. Outcomes are materialized one event at a time, for reports.
  */
+import { grown } from './typed-arrays.js';
 import type { AttemptError, AttemptRecord } from './types.js';
 
 const ERRORS: (AttemptError | null)[] = [null, 'timeout', 'unreachable', 'error', 'outage', 'answer-lost'];
 const ERROR_IDS = new Map(ERRORS.map((error, i) => [error, i]));
 
-export interface AttemptInput {
-  event: number;
-  attempt: number;
-  copy: number;
-  at: number;
-  delayedMs: number;
-  status: number | null;
-  error: AttemptError | null;
-  errorCode?: string;
-  latencyMs: number;
-  ok: boolean;
-}
+export type AttemptInput = AttemptRecord & { event: number };
 
 export class AttemptLog {
   count = 0;
@@ -113,21 +103,16 @@ export class AttemptLog {
 
   private grow(): void {
     const size = this.eventOf.length * 2;
-    const grow = <T extends Uint32Array | Uint16Array | Float64Array | Float32Array | Int16Array | Uint8Array | Int32Array>(old: T, make: (n: number) => T): T => {
-      const next = make(size);
-      next.set(old);
-      return next;
-    };
-    this.eventOf = grow(this.eventOf, (n) => new Uint32Array(n));
-    this.attemptOf = grow(this.attemptOf, (n) => new Uint16Array(n));
-    this.copyOf = grow(this.copyOf, (n) => new Uint16Array(n));
-    this.atOf = grow(this.atOf, (n) => new Float64Array(n));
-    this.delayedOf = grow(this.delayedOf, (n) => new Float32Array(n));
-    this.statusOf = grow(this.statusOf, (n) => new Int16Array(n));
-    this.errorOf = grow(this.errorOf, (n) => new Uint8Array(n));
-    this.codeOf = grow(this.codeOf, (n) => new Uint16Array(n));
-    this.latencyOf = grow(this.latencyOf, (n) => new Float32Array(n));
-    this.nextOf = grow(this.nextOf, (n) => new Int32Array(n));
+    this.eventOf = grown(this.eventOf, size);
+    this.attemptOf = grown(this.attemptOf, size);
+    this.copyOf = grown(this.copyOf, size);
+    this.atOf = grown(this.atOf, size);
+    this.delayedOf = grown(this.delayedOf, size);
+    this.statusOf = grown(this.statusOf, size);
+    this.errorOf = grown(this.errorOf, size);
+    this.codeOf = grown(this.codeOf, size);
+    this.latencyOf = grown(this.latencyOf, size);
+    this.nextOf = grown(this.nextOf, size);
   }
 }
 

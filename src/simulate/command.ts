@@ -5,7 +5,6 @@ import { spawn } from 'node:child_process';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setMaxListeners } from 'node:events';
 import { Agent } from 'undici';
 import { send } from '../delivery/send.js';
 import { ExitCode, HswError } from '../errors.js';
@@ -41,14 +40,13 @@ export async function simulateCommand(options: SimulateCommandOptions): Promise<
   const store = await loadEvents(options);
   const order = store.order({ reorder: settings.reorder, window: settings.reorderWindow, seed: settings.seed });
   const agent = new Agent({ connections: settings.concurrency, keepAliveTimeout: 10_000 });
-  const abort = new AbortController();
-  setMaxListeners(0, abort.signal);
+  let interrupted = false;
   const engine: SimulationEngine = new SimulationEngine(
     {
       settings,
       clock: realClock,
       random: createRandom(settings.seed),
-      deliver: (body, headers, timeoutMs) => send({ url: options.to, body, headers, exactHeaders: true, timeoutMs, dispatcher: agent, signal: abort.signal }),
+      deliver: (body, headers, timeoutMs) => send({ url: options.to, body, headers, exactHeaders: true, timeoutMs, dispatcher: agent }),
       ...(output.json ? { onEventFinished: (index: number) => output.record(eventLine(engine.outcome(index))) } : {}),
     },
     store,
@@ -58,18 +56,22 @@ export async function simulateCommand(options: SimulateCommandOptions): Promise<
   output.line(output.color.dim(`  24 h schedule ×1/${round(settings.scale)} · ${settings.maxAttempts} attempts · ${settings.timeoutMs} ms timeout · ${settings.concurrency} in flight · seed ${settings.seed}`));
   const stopProgress = await startProgress(output, () => engine.stats);
   const startedAt = new Date();
+  // Ctrl-C: stop scheduling and fail what is in flight at once (no per-attempt signal
+  // needed: destroying the agent ends every open request).
   void nextInterrupt().then(() => {
-    abort.abort();
+    interrupted = true;
     engine.abort();
+    void agent.destroy();
   });
   let result;
   try {
     result = await engine.run(order);
   } finally {
     stopProgress();
-    await agent.close();
+    // After Ctrl-C the agent is already destroyed, and closing it again rejects.
+    if (!interrupted) await agent.close();
   }
-  if (abort.signal.aborted) throw new HswError('HSW_INTERRUPTED', 'interrupted: the simulation was stopped before every event finished', { exitCode: ExitCode.interrupted });
+  if (interrupted) throw new HswError('HSW_INTERRUPTED', 'interrupted: the simulation was stopped before every event finished', { exitCode: ExitCode.interrupted });
 
   const report = buildReport({ result, settings, target: options.to.href, scenario: options.scenario, tool: userAgent(), startedAt });
   const reportFile = options.reportFile ?? (options.check ? join(await mkdtemp(join(tmpdir(), 'heapstream-simulate-')), 'report.json') : undefined);

@@ -5,6 +5,7 @@
  */
 import type { HeaderMap } from '../delivery/headers.js';
 import { createRandom } from '../events/random.js';
+import { grown } from './typed-arrays.js';
 
 export interface NewSimEvent {
   body: Uint8Array | string;
@@ -103,15 +104,10 @@ export class EventStore {
 
   private growRows(): void {
     const size = this.offsets.length * 2;
-    const grow = <T extends Uint32Array | Float64Array | Uint16Array>(old: T, make: (n: number) => T): T => {
-      const next = make(size);
-      next.set(old);
-      return next;
-    };
-    this.offsets = grow(this.offsets, (n) => new Uint32Array(n));
-    this.lengths = grow(this.lengths, (n) => new Uint32Array(n));
-    this.videoIds = grow(this.videoIds, (n) => new Float64Array(n));
-    this.typeIds = grow(this.typeIds, (n) => new Uint16Array(n));
+    this.offsets = grown(this.offsets, size);
+    this.lengths = grown(this.lengths, size);
+    this.videoIds = grown(this.videoIds, size);
+    this.typeIds = grown(this.typeIds, size);
   }
 
   private growBodies(needed: number): void {

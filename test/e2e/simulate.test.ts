@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.js';
+import { CliProcess, runCli } from '../helpers/cli.js';
 import { runInPty } from '../helpers/pty.js';
 import { event, writeFixtures } from '../helpers/fixtures.js';
 import { TestHandler, type Behaviour } from '../helpers/handler.js';
@@ -231,6 +231,21 @@ describe('simulate: outputs and --check', () => {
     }
     expect(pty.output()).toMatch(/events\s+60 \(60 delivered, 0 exhausted\)/);
     expect(pty.output()).toMatch(/PASS/);
+  });
+
+  it('Ctrl-C stops at once and exits 130', async () => {
+    handler.setBehaviour(() => ({ delayMs: 3_000 }));
+    const cli = new CliProcess(['simulate', '--to', handler.url, '--events', '20', '--within', '5s']);
+    try {
+      await cli.waitFor(/Simulating HeapStream delivery of 20 events/);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const started = Date.now();
+      expect(await cli.interrupt()).toBe(130);
+      expect(Date.now() - started).toBeLessThan(2_000);
+      expect(cli.stderr).toMatch(/interrupted/);
+    } finally {
+      await cli.stop();
+    }
   });
 
   it('exits 2 on bad flags', async () => {
