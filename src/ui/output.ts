@@ -28,7 +28,7 @@ export function createOutput(options: OutputOptions = {}): Output {
   const stdout = options.stdout ?? process.stdout;
   const stderr = options.stderr ?? process.stderr;
   const json = options.json ?? false;
-  const color = stdout.isTTY || process.env['FORCE_COLOR'] ? chalk : new Chalk({ level: 0 });
+  const color = colorFor(stdout);
   return {
     json,
     color,
@@ -41,8 +41,19 @@ export function createOutput(options: OutputOptions = {}): Output {
       if (json) stdout.write(`${JSON.stringify(value)}\n`);
     },
     warn(text) {
-      const warnColor = stderr.isTTY || process.env['FORCE_COLOR'] ? chalk : new Chalk({ level: 0 });
-      stderr.write(`${warnColor.yellow('warning:')} ${text}\n`);
+      stderr.write(`${colorFor(stderr).yellow('warning:')} ${text}\n`);
     },
   };
+}
+
+/**
+ * Colour on a terminal unless NO_COLOR is set (no-color.org: present and not empty);
+ * FORCE_COLOR turns it on anywhere (CI logs that render ANSI), FORCE_COLOR=0 off everywhere.
+ */
+export function colorFor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv = process.env): ChalkInstance {
+  const force = env['FORCE_COLOR'];
+  if (force === '0' || force === 'false') return new Chalk({ level: 0 });
+  if (force !== undefined && force !== '') return new Chalk({ level: Math.max(chalk.level, 1) as 1 | 2 | 3 });
+  if (env['NO_COLOR'] !== undefined && env['NO_COLOR'] !== '') return new Chalk({ level: 0 });
+  return stream.isTTY ? new Chalk({ level: Math.max(chalk.level, 1) as 1 | 2 | 3 }) : new Chalk({ level: 0 });
 }

@@ -18,9 +18,11 @@ const quote = (arg: string): string => `'${arg.replace(/'/g, `'\\''`)}'`;
 export function runInPty(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): PtySession {
   // A fresh pseudo-terminal reports 0 columns; give it a size, as a terminal window has.
   const command = `stty cols 120 rows 40; ${[process.execPath, BIN, ...args].map(quote).join(' ')}`;
+  // A developer's terminal: no CI variable (spinners and progress bars turn themselves off under CI).
+  const { CI: _ci, ...env } = process.env;
   const child = spawn('script', ['-qfec', command, '/dev/null'], {
     cwd: options.cwd,
-    env: { ...process.env, NO_COLOR: '1', TERM: 'xterm', COLUMNS: '120', LINES: '40', ...options.env },
+    env: { ...env, NO_COLOR: '1', TERM: 'xterm', COLUMNS: '120', LINES: '40', ...options.env },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let out = '';
