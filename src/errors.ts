@@ -18,15 +18,12 @@ export type ErrorCode =
   | 'HSW_BAD_URL'
   | 'HSW_BAD_VALUE'
   | 'HSW_UNKNOWN_PATH'
-  | 'HSW_NOT_A_TTY'
   | 'HSW_DELIVERY_FAILED'
   | 'HSW_FIXTURE_INVALID'
   | 'HSW_FIXTURE_NOT_FOUND'
   | 'HSW_NO_FIXTURES'
   | 'HSW_TUNNEL_FAILED'
   | 'HSW_LISTEN_FAILED'
-  | 'HSW_CHECK_FAILED'
-  | 'HSW_VERDICT_FAILED'
   | 'HSW_INTERRUPTED';
 
 export class HswError extends Error {

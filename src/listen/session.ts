@@ -30,6 +30,8 @@ export class ListenSession {
   private readonly seen = new Map<string, true>();
   private readonly matchEvent: ((type: string | null) => boolean) | undefined;
   private keeper: TunnelKeeper | undefined;
+  /** A per-session secret path and answer: proof that a probe went all the way through. */
+  private readonly probe = { path: `/.heapstream-webhooks/probe/${randomBytes(12).toString('hex')}`, token: randomBytes(16).toString('hex') };
   private stopping: Promise<ListenSummary> | undefined;
   readonly summary: ListenSummary = {
     received: 0,
@@ -47,14 +49,12 @@ export class ListenSession {
   constructor(private readonly options: ListenOptions) {
     // Every in-flight forward listens on the shutdown signal; hundreds at once are expected.
     setMaxListeners(0, this.shutdown.signal);
-    const probe = { path: `/.heapstream-webhooks/probe/${randomBytes(12).toString('hex')}`, token: randomBytes(16).toString('hex') };
-    this.probe = probe;
     this.matchEvent = options.events ? eventMatcher(options.events) : undefined;
     this.receiver = new Receiver({
       port: options.port,
       path: options.path,
       maxBodyBytes: options.maxBodyBytes,
-      probe,
+      probe: this.probe,
       onRequest: (request) => this.handle(request),
       onRejected: (rejected) => {
         this.summary.rejected++;
@@ -62,17 +62,6 @@ export class ListenSession {
         options.reporter.rejected(rejected);
       },
     });
-  }
-
-  private readonly probe: { path: string; token: string };
-
-  get localUrl(): string {
-    return this.receiver.url;
-  }
-
-  get publicUrl(): string | undefined {
-    const base = this.keeper?.url;
-    return base ? `${base.replace(/\/+$/, '')}${this.options.path}` : undefined;
   }
 
   /** Resolves when the receiver listens and the first tunnel attempt is over. */
@@ -94,7 +83,12 @@ export class ListenSession {
       openTimeoutMs: tunnel.openTimeoutMs,
       probeIntervalMs: tunnel.probeIntervalMs,
       probe: (publicUrl) => probeThrough(probeTarget(publicUrl, tunnel.host, this.probe.path), this.probe.token, Math.min(5_000, tunnel.probeIntervalMs)),
-      onEvent: (event) => options.reporter.tunnel(event.kind === 'open' || event.kind === 'changed' ? { ...event, url: this.withPath(event.url), ...(event.kind === 'changed' ? { previousUrl: this.withPath(event.previousUrl) } : {}) } : event),
+      // The tunnel knows its host; the URL to paste into HeapStream also carries our path.
+      onEvent: (event) => {
+        if (event.kind === 'open') options.reporter.tunnel({ ...event, url: this.withPath(event.url) });
+        else if (event.kind === 'changed') options.reporter.tunnel({ ...event, url: this.withPath(event.url), previousUrl: this.withPath(event.previousUrl) });
+        else options.reporter.tunnel(event);
+      },
     });
     const opened = await this.keeper.start();
     if (!opened && tunnel.required) {
