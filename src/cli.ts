@@ -2,7 +2,8 @@
  * The commander program. Commands register their flags here but load their code only
  * when they run, so `--help` stays fast. This is the one place that exits the process.
  */
-import { Command, CommanderError } from 'commander';
+import type { Command as CommandType } from 'commander';
+import { Command, CommanderError } from './commander.js';
 import { ExitCode, isHswError } from './errors.js';
 import { packageVersion } from './version.js';
 import { installInterruptHandler } from './interrupt.js';
@@ -12,7 +13,7 @@ import { registerReplay } from './commands/replay.js';
 import { registerSimulate } from './commands/simulate.js';
 import { registerFixtures } from './commands/fixtures.js';
 
-export function buildProgram(): Command {
+export function buildProgram(): CommandType {
   const program = new Command('heapstream-webhooks')
     .description('Receive, record, replay and stress-test HeapStream webhooks, locally and in CI')
     .version(packageVersion(), '-V, --version')
