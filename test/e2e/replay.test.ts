@@ -129,10 +129,10 @@ describe('replay: copies, spacing, concurrency', () => {
   it('--delay spaces the sends', async () => {
     await fiveFixtures();
     await runCli(['replay', dir, '--to', handler.url, '--delay', '150ms', '--last', '3']);
-    // Starts are spaced 150 ms apart; arrival times carry some scheduling noise.
+    // Starts are spaced 150 ms apart; arrivals carry noise (the first one also opens the connection).
     const gaps = handler.received.slice(1).map((r, i) => r.at - (handler.received[i]?.at ?? 0));
     expect(Math.min(...gaps)).toBeGreaterThanOrEqual(100);
-    expect((handler.received[2]?.at ?? 0) - (handler.received[0]?.at ?? 0)).toBeGreaterThanOrEqual(280);
+    expect((handler.received[2]?.at ?? 0) - (handler.received[0]?.at ?? 0)).toBeGreaterThanOrEqual(250);
   });
 
   it('--concurrency caps requests in flight', async () => {
