@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { Agent } from 'undici';
 import { send } from '../delivery/send.js';
 import { ExitCode, HswError } from '../errors.js';
+import { findCatalogEntry } from '../events/catalog.js';
 import { createRandom } from '../events/random.js';
 import { nextInterrupt } from '../interrupt.js';
 import { writeFileAtomicStreamed } from '../store/write.js';
@@ -104,6 +105,9 @@ async function loadEvents(options: SimulateCommandOptions): Promise<EventStore> 
     }
     if (store.count === 0) throw new HswError('HSW_NO_FIXTURES', `no fixtures in ${options.fixtures.join(', ')}; record some with \`listen\` or \`trigger --save\``, { exitCode: ExitCode.usage });
     return store;
+  }
+  if (options.type && !findCatalogEntry(options.type)) {
+    options.output.warn(`"${options.type}" is not in the catalog (see trigger --list); synthesizing the base template with that event_type`);
   }
   return synthesizeEvents({ count: options.count, ...(options.type ? { type: options.type } : {}), seed: options.settings.seed });
 }
