@@ -17,6 +17,7 @@ interface ListenFlags {
   tunnelTimeout: string;
   probeInterval: string;
   events?: string;
+  newUrl?: boolean;
   json?: boolean;
 }
 
@@ -34,10 +35,11 @@ export function registerListen(program: Command): void {
     .option('--record <dir>', 'fixtures directory (env HEAPSTREAM_FIXTURES_DIR)', 'fixtures')
     .option('--no-record', 'record nothing')
     .option('--max-body <size>', 'largest body accepted; larger gets 413 and is not forwarded', '1mb')
-    .option('--path <path>', 'the path that accepts webhooks (default: an unguessable token per run)')
+    .option('--path <path>', 'the path that accepts webhooks (default: an unguessable token, kept for this directory)')
+    .option('--new-url', 'forget the saved path token and subdomain for this directory and make new ones')
     .option('--no-tunnel', 'serve on this machine only, no public URL')
     .option('--tunnel-host <url>', `localtunnel server (env HEAPSTREAM_TUNNEL_HOST)`, DEFAULT_TUNNEL_HOST)
-    .option('--subdomain <name>', 'ask the tunnel server for this subdomain (lowercase letters, digits, dashes)')
+    .option('--subdomain <name>', 'ask the tunnel server for this subdomain (default: one kept for this directory)')
     .option('--require-tunnel', 'exit 1 when no tunnel can be opened, instead of serving locally')
     .option('--tunnel-timeout <ms>', 'how long opening the tunnel may take', '10s')
     .option('--probe-interval <ms>', 'how often to check the tunnel end to end through the public URL', '15s')
@@ -85,6 +87,7 @@ Ctrl-C stops accepting, lets in-flight deliveries finish (up to 10 s), prints a 
             }
           : {}),
         shutdownGraceMs: Math.min(forwardTimeoutMs + 1_000, 10_000),
+        newUrl: Boolean(flags.newUrl),
         output: createOutput({ json: Boolean(flags.json) }),
       });
       process.exitCode = code;

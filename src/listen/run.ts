@@ -2,35 +2,32 @@
  * Runs `listen` until Ctrl-C: start the session, print as events come, then shut down
  * gracefully and print the summary.
  */
-import { randomBytes } from 'node:crypto';
 import { ExitCode } from '../errors.js';
 import { nextInterrupt } from '../interrupt.js';
 import { createSpinnerFactory } from '../ui/spinner.js';
 import type { Output } from '../ui/output.js';
+import { loadListenIdentity, type ListenIdentity } from './identity.js';
 import { ConsoleListenReporter } from './reporter.js';
 import { ListenSession } from './session.js';
 import type { ListenOptions } from './types.js';
 
-export type RunListenOptions = Omit<ListenOptions, 'reporter'> & { output: Output };
-
-/** An unguessable path: only someone who was given the URL can post to it. */
-export function randomPathToken(): string {
-  return `/${randomBytes(16).toString('base64url')}`;
-}
-
-/** A subdomain for this run; localtunnel servers hand out named ones more reliably than `?new`. */
-export function randomSubdomain(): string {
-  return `hsw-${randomBytes(8).toString('hex')}`;
-}
+export type RunListenOptions = Omit<ListenOptions, 'reporter'> & {
+  output: Output;
+  /** Rotate the saved path token and subdomain (`--new-url`). */
+  newUrl: boolean;
+};
 
 export async function runListen(options: RunListenOptions): Promise<number> {
-  const { output, ...rest } = options;
+  const { output, newUrl, ...rest } = options;
   const spinner = await createSpinnerFactory(output.interactive);
   const reporter = new ConsoleListenReporter(output, spinner, rest.tunnel?.host);
+  // Explicit --path and --subdomain win; otherwise the URL stays the same from run to run.
+  const needsIdentity = !rest.path || (rest.tunnel !== undefined && !rest.tunnel.subdomain);
+  const identity = needsIdentity ? await loadListenIdentity({ cwd: process.cwd(), renew: newUrl, warn: (text) => output.warn(text) }) : undefined;
   const session = new ListenSession({
     ...rest,
-    path: rest.path || randomPathToken(),
-    ...(rest.tunnel ? { tunnel: { ...rest.tunnel, subdomain: rest.tunnel.subdomain || randomSubdomain() } } : {}),
+    path: rest.path || (identity as ListenIdentity).path,
+    ...(rest.tunnel ? { tunnel: { ...rest.tunnel, subdomain: rest.tunnel.subdomain || (identity as ListenIdentity).subdomain } } : {}),
     reporter,
   });
   const interrupted = nextInterrupt();

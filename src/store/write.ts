@@ -11,9 +11,9 @@ import type { HeaderMap } from '../delivery/headers.js';
  * a temp file in the same directory (same filesystem, so rename is atomic), flushed, then
  * renamed over. Temp names start with a dot, so listings skip them.
  */
-export async function writeFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
+export async function writeFileAtomic(file: string, data: string | Uint8Array, mode = 0o644): Promise<void> {
   const temp = join(dirname(file), `.${basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  const handle = await open(temp, 'wx', 0o644);
+  const handle = await open(temp, 'wx', mode);
   try {
     await handle.writeFile(data);
     await handle.datasync();

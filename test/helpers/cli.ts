@@ -2,6 +2,9 @@
  * Spawns the built CLI exactly as a user would (`node bin/heapstream-webhooks.js …`).
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const BIN = fileURLToPath(new URL('../../bin/heapstream-webhooks.js', import.meta.url));
@@ -19,8 +22,12 @@ export interface RunOptions {
   timeoutMs?: number;
 }
 
-function cleanEnv(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
+/** The CLI keeps per-directory state in the config directory; tests get their own. */
+export const CONFIG_HOME = mkdtempSync(join(tmpdir(), 'hsw-config-'));
+process.on('exit', () => rmSync(CONFIG_HOME, { recursive: true, force: true }));
+
+export function cleanEnv(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', XDG_CONFIG_HOME: CONFIG_HOME };
   delete env['FORCE_COLOR'];
   for (const key of Object.keys(env)) if (key.startsWith('HEAPSTREAM_')) delete env[key];
   for (const [key, value] of Object.entries(extra)) {

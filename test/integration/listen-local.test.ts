@@ -1,13 +1,13 @@
 /**
  * `listen --no-tunnel` against a real handler: hostile input, failure answers, options.
  */
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { request as httpRequest } from 'node:http';
 import { request } from 'undici';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CliProcess } from '../helpers/cli.js';
+import { CliProcess, CONFIG_HOME } from '../helpers/cli.js';
 import { TestHandler } from '../helpers/handler.js';
 
 let handler: TestHandler;
@@ -192,6 +192,32 @@ describe('listen: forwarding', () => {
     const url = String(cli.records()[0]?.['localUrl']);
     expect((await post(url, '{}')).status).toBe(200);
     expect(await readdir(dir)).toEqual([]);
+  });
+
+  it('keeps the path token for a directory across runs; --new-url rotates it', async () => {
+    const pathOf = async (cwd: string, extra: string[] = []): Promise<string> => {
+      const run = new CliProcess(['listen', '--no-tunnel', '--port', '0', '--json', '--no-record', ...extra], { cwd });
+      try {
+        await run.waitFor(/"kind":"ready"/);
+        return new URL(String(run.records()[0]?.['localUrl'])).pathname;
+      } finally {
+        await run.stop();
+      }
+    };
+    const first = await pathOf(dir);
+    expect(await pathOf(dir)).toBe(first);
+    const rotated = await pathOf(dir, ['--new-url']);
+    expect(rotated).not.toBe(first);
+    expect(await pathOf(dir)).toBe(rotated);
+    const other = await mkdtemp(join(tmpdir(), 'hsw-listen-other-'));
+    try {
+      expect(await pathOf(other)).not.toBe(rotated);
+    } finally {
+      await rm(other, { recursive: true, force: true });
+    }
+    const saved = await readdir(join(CONFIG_HOME, 'heapstream-webhooks', 'listen'));
+    const mode = (await stat(join(CONFIG_HOME, 'heapstream-webhooks', 'listen', saved[0] ?? ''))).mode & 0o777;
+    expect(mode).toBe(0o600);
   });
 
   it('by default accepts only an unguessable path token', async () => {
