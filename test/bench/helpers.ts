@@ -1,48 +1,56 @@
 /** Loopback servers and processes the benchmarks share. */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
 export const BIN = fileURLToPath(new URL('../../bin/heapstream-webhooks.js', import.meta.url));
+const HANDLER = fileURLToPath(new URL('./handler-process.mjs', import.meta.url));
 
-/** A handler that answers 200 to everything, on 127.0.0.1:0. */
-export async function startHandler(): Promise<{ url: string; server: Server; close(): Promise<void> }> {
-  const server = createServer((req, res) => {
-    req.resume();
-    req.on('end', () => res.end('ok'));
+/**
+ * A webhook handler in its own process (see handler-process.mjs for the modes), so that the
+ * load generators measured against it do not share its event loop.
+ */
+export async function startHandlerProcess(mode: string): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, [HANDLER, mode], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.stdout?.on('data', (chunk: Buffer) => {
+      const match = /port (\d+)/.exec(chunk.toString());
+      if (match) resolve(Number(match[1]));
+    });
+    child.on('exit', (code) => reject(new Error(`handler exited ${code}`)));
   });
-  server.keepAliveTimeout = 30_000;
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks`;
-  return {
-    url,
-    server,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return { url: `http://127.0.0.1:${port}/webhooks`, child };
 }
 
-/** Spawns the built CLI and resolves with the first NDJSON record matching `kind`. */
-export async function spawnCli(args: string[], kind: string, cwd?: string): Promise<{ child: ChildProcess; record: Record<string, unknown> }> {
-  const child = spawn(process.execPath, [BIN, ...args], { cwd, stdio: ['ignore', 'pipe', 'inherit'] });
-  const record = await new Promise<Record<string, unknown>>((resolve, reject) => {
-    let out = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      for (const line of out.split('\n')) {
-        if (!line.includes(`"kind":"${kind}"`)) continue;
-        resolve(JSON.parse(line) as Record<string, unknown>);
-        return;
-      }
+/** A port that was free a moment ago. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/**
+ * Spawns the built CLI with its output discarded (a pipe nobody drains fast enough would
+ * block it: Node writes to pipes synchronously) and waits until `port` accepts requests.
+ */
+export async function spawnListening(args: string[], port: number): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const up = await new Promise<boolean>((resolve) => {
+      const socket = connect(port, '127.0.0.1');
+      socket.once('connect', () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.once('error', () => resolve(false));
     });
-    child.on('exit', (code) => reject(new Error(`CLI exited ${code} before "${kind}"`)));
-  });
-  child.stdout?.resume();
-  return { child, record };
+    if (up) return child;
+    if (Date.now() > deadline || child.exitCode !== null) throw new Error(`the CLI did not listen on ${port}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
 
 export function stop(child: ChildProcess): Promise<void> {

@@ -1,12 +1,13 @@
 /**
  * The listener's cost: latency added to each webhook (p50, p99) and throughput, both
- * against calling the same handler directly, in the same run. Recording is on, as by default.
+ * against calling the same handler (in its own process) directly, in the same run; with
+ * recording on, as by default, and off.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent, request } from 'undici';
-import { startHandler, spawnCli, stop } from './helpers.js';
+import { freePort, spawnListening, startHandlerProcess, stop } from './helpers.js';
 import { fmt, percentile } from './stats.js';
 
 const BODY = '{"event_type": "video.ready", "project_id": 20, "timestamp": "2024-10-10T10:10:10.000010+0000", "video": {"asset": {"duration": 12.0, "encoding_tier": "full", "errors": [], "id": 22, "normalize_audio": false}, "id": 500, "status": "ready"}}';
@@ -36,8 +37,9 @@ async function throughput(url: string, total: number, concurrency: number): Prom
 async function measure(handlerUrl: string, record: boolean, samples: number, total: number, concurrency: number): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'hsw-bench-listen-'));
   const recordArgs = record ? ['--record', join(dir, 'fixtures')] : ['--no-record'];
-  const { child, record: ready } = await spawnCli(['listen', '--no-tunnel', '--port', '0', '--json', '--path', '/hook', ...recordArgs, '--forward-to', handlerUrl], 'ready');
-  const via = String(ready['localUrl']);
+  const port = await freePort();
+  const child = await spawnListening(['listen', '--no-tunnel', '--port', String(port), '--path', '/hook', ...recordArgs, '--forward-to', handlerUrl], port);
+  const via = `http://127.0.0.1:${port}/hook`;
   try {
     const agent = new Agent({ connections: 1 });
     for (let i = 0; i < 200; i++) {
@@ -66,12 +68,12 @@ async function measure(handlerUrl: string, record: boolean, samples: number, tot
 }
 
 export async function benchListen(samples = 2_000, total = 5_000, concurrency = 50): Promise<void> {
-  const handler = await startHandler();
+  const handler = await startHandlerProcess('ok');
   try {
-    console.log('listen --no-tunnel vs the same handler called directly (same run, loopback)');
+    console.log('listen --no-tunnel vs the same handler called directly (handler in its own process, loopback)');
     await measure(handler.url, true, samples, total, concurrency);
     await measure(handler.url, false, samples, total, concurrency);
   } finally {
-    await handler.close();
+    handler.child.kill();
   }
 }

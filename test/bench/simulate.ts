@@ -6,7 +6,7 @@
  * - scheduler lateness p99 with 10,000 pending retries (target ≤ 50 ms), next to the
  *   lateness of 10,000 plain setTimeouts due at the same moments, as a baseline.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -16,22 +16,8 @@ import { buildEvent } from '../../src/events/builder.js';
 import { realClock } from '../../src/simulate/clock.js';
 import { Scheduler } from '../../src/simulate/scheduler.js';
 import type { SimulateReport } from '../../src/simulate/report.js';
-import { BIN } from './helpers.js';
+import { BIN, startHandlerProcess } from './helpers.js';
 import { fmt, median, percentile, verdict } from './stats.js';
-
-const HANDLER = fileURLToPath(new URL('./handler-process.mjs', import.meta.url));
-
-async function startHandlerProcess(mode: string): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, [HANDLER, mode], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const port = await new Promise<number>((resolve, reject) => {
-    child.stdout?.on('data', (chunk: Buffer) => {
-      const match = /port (\d+)/.exec(chunk.toString());
-      if (match) resolve(Number(match[1]));
-    });
-    child.on('exit', (code) => reject(new Error(`handler exited ${code}`)));
-  });
-  return { url: `http://127.0.0.1:${port}/webhooks`, child };
-}
 
 /** Runs the built CLI's simulate; polls its peak RSS (VmHWM) while it runs. */
 async function runSimulate(args: string[]): Promise<{ report: SimulateReport; peakRssMiB: number; wallMs: number }> {
