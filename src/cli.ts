@@ -30,7 +30,7 @@ Examples:
   $ heapstream-webhooks simulate --to http://localhost:3000/webhooks --scenario flaky --within 30s
 
 Exit codes: 0 success · 1 deliveries failed or expectations not met · 2 usage or input error · 130 interrupted
-Environment: HEAPSTREAM_FORWARD_TO, HEAPSTREAM_TUNNEL_HOST, HEAPSTREAM_FIXTURES_DIR (flags win over env)`,
+Environment: HEAPSTREAM_FORWARD_TO, HEAPSTREAM_TUNNEL_HOST, HEAPSTREAM_FIXTURES_DIR, HEAPSTREAM_PORT (flags win over env)`,
     );
   registerListen(program);
   registerTrigger(program);

@@ -5,6 +5,7 @@ import { mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { request as httpRequest } from 'node:http';
+import { createServer as createNetServer } from 'node:net';
 import { request } from 'undici';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CliProcess, CONFIG_HOME } from '../helpers/cli.js';
@@ -218,6 +219,27 @@ describe('listen: forwarding', () => {
     const saved = await readdir(join(CONFIG_HOME, 'heapstream-webhooks', 'listen'));
     const mode = (await stat(join(CONFIG_HOME, 'heapstream-webhooks', 'listen', saved[0] ?? ''))).mode & 0o777;
     expect(mode).toBe(0o600);
+  });
+
+  it('takes its port from HEAPSTREAM_PORT, and --port wins over it', async () => {
+    const free = async (): Promise<number> => {
+      const server = createNetServer();
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const { port } = server.address() as { port: number };
+      await new Promise((resolve) => server.close(resolve));
+      return port;
+    };
+    const fromEnv = await free();
+    const run = new CliProcess(['listen', '--no-tunnel', '--json', '--no-record'], { cwd: dir, env: { HEAPSTREAM_PORT: String(fromEnv) } });
+    try {
+      await run.waitFor(/"kind":"ready"/);
+      expect(new URL(String(run.records()[0]?.['localUrl'])).port).toBe(String(fromEnv));
+    } finally {
+      await run.stop();
+    }
+    cli = new CliProcess(['listen', '--no-tunnel', '--json', '--no-record', '--port', '0'], { cwd: dir, env: { HEAPSTREAM_PORT: String(fromEnv) } });
+    await cli.waitFor(/"kind":"ready"/);
+    expect(new URL(String(cli.records()[0]?.['localUrl'])).port).not.toBe(String(fromEnv));
   });
 
   it('by default accepts only an unguessable path token', async () => {
