@@ -56,6 +56,7 @@ export class ListenSession {
       maxBodyBytes: options.maxBodyBytes,
       probe: this.probe,
       onRequest: (request) => this.handle(request),
+      onError: (error) => options.reporter.warn(`a request failed inside the listener (answered 500): ${describeError(error)}`),
       onRejected: (rejected) => {
         this.summary.rejected++;
         this.summary.rejectedByReason[rejected.reason] = (this.summary.rejectedByReason[rejected.reason] ?? 0) + 1;
@@ -236,8 +237,9 @@ export class ListenSession {
   }
 
   private track(work: Promise<void>): void {
-    this.background.add(work);
-    void work.finally(() => this.background.delete(work));
+    const guarded = work.catch((error: unknown) => this.options.reporter.warn(`recording or reporting an event failed: ${describeError(error)}`));
+    this.background.add(guarded);
+    void guarded.finally(() => this.background.delete(guarded));
   }
 }
 

@@ -21,6 +21,8 @@ export interface ReceiverOptions {
   probe?: { path: string; token: string };
   onRequest(request: CapturedRequest): Promise<ReceiverAnswer>;
   onRejected?(rejected: RejectedRequest): void;
+  /** A bug or an I/O failure while handling one request: it gets a 500, the server goes on. */
+  onError?(error: unknown): void;
 }
 
 export class Receiver {
@@ -39,7 +41,19 @@ export class Receiver {
   }
 
   private createServer(via: CapturedRequest['via']): Server {
-    const server = createServer((req, res) => this.track(this.handle(req, res, via)));
+    const server = createServer((req, res) =>
+      this.track(
+        this.handle(req, res, via).catch((error: unknown) => {
+          this.options.onError?.(error);
+          if (!res.headersSent) {
+            res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8', connection: 'close' });
+            res.end('internal error\n');
+          } else {
+            res.destroy();
+          }
+        }),
+      ),
+    );
     // Slow-loris guards: a sender gets 10 s for its headers and 60 s for the whole request.
     server.headersTimeout = 10_000;
     server.requestTimeout = 60_000;

@@ -1,0 +1,47 @@
+/**
+ * The receiver on its own, on a real socket: a failure inside one request must not take the
+ * listener down.
+ */
+import { request } from 'undici';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Receiver } from '../../src/receiver/server.js';
+
+let receiver: Receiver | undefined;
+afterEach(async () => {
+  await receiver?.stop(100);
+  receiver = undefined;
+});
+
+describe('Receiver', () => {
+  it('answers 500 when handling throws, reports it, and keeps serving', async () => {
+    const errors: unknown[] = [];
+    let calls = 0;
+    receiver = new Receiver({
+      port: 0,
+      path: '/hook',
+      maxBodyBytes: 1024,
+      onRequest: async () => {
+        calls++;
+        if (calls === 1) throw new Error('boom');
+        return { status: 204 };
+      },
+      onError: (error) => errors.push(error),
+    });
+    await receiver.start();
+    const first = await request(receiver.url, { method: 'POST', body: '{}' });
+    expect(first.statusCode).toBe(500);
+    await first.body.dump();
+    expect(errors.map((e) => (e as Error).message)).toEqual(['boom']);
+    const second = await request(receiver.url, { method: 'POST', body: '{}' });
+    expect(second.statusCode).toBe(204);
+    await second.body.dump();
+  });
+
+  it('stop() resolves once, even when called twice', async () => {
+    receiver = new Receiver({ port: 0, path: '/hook', maxBodyBytes: 1024, onRequest: async () => ({ status: 200 }) });
+    await receiver.start();
+    const url = receiver.url;
+    await Promise.all([receiver.stop(100), receiver.stop(100)]);
+    await expect(request(url, { method: 'POST', body: '{}' })).rejects.toThrow();
+  });
+});
