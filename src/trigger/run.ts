@@ -48,7 +48,7 @@ export async function runTrigger(options: TriggerOptions): Promise<TriggerResult
     ...(options.videoId !== undefined ? { videoId: options.videoId } : {}),
     ...(options.projectId !== undefined ? { projectId: options.projectId } : {}),
   };
-  const events = options.flow ? buildFlow(LIFECYCLE, { ...buildOptions, stepMs: Math.max(options.delayMs, 1) }) : [buildEvent(options.type, buildOptions)];
+  const events = options.flow ? buildFlow(LIFECYCLE, { ...buildOptions, ...flowTiming(LIFECYCLE.length, options.delayMs) }) : [buildEvent(options.type, buildOptions)];
   for (const event of events) {
     if (!event.known) output.warn(`"${event.type}" is not in the catalog (see trigger --list); sending the base template with that event_type`);
   }
@@ -92,6 +92,15 @@ export async function runTrigger(options: TriggerOptions): Promise<TriggerResult
     }
   }
   return { events, deliveries, saved, ok: deliveries.every((d) => d.ok) };
+}
+
+/**
+ * Timestamps for a flow: with --delay they follow the sends; without, a second apart and
+ * ending now, so that no event claims to come from the future.
+ */
+function flowTiming(steps: number, delayMs: number): { now: Date; stepMs: number } {
+  if (delayMs > 0) return { now: new Date(), stepMs: delayMs };
+  return { now: new Date(Date.now() - (steps - 1) * 1_000), stepMs: 1_000 };
 }
 
 function report(output: Output, event: BuiltEvent, result: DeliveryResult, to: URL, copy: number, times: number): void {

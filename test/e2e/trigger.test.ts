@@ -126,9 +126,20 @@ describe('trigger --to', () => {
     const bodies = handler.received.map((r) => JSON.parse(r.body.toString()) as { event_type: string; video: { id: number } });
     expect(bodies.map((b) => b.event_type)).toEqual(['video.created', 'video.uploaded', 'video.encoding', 'video.ready']);
     expect(bodies.every((b) => b.video.id === 500)).toBe(true);
+    const stamps = bodies.map((b) => Date.parse((b as unknown as { timestamp: string }).timestamp.replace(/(\.\d{3})\d{3}\+0000$/, '$1Z')));
+    expect(stamps[3]! - stamps[0]!).toBeGreaterThanOrEqual(300);
     const gaps = handler.received.slice(1).map((r, i) => r.at - (handler.received[i]?.at ?? 0));
     expect(Math.min(...gaps)).toBeGreaterThanOrEqual(70);
     expect((handler.received[3]?.at ?? 0) - (handler.received[0]?.at ?? 0)).toBeGreaterThanOrEqual(250);
+  });
+
+  it('--flow without --delay stamps events a second apart, the last one now', async () => {
+    const before = Date.now();
+    await runCli(['trigger', '--flow', 'lifecycle', '--to', handler.url]);
+    const stamps = handler.received.map((r) => Date.parse((JSON.parse(r.body.toString()) as { timestamp: string }).timestamp.replace(/(\.\d{3})\d{3}\+0000$/, '$1Z')));
+    expect(stamps.slice(1).map((t, i) => Math.round((t - (stamps[i] as number)) / 1000))).toEqual([1, 1, 1]);
+    expect(stamps[3]).toBeGreaterThanOrEqual(before - 1);
+    expect(stamps[3]).toBeLessThanOrEqual(Date.now());
   });
 
   it('exits 1 with one clear line on a non-2xx answer', async () => {
