@@ -21,3 +21,10 @@ export function parseHandlerUrl(flag: string, value: string): URL {
   }
   return url;
 }
+
+/** The handler URL with a received query string appended to its own, as a relay passes it on. */
+export function withQuery(base: URL, query: string): URL {
+  const url = new URL(base);
+  if (query) url.search = url.search ? `${url.search}&${query}` : `?${query}`;
+  return url;
+}

@@ -6,6 +6,7 @@ import { setMaxListeners } from 'node:events';
 import { Agent } from 'undici';
 import { passThroughHeaders } from '../delivery/headers.js';
 import { send } from '../delivery/send.js';
+import { withQuery } from '../delivery/url.js';
 import type { DeliveryResult } from '../delivery/types.js';
 import { HswError, describeError } from '../errors.js';
 import { Receiver } from '../receiver/server.js';
@@ -168,8 +169,7 @@ export class ListenSession {
   }
 
   private async forward(forwardTo: URL, request: CapturedRequest): Promise<DeliveryResult> {
-    const url = new URL(forwardTo);
-    if (request.query) url.search = url.search ? `${url.search}&${request.query}` : `?${request.query}`;
+    const url = withQuery(forwardTo, request.query);
     this.summary.forwarded++;
     const result = await send({
       url,

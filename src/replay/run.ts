@@ -6,6 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Agent, type Dispatcher } from 'undici';
 import { passThroughHeaders } from '../delivery/headers.js';
 import { send } from '../delivery/send.js';
+import { withQuery } from '../delivery/url.js';
 import type { DeliveryResult } from '../delivery/types.js';
 import type { LoadedFixture } from '../store/types.js';
 
@@ -40,10 +41,7 @@ export interface ReplaySummary {
 
 /** The recorded query string goes along, as HeapStream's would have. */
 export function replayUrl(to: URL, fixture: LoadedFixture): URL {
-  const url = new URL(to);
-  const query = fixture.fixture.request.query;
-  if (query) url.search = url.search ? `${url.search}&${query}` : `?${query}`;
-  return url;
+  return withQuery(to, fixture.fixture.request.query);
 }
 
 export async function runReplay(options: ReplayOptions): Promise<{ deliveries: ReplayDelivery[]; summary: ReplaySummary }> {

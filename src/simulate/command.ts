@@ -13,6 +13,7 @@ import { createRandom } from '../events/random.js';
 import { nextInterrupt } from '../interrupt.js';
 import { writeFileAtomicStreamed } from '../store/write.js';
 import type { Output } from '../ui/output.js';
+import { createSpinnerFactory } from '../ui/spinner.js';
 import { renderTable } from '../ui/table.js';
 import { userAgent } from '../version.js';
 import { realClock } from './clock.js';
@@ -130,16 +131,15 @@ function eventLine(outcome: EventOutcome): object {
 }
 
 async function startProgress(output: Output, stats: () => EngineStats): Promise<() => void> {
-  if (!output.interactive) return () => undefined;
-  const { default: ora } = await import('ora');
-  const spinner = ora({ text: '', stream: process.stdout }).start();
+  const spinner = (await createSpinnerFactory(output.interactive))('');
+  if (!spinner) return () => undefined;
   const render = (): void => {
     const s = stats();
     const width = 24;
     const filled = s.events === 0 ? width : Math.round((s.finished / s.events) * width);
     const text = `[${'█'.repeat(filled)}${'░'.repeat(width - filled)}] ${s.finished}/${s.events} finished · ${s.delivered} delivered · ${s.exhausted} exhausted · ${s.inFlight} in flight · ${s.pendingRetries} retries pending`;
     // One line only: a wrapped line is redrawn badly by every terminal.
-    spinner.text = text.slice(0, Math.max(20, (process.stdout.columns ?? 80) - 4));
+    spinner.update(text.slice(0, Math.max(20, (process.stdout.columns ?? 80) - 4)));
   };
   const timer = setInterval(render, 150);
   render();

@@ -7,41 +7,17 @@ import { FIXTURE_FORMAT, type Fixture, type FixtureResponse } from './types.js';
 import type { HeaderMap } from '../delivery/headers.js';
 
 /**
- * Writes `data` to `file` so that readers only ever see the old file or the whole new one:
- * a temp file in the same directory (same filesystem, so rename is atomic), flushed, then
- * renamed over. Temp names start with a dot, so listings skip them.
+ * Writes a file so that readers only ever see the old file or the whole new one: `produce`
+ * writes into a temp file in the same directory (same filesystem, so rename is atomic),
+ * which is flushed, then renamed over `file`. Temp names start with a dot, so listings skip
+ * them. Writing in chunks keeps large outputs (simulate reports) out of memory.
  */
-export async function writeFileAtomic(file: string, data: string | Uint8Array, mode = 0o644): Promise<void> {
+export async function writeFileAtomicStreamed(file: string, produce: (write: (chunk: string | Uint8Array) => Promise<void>) => Promise<void>, mode = 0o644): Promise<void> {
   const temp = join(dirname(file), `.${basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   const handle = await open(temp, 'wx', mode);
   try {
-    await handle.writeFile(data);
-    await handle.datasync();
-  } catch (error) {
-    await handle.close();
-    await unlink(temp).catch(() => undefined);
-    throw error;
-  }
-  await handle.close();
-  try {
-    await rename(temp, file);
-  } catch (error) {
-    await unlink(temp).catch(() => undefined);
-    throw error;
-  }
-}
-
-/**
- * Like writeFileAtomic, for output too large to hold as one string: `produce` writes it in
- * chunks into the temp file, which is then flushed and renamed over `file`.
- */
-export async function writeFileAtomicStreamed(file: string, produce: (write: (chunk: string) => Promise<void>) => Promise<void>): Promise<void> {
-  const temp = join(dirname(file), `.${basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  const handle = await open(temp, 'wx', 0o644);
-  try {
-    await produce(async (chunk) => {
-      await handle.write(chunk);
-    });
+    // writeFile on an open handle writes all of the chunk at the current position.
+    await produce((chunk) => handle.writeFile(chunk));
     await handle.datasync();
     await handle.close();
     await rename(temp, file);
@@ -50,6 +26,11 @@ export async function writeFileAtomicStreamed(file: string, produce: (write: (ch
     await unlink(temp).catch(() => undefined);
     throw error;
   }
+}
+
+/** The whole of `data`, atomically (see writeFileAtomicStreamed). */
+export function writeFileAtomic(file: string, data: string | Uint8Array, mode = 0o644): Promise<void> {
+  return writeFileAtomicStreamed(file, (write) => write(data), mode);
 }
 
 export interface NewFixture {

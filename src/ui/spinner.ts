@@ -1,5 +1,7 @@
 /** A spinner on a TTY (ora, loaded only when one is shown), nothing elsewhere. */
 export interface Spinner {
+  /** Replaces the text next to the spinner. */
+  update(text: string): void;
   stop(): void;
 }
 
@@ -8,6 +10,11 @@ export async function createSpinnerFactory(interactive: boolean): Promise<(text:
   const { default: ora } = await import('ora');
   return (text) => {
     const spinner = ora({ text, stream: process.stdout }).start();
-    return { stop: () => spinner.stop() };
+    return {
+      update: (next) => {
+        spinner.text = next;
+      },
+      stop: () => spinner.stop(),
+    };
   };
 }
