@@ -6,12 +6,12 @@ import type { Command as CommandType } from 'commander';
 import { Command, CommanderError } from './commander.js';
 import { ExitCode, isHswError } from './errors.js';
 import { packageVersion } from './version.js';
-import { installInterruptHandler } from './interrupt.js';
-import { registerListen } from './commands/listen.js';
-import { registerTrigger } from './commands/trigger.js';
-import { registerReplay } from './commands/replay.js';
-import { registerSimulate } from './commands/simulate.js';
-import { registerFixtures } from './commands/fixtures.js';
+import { installInterruptHandler, stdoutClosed } from './interrupt.js';
+import { registerListen } from './commands/listen/index.js';
+import { registerTrigger } from './commands/trigger/index.js';
+import { registerReplay } from './commands/replay/index.js';
+import { registerSimulate } from './commands/simulate/index.js';
+import { registerFixtures } from './commands/fixtures/index.js';
 
 export function buildProgram(): CommandType {
   const program = new Command('heapstream-webhooks')
@@ -29,7 +29,7 @@ Examples:
   $ heapstream-webhooks replay fixtures/ --to http://localhost:3000/webhooks --times 2
   $ heapstream-webhooks simulate --to http://localhost:3000/webhooks --scenario flaky --within 30s
 
-Exit codes: 0 success · 1 deliveries failed or expectations not met · 2 usage or input error · 130 interrupted
+Exit codes: 0 success · 1 deliveries failed or expectations not met · 2 usage or input error · 130 interrupted (Ctrl-C) · 143 terminated (SIGTERM)
 Environment: HEAPSTREAM_FORWARD_TO, HEAPSTREAM_TUNNEL_HOST, HEAPSTREAM_FIXTURES_DIR, HEAPSTREAM_PORT (flags win over env)`,
     );
   registerListen(program);
@@ -37,7 +37,6 @@ Environment: HEAPSTREAM_FORWARD_TO, HEAPSTREAM_TUNNEL_HOST, HEAPSTREAM_FIXTURES_
   registerReplay(program);
   registerSimulate(program);
   registerFixtures(program);
-  for (const command of program.commands) command.exitOverride().showHelpAfterError('(add --help for usage and examples)');
   return program;
 }
 
@@ -47,6 +46,7 @@ export async function main(argv: string[]): Promise<never> {
   const debug = argv.includes('--debug');
   let code: number = ExitCode.ok;
   installInterruptHandler();
+  watchStdout();
   try {
     await program.parseAsync(argv);
     code = typeof process.exitCode === 'number' ? process.exitCode : ExitCode.ok;
@@ -54,8 +54,23 @@ export async function main(argv: string[]): Promise<never> {
     code = reportError(error, debug);
   }
   // Let piped stdout drain before exiting, so `--json | jq` never loses the last line.
-  await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
+  if (process.stdout.writable) await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
   process.exit(code);
+}
+
+/**
+ * `… | head -1`: the reader goes away and the next write fails with EPIPE. That is no error
+ * of the command's: stop writing, let the command finish (listen stops), exit quietly with
+ * the code the work deserved.
+ */
+function watchStdout(): void {
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE' || error.code === 'ERR_STREAM_DESTROYED') {
+      stdoutClosed();
+      return;
+    }
+    throw error;
+  });
 }
 
 function reportError(error: unknown, debug: boolean): number {
@@ -65,6 +80,8 @@ function reportError(error: unknown, debug: boolean): number {
     if (error.code === 'commander.executeSubCommandAsync') return error.exitCode;
     return ExitCode.usage;
   }
+  // Ctrl-C inside an @inquirer prompt: an interrupt like any other, not an error.
+  if (error instanceof Error && error.name === 'ExitPromptError') return ExitCode.interrupted;
   if (isHswError(error)) {
     process.stderr.write(`error: ${error.message}\n`);
     if (debug) process.stderr.write(`${error.stack ?? ''}\n`);

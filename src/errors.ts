@@ -3,13 +3,14 @@
  * message; `exitCode` is what the CLI exits with when the error reaches the top.
  *
  * Exit codes (DESIGN.md): 0 success · 1 deliveries failed or expectations not met ·
- * 2 usage or input error · 130 interrupted.
+ * 2 usage or input error · 130 interrupted (SIGINT) · 143 terminated (SIGTERM).
  */
 export const ExitCode = {
   ok: 0,
   failed: 1,
   usage: 2,
   interrupted: 130,
+  terminated: 143,
 } as const;
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 
@@ -18,7 +19,6 @@ export type ErrorCode =
   | 'HSW_BAD_URL'
   | 'HSW_BAD_VALUE'
   | 'HSW_UNKNOWN_PATH'
-  | 'HSW_DELIVERY_FAILED'
   | 'HSW_FIXTURE_INVALID'
   | 'HSW_FIXTURE_NOT_FOUND'
   | 'HSW_NO_FIXTURES'

@@ -1,27 +1,57 @@
 /**
- * Ctrl-C handling. By default an interrupt exits 130 at once; a command with work to
- * flush (listen, simulate) takes it over, and a second Ctrl-C still exits at once.
+ * Ctrl-C, SIGTERM and a closed stdout. By default a signal exits at once (130 for SIGINT,
+ * 143 for SIGTERM, as a shell reports them); a command with work to flush (listen,
+ * simulate) takes the first one over, and a second signal still exits at once.
  */
-import { ExitCode } from './errors.js';
+import { ExitCode, type ExitCodeValue } from './errors.js';
 
-type Handler = () => void;
+/** Why a command is asked to stop. */
+export type InterruptReason = 'SIGINT' | 'SIGTERM' | 'stdout-closed';
 
-let handler: Handler | undefined;
-let interrupts = 0;
+interface Waiter {
+  resolve(reason: InterruptReason): void;
+  stdoutClosed: boolean;
+}
+
+let waiter: Waiter | undefined;
+let signals = 0;
+
+export function exitCodeFor(reason: InterruptReason): ExitCodeValue {
+  if (reason === 'SIGTERM') return ExitCode.terminated;
+  if (reason === 'SIGINT') return ExitCode.interrupted;
+  // The reader went away (`| head`): nothing failed, so nothing to report.
+  return ExitCode.ok;
+}
 
 export function installInterruptHandler(): void {
-  const onSignal = (): void => {
-    interrupts++;
-    if (handler && interrupts === 1) handler();
-    else process.exit(ExitCode.interrupted);
+  const onSignal = (signal: 'SIGINT' | 'SIGTERM'): void => {
+    signals++;
+    const current = waiter;
+    waiter = undefined;
+    if (current && signals === 1) current.resolve(signal);
+    else process.exit(exitCodeFor(signal));
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
 }
 
-/** Resolves on the first Ctrl-C (or SIGTERM); the caller then shuts down and returns. */
-export function nextInterrupt(): Promise<void> {
+/**
+ * stdout's reader closed the pipe. Writes from now on are dropped by the stream; a command
+ * that would otherwise run forever (listen) asked to be told, and stops as if interrupted.
+ */
+export function stdoutClosed(): void {
+  const current = waiter;
+  if (!current?.stdoutClosed) return;
+  waiter = undefined;
+  current.resolve('stdout-closed');
+}
+
+/**
+ * Resolves on the first Ctrl-C or SIGTERM (and, with `stdoutClosed`, when stdout's reader
+ * goes away); the caller then shuts down and returns `exitCodeFor(reason)`.
+ */
+export function nextInterrupt(options: { stdoutClosed?: boolean } = {}): Promise<InterruptReason> {
   return new Promise((resolve) => {
-    handler = resolve;
+    waiter = { resolve, stdoutClosed: options.stdoutClosed ?? false };
   });
 }

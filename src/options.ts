@@ -57,12 +57,6 @@ export function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
 
-export function envOr(name: string, value: string | undefined): string | undefined {
-  if (value !== undefined) return value;
-  const fromEnv = process.env[name];
-  return fromEnv === undefined || fromEnv === '' ? undefined : fromEnv;
-}
-
 const SIZE_UNITS: Record<string, number> = { b: 1, kb: 1024, k: 1024, mb: 1024 ** 2, m: 1024 ** 2, gb: 1024 ** 3, g: 1024 ** 3 };
 
 /** A size in bytes: `1048576`, `512kb`, `1mb` (binary units). */

@@ -8,6 +8,7 @@ import type { Spinner } from '../ui/spinner.js';
 import type { ListenEvent, ListenReady, ListenReporter, ListenSummary } from './types.js';
 import type { RejectedRequest } from '../receiver/types.js';
 import type { TunnelEvent } from '../tunnel/types.js';
+import { round } from '../round.js';
 
 export class ConsoleListenReporter implements ListenReporter {
   private spinner: Spinner | undefined;
@@ -99,6 +100,3 @@ export class ConsoleListenReporter implements ListenReporter {
   }
 }
 
-function round(ms: number): number {
-  return Math.round(ms * 10) / 10;
-}

@@ -17,6 +17,7 @@ import { makeFixture, saveFixture } from '../store/write.js';
 import { TunnelKeeper } from '../tunnel/keeper.js';
 import { probeTarget, probeThrough } from '../tunnel/probe.js';
 import type { ListenEvent, ListenOptions, ListenSummary } from './types.js';
+import { round } from '../round.js';
 
 /** How much of the handler's answer goes back to the sender. */
 const ANSWER_BYTES = 64 * 1024;
@@ -194,7 +195,7 @@ export class ListenSession {
     const response = forwarded
       ? {
           ok: forwarded.result.ok,
-          durationMs: Math.round(forwarded.result.durationMs * 100) / 100,
+          durationMs: round(forwarded.result.durationMs, 2),
           ...(forwarded.result.status !== undefined ? { status: forwarded.result.status } : {}),
           ...(forwarded.result.error ? { error: forwarded.result.error } : {}),
           target: forwarded.target,

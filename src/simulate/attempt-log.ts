@@ -4,6 +4,7 @@
  */
 import { grown } from './typed-arrays.js';
 import type { AttemptError, AttemptRecord } from './types.js';
+import { round } from '../round.js';
 
 const ERRORS: (AttemptError | null)[] = [null, 'timeout', 'unreachable', 'error', 'outage', 'answer-lost'];
 const ERROR_IDS = new Map(ERRORS.map((error, i) => [error, i]));
@@ -58,12 +59,12 @@ export class AttemptLog {
     return {
       attempt: this.attemptOf[i] as number,
       copy: this.copyOf[i] as number,
-      at: round(this.atOf[i] as number),
-      delayedMs: round(this.delayedOf[i] as number),
+      at: round(this.atOf[i] as number, 2),
+      delayedMs: round(this.delayedOf[i] as number, 2),
       status: status === -1 ? null : status,
       error,
       ...(code ? { errorCode: code } : {}),
-      latencyMs: round(this.latencyOf[i] as number),
+      latencyMs: round(this.latencyOf[i] as number, 2),
       ok: error === null && status >= 200 && status < 300,
     };
   }
@@ -116,6 +117,3 @@ export class AttemptLog {
   }
 }
 
-function round(ms: number): number {
-  return Math.round(ms * 100) / 100;
-}

@@ -6,6 +6,7 @@ import { AttemptLog } from './attempt-log.js';
 import type { EngineResult } from './engine.js';
 import { formatDuration } from './schedule.js';
 import type { SimulateSettings } from './types.js';
+import { round } from '../round.js';
 
 export interface SimulateReport {
   tool: string;
@@ -67,8 +68,8 @@ export function percentile(sorted: ArrayLike<number>, p: number): number | null 
 
 function percentiles(values: Float64Array): Percentiles {
   values.sort();
-  const round = (v: number | null): number | null => (v === null ? null : Math.round(v * 100) / 100);
-  return { p50: round(percentile(values, 50)), p95: round(percentile(values, 95)), p99: round(percentile(values, 99)), max: round(percentile(values, 100)) };
+  const round2 = (v: number | null): number | null => (v === null ? null : round(v, 2));
+  return { p50: round2(percentile(values, 50)), p95: round2(percentile(values, 95)), p99: round2(percentile(values, 99)), max: round2(percentile(values, 100)) };
 }
 
 export function buildReport(input: { result: EngineResult; settings: SimulateSettings; target: string; scenario: string | null; tool: string; startedAt: Date }): SimulateReport {
@@ -122,7 +123,7 @@ export function buildReport(input: { result: EngineResult; settings: SimulateSet
     durationMs: Math.round(result.durationMs),
     settings: {
       schedule: settings.schedule.map(formatDuration),
-      timeScale: Math.round(settings.scale * 1000) / 1000,
+      timeScale: round(settings.scale, 3),
       maxAttempts: settings.maxAttempts,
       timeoutMs: settings.timeoutMs,
       concurrency: settings.concurrency,
@@ -157,7 +158,7 @@ function recovery(result: EngineResult, at: number): NonNullable<SimulateReport[
   const burstWindowMs = 1_000;
   return {
     at: Math.round(at),
-    firstAttemptAt: first === null ? null : Math.round(first * 100) / 100,
+    firstAttemptAt: first === null ? null : round(first, 2),
     attemptsWithinBurst: first === null ? 0 : after.filter((t) => t - first <= burstWindowMs).length,
     burstWindowMs,
   };

@@ -1,4 +1,5 @@
 import { relative } from 'node:path';
+import { printable } from '../ui/sanitize.js';
 import type { LoadedFixture } from './types.js';
 
 /** The columns `fixtures list` and the replay picker show for a fixture. */
@@ -21,10 +22,16 @@ export function fixtureRow(loaded: LoadedFixture, cwd = process.cwd()): FixtureR
       : (response.error?.kind ?? 'error');
   return {
     time: fixture.recordedAt.replace('T', ' ').replace(/\.\d+Z$/, 'Z'),
-    type: event.type ?? (event.json ? '(no event_type)' : '(not JSON)'),
+    // Type and status come from the body: hostile until made printable.
+    type: event.type !== null ? printable(event.type) : event.json ? '(no event_type)' : '(not JSON)',
     video: event.videoId !== null ? String(event.videoId) : '-',
-    status: event.status ?? '-',
+    status: event.status !== null ? printable(event.status) : '-',
     lastAnswer,
-    file: relative(cwd, loaded.file) || loaded.file,
+    file: printable(relativeFile(loaded.file, cwd)),
   };
+}
+
+/** A fixture's path as a user would type it from here. */
+export function relativeFile(file: string, cwd = process.cwd()): string {
+  return relative(cwd, file) || file;
 }

@@ -14,8 +14,12 @@ export interface Output {
   line(text: string): void;
   /** One NDJSON record on stdout; only in JSON mode. */
   record(value: object): void;
+  /** Bytes exactly as given (a body for `--print`, `--body`), in either mode. */
+  raw(data: string | Uint8Array): void;
   /** A warning on stderr (in JSON mode too: stderr is not the machine channel). */
   warn(text: string): void;
+  /** An error on stderr that does not stop the command (the command's exit code says it). */
+  error(text: string): void;
 }
 
 export interface OutputOptions {
@@ -40,8 +44,14 @@ export function createOutput(options: OutputOptions = {}): Output {
     record(value) {
       if (json) stdout.write(`${JSON.stringify(value)}\n`);
     },
+    raw(data) {
+      stdout.write(data);
+    },
     warn(text) {
       stderr.write(`${colorFor(stderr).yellow('warning:')} ${text}\n`);
+    },
+    error(text) {
+      stderr.write(`${colorFor(stderr).red('error:')} ${text}\n`);
     },
   };
 }

@@ -1,7 +1,7 @@
-import { renderTable } from '../ui/table.js';
-import { fixtureRow } from '../store/describe.js';
-import { searchCheckbox } from '../ui/search-checkbox.js';
-import type { LoadedFixture } from '../store/types.js';
+import { renderTable } from '../../ui/table.js';
+import { fixtureRow } from '../../store/describe.js';
+import { searchCheckbox } from '../../ui/search-checkbox.js';
+import type { LoadedFixture } from '../../store/types.js';
 
 /** Rows aligned like `fixtures list`: time, type, video, status, last answer. */
 export function pickerChoices(fixtures: readonly LoadedFixture[]): { name: string; value: LoadedFixture }[] {

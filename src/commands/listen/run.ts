@@ -2,14 +2,14 @@
  * Runs `listen` until Ctrl-C: start the session, print as events come, then shut down
  * gracefully and print the summary.
  */
-import { ExitCode } from '../errors.js';
-import { nextInterrupt } from '../interrupt.js';
-import { createSpinnerFactory } from '../ui/spinner.js';
-import type { Output } from '../ui/output.js';
-import { loadListenIdentity, type ListenIdentity } from './identity.js';
-import { ConsoleListenReporter } from './reporter.js';
-import { ListenSession } from './session.js';
-import type { ListenOptions } from './types.js';
+import { exitCodeFor, nextInterrupt } from '../../interrupt.js';
+import { loadListenIdentity, type ListenIdentity } from '../../listen/identity.js';
+import { ConsoleListenReporter } from '../../listen/reporter.js';
+import { ListenSession } from '../../listen/session.js';
+import type { ListenOptions, ListenSummary } from '../../listen/types.js';
+import { createSpinnerFactory } from '../../ui/spinner.js';
+import type { Output } from '../../ui/output.js';
+import type { CommandResult } from '../types.js';
 
 export type RunListenOptions = Omit<ListenOptions, 'reporter'> & {
   output: Output;
@@ -17,7 +17,11 @@ export type RunListenOptions = Omit<ListenOptions, 'reporter'> & {
   newUrl: boolean;
 };
 
-export async function runListen(options: RunListenOptions): Promise<number> {
+export interface ListenResult extends CommandResult {
+  summary: ListenSummary;
+}
+
+export async function run(options: RunListenOptions): Promise<ListenResult> {
   const { output, newUrl, ...rest } = options;
   const spinner = await createSpinnerFactory(output.interactive);
   const reporter = new ConsoleListenReporter(output, spinner, rest.tunnel?.host);
@@ -30,11 +34,11 @@ export async function runListen(options: RunListenOptions): Promise<number> {
     ...(rest.tunnel ? { tunnel: { ...rest.tunnel, subdomain: rest.tunnel.subdomain || (identity as ListenIdentity).subdomain } } : {}),
     reporter,
   });
-  const interrupted = nextInterrupt();
+  const interrupted = nextInterrupt({ stdoutClosed: true });
   await session.start();
-  await interrupted;
+  const reason = await interrupted;
   output.line(output.color.dim('\nStopping: finishing in-flight deliveries…'));
   const summary = await session.stop();
   reporter.summary(summary);
-  return ExitCode.interrupted;
+  return { exitCode: exitCodeFor(reason), summary };
 }

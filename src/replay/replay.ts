@@ -44,7 +44,7 @@ export function replayUrl(to: URL, fixture: LoadedFixture): URL {
   return withQuery(to, fixture.fixture.request.query);
 }
 
-export async function runReplay(options: ReplayOptions): Promise<{ deliveries: ReplayDelivery[]; summary: ReplaySummary }> {
+export async function replayFixtures(options: ReplayOptions): Promise<{ deliveries: ReplayDelivery[]; summary: ReplaySummary }> {
   const jobs: { fixture: LoadedFixture; copy: number }[] = [];
   for (const fixture of options.fixtures) for (let copy = 1; copy <= options.times; copy++) jobs.push({ fixture, copy });
 

@@ -2,15 +2,17 @@
  * `trigger`: build synthetic events, then print, save and/or send them.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { buildEvent, buildFlow, type BuiltEvent } from '../events/builder.js';
-import { LIFECYCLE } from '../events/catalog.js';
-import type { Assignment } from '../events/set-path.js';
-import { describeResult } from '../delivery/describe.js';
-import type { DeliveryResult } from '../delivery/types.js';
-import { makeFixture, saveFixture } from '../store/write.js';
-import { userAgent } from '../version.js';
-import type { Output } from '../ui/output.js';
 import type { Dispatcher } from 'undici';
+import type { DeliveryResult } from '../../delivery/types.js';
+import { ExitCode } from '../../errors.js';
+import { buildEvent, buildFlow, type BuiltEvent } from '../../events/builder.js';
+import { LIFECYCLE } from '../../events/catalog.js';
+import type { Assignment } from '../../events/set-path.js';
+import { makeFixture, saveFixture } from '../../store/write.js';
+import { reportDelivery } from '../../ui/delivery-line.js';
+import type { Output } from '../../ui/output.js';
+import { userAgent } from '../../version.js';
+import type { CommandResult } from '../types.js';
 
 export interface TriggerOptions {
   type: string;
@@ -31,15 +33,13 @@ export interface TriggerOptions {
   dispatcher?: Dispatcher;
 }
 
-export interface TriggerResult {
+export interface TriggerResult extends CommandResult {
   events: BuiltEvent[];
   deliveries: DeliveryResult[];
   saved: string[];
-  /** True when every delivery got a 2xx answer. */
-  ok: boolean;
 }
 
-export async function runTrigger(options: TriggerOptions): Promise<TriggerResult> {
+export async function run(options: TriggerOptions): Promise<TriggerResult> {
   const { output } = options;
   const buildOptions = {
     set: options.set,
@@ -54,8 +54,8 @@ export async function runTrigger(options: TriggerOptions): Promise<TriggerResult
   }
 
   if (options.print) {
-    for (const event of events) process.stdout.write(`${event.body}\n`);
-    return { events, deliveries: [], saved: [], ok: true };
+    for (const event of events) output.raw(`${event.body}\n`);
+    return { exitCode: ExitCode.ok, events, deliveries: [], saved: [] };
   }
 
   const deliveries: DeliveryResult[] = [];
@@ -63,7 +63,7 @@ export async function runTrigger(options: TriggerOptions): Promise<TriggerResult
   const headers = { 'content-type': 'application/json', 'user-agent': userAgent() };
   let first = true;
   // undici is only needed when sending: `--print` and `--save` start faster without it.
-  const send = options.to ? (await import('../delivery/send.js')).send : undefined;
+  const send = options.to ? (await import('../../delivery/send.js')).send : undefined;
   for (const event of events) {
     let last: DeliveryResult | undefined;
     if (options.to && send) {
@@ -72,7 +72,7 @@ export async function runTrigger(options: TriggerOptions): Promise<TriggerResult
         first = false;
         last = await send({ url: options.to, body: event.body, headers, timeoutMs: options.timeoutMs, ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}) });
         deliveries.push(last);
-        report(output, event, last, options.to, copy, options.times);
+        reportDelivery(output, { type: event.type, videoId: event.event.video.id, to: options.to.href, copy, times: options.times, result: last });
       }
     }
     if (options.saveDir !== undefined) {
@@ -91,7 +91,7 @@ export async function runTrigger(options: TriggerOptions): Promise<TriggerResult
       output.line(`saved ${event.type} → ${file}`);
     }
   }
-  return { events, deliveries, saved, ok: deliveries.every((d) => d.ok) };
+  return { exitCode: deliveries.every((d) => d.ok) ? ExitCode.ok : ExitCode.failed, events, deliveries, saved };
 }
 
 /**
@@ -101,30 +101,4 @@ export async function runTrigger(options: TriggerOptions): Promise<TriggerResult
 function flowTiming(steps: number, delayMs: number): { now: Date; stepMs: number } {
   if (delayMs > 0) return { now: new Date(), stepMs: delayMs };
   return { now: new Date(Date.now() - (steps - 1) * 1_000), stepMs: 1_000 };
-}
-
-function report(output: Output, event: BuiltEvent, result: DeliveryResult, to: URL, copy: number, times: number): void {
-  const { color } = output;
-  output.record({
-    kind: 'delivery',
-    type: event.type,
-    videoId: event.event.video.id,
-    copy,
-    to: to.href,
-    ok: result.ok,
-    status: result.status ?? null,
-    durationMs: Math.round(result.durationMs * 10) / 10,
-    error: result.error ?? null,
-  });
-  const mark = result.ok ? color.green('✓') : color.red('✗');
-  const copyText = times > 1 ? ` (copy ${copy}/${times})` : '';
-  const outcome = result.ok ? describeResult(result) : color.red(failureText(result, to));
-  output.line(`${mark} ${event.type} video ${event.event.video.id}${copyText} → ${outcome}`);
-}
-
-function failureText(result: DeliveryResult, to: URL): string {
-  if (result.status !== undefined) return `${result.status} in ${Math.round(result.durationMs)} ms: the handler did not answer 2xx, so HeapStream would retry`;
-  if (result.error?.kind === 'timeout') return `no answer within ${Math.round(result.durationMs)} ms: HeapStream would count this as a failure and retry`;
-  if (result.error?.kind === 'unreachable') return `${to.href} is unreachable (${result.error.code ?? result.error.message}); is the handler running?`;
-  return `${describeResult(result)}`;
 }

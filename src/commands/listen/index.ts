@@ -1,6 +1,9 @@
 import type { Command } from 'commander';
-import { UsageError } from '../errors.js';
-import { envOr, parseDuration, parseInteger, parseSize } from '../options.js';
+import { Option } from '../../commander.js';
+import { UsageError } from '../../errors.js';
+import { parseDuration, parseInteger, parseSize } from '../../options.js';
+import { DEFAULT_FIXTURES_DIR, FIXTURES_DIR_ENV, FORWARD_TO_ENV } from '../shared-options.js';
+import { finish } from '../types.js';
 
 interface ListenFlags {
   port: string;
@@ -11,7 +14,7 @@ interface ListenFlags {
   maxBody: string;
   path?: string;
   tunnel: boolean;
-  tunnelHost?: string;
+  tunnelHost: string;
   subdomain?: string;
   requireTunnel?: boolean;
   tunnelTimeout: string;
@@ -28,17 +31,17 @@ export function registerListen(program: Command): void {
   program
     .command('listen')
     .description('Receive HeapStream webhooks through a public tunnel, forward them to your handler, record each as a fixture')
-    .option('--port <n>', `local port; 0 picks a free one (env HEAPSTREAM_PORT)`, String(DEFAULT_PORT))
-    .option('--forward-to <url>', 'your handler; without it every webhook is recorded and answered 200 (env HEAPSTREAM_FORWARD_TO)')
+    .addOption(new Option('--port <n>', 'local port; 0 picks a free one').env('HEAPSTREAM_PORT').default(String(DEFAULT_PORT)))
+    .addOption(new Option('--forward-to <url>', 'your handler; without it every webhook is recorded and answered 200').env(FORWARD_TO_ENV))
     .option('--forward-timeout <ms>', "per-attempt timeout; HeapStream's is 5 s; raise it to sit on a breakpoint", '5s')
     .option('--ack', 'answer 200 at once and forward in the background')
-    .option('--record <dir>', 'fixtures directory (env HEAPSTREAM_FIXTURES_DIR)', 'fixtures')
+    .addOption(new Option('--record <dir>', 'fixtures directory').env(FIXTURES_DIR_ENV).default(DEFAULT_FIXTURES_DIR))
     .option('--no-record', 'record nothing')
     .option('--max-body <size>', 'largest body accepted; larger gets 413 and is not forwarded', '1mb')
     .option('--path <path>', 'the path that accepts webhooks (default: an unguessable token, kept for this directory)')
     .option('--new-url', 'forget the saved path token and subdomain for this directory and make new ones')
     .option('--no-tunnel', 'serve on this machine only, no public URL')
-    .option('--tunnel-host <url>', `localtunnel server (env HEAPSTREAM_TUNNEL_HOST)`, DEFAULT_TUNNEL_HOST)
+    .addOption(new Option('--tunnel-host <url>', 'localtunnel server').env('HEAPSTREAM_TUNNEL_HOST').default(DEFAULT_TUNNEL_HOST))
     .option('--subdomain <name>', 'ask the tunnel server for this subdomain (default: one kept for this directory)')
     .option('--require-tunnel', 'exit 1 when no tunnel can be opened, instead of serving locally')
     .option('--tunnel-timeout <ms>', 'how long opening the tunnel may take', '10s')
@@ -54,43 +57,38 @@ Examples:
   $ heapstream-webhooks listen --forward-to http://localhost:3000/webhooks --subdomain my-app-dev --events "video.*"
   $ heapstream-webhooks listen --no-tunnel --port 0 --json
 
-Ctrl-C stops accepting, lets in-flight deliveries finish (up to 10 s), prints a summary and exits 130.`,
+Ctrl-C stops accepting, lets in-flight deliveries finish (up to 10 s), prints a summary and exits 130 (143 on SIGTERM).`,
     )
-    .action(async (flags: ListenFlags, command: Command) => {
-      const [{ parseHandlerUrl }, { runListen }, { createOutput }] = await Promise.all([import('../delivery/url.js'), import('../listen/run.js'), import('../ui/output.js')]);
-      const sourceOf = (name: string): string | undefined => command.getOptionValueSource(name);
-      const portText = sourceOf('port') === 'default' ? (envOr('HEAPSTREAM_PORT', undefined) ?? flags.port) : flags.port;
-      const forwardText = envOr('HEAPSTREAM_FORWARD_TO', flags.forwardTo);
-      const recordDir = flags.record === false ? undefined : sourceOf('record') === 'default' ? (envOr('HEAPSTREAM_FIXTURES_DIR', undefined) ?? flags.record) : flags.record;
-      const tunnelHost = sourceOf('tunnelHost') === 'default' ? (envOr('HEAPSTREAM_TUNNEL_HOST', undefined) ?? flags.tunnelHost) : flags.tunnelHost;
+    .action(async (flags: ListenFlags) => {
+      const [{ parseHandlerUrl }, { run }, { createOutput }] = await Promise.all([import('../../delivery/url.js'), import('./run.js'), import('../../ui/output.js')]);
       if (flags.requireTunnel && !flags.tunnel) throw new UsageError('--require-tunnel and --no-tunnel contradict each other; drop one');
-      const path = normalizePath(flags.path);
       const forwardTimeoutMs = parseDuration('--forward-timeout', flags.forwardTimeout);
-      const code = await runListen({
-        port: parseInteger('--port', portText, { min: 0, max: 65_535 }),
-        path,
-        maxBodyBytes: parseSize('--max-body', flags.maxBody),
-        ...(forwardText !== undefined ? { forwardTo: parseHandlerUrl('--forward-to', forwardText) } : {}),
-        forwardTimeoutMs,
-        ack: Boolean(flags.ack),
-        ...(recordDir !== undefined ? { recordDir } : {}),
-        ...(flags.events !== undefined ? { events: flags.events } : {}),
-        ...(flags.tunnel
-          ? {
-              tunnel: {
-                host: parseHandlerUrl('--tunnel-host', tunnelHost ?? DEFAULT_TUNNEL_HOST).origin,
-                subdomain: parseSubdomain(flags.subdomain),
-                openTimeoutMs: parseDuration('--tunnel-timeout', flags.tunnelTimeout),
-                probeIntervalMs: parseDuration('--probe-interval', flags.probeInterval),
-                required: Boolean(flags.requireTunnel),
-              },
-            }
-          : {}),
-        shutdownGraceMs: Math.min(forwardTimeoutMs + 1_000, 10_000),
-        newUrl: Boolean(flags.newUrl),
-        output: createOutput({ json: Boolean(flags.json) }),
-      });
-      process.exitCode = code;
+      finish(
+        await run({
+          port: parseInteger('--port', flags.port, { min: 0, max: 65_535 }),
+          path: normalizePath(flags.path),
+          maxBodyBytes: parseSize('--max-body', flags.maxBody),
+          ...(flags.forwardTo !== undefined ? { forwardTo: parseHandlerUrl('--forward-to', flags.forwardTo) } : {}),
+          forwardTimeoutMs,
+          ack: Boolean(flags.ack),
+          ...(flags.record !== false ? { recordDir: flags.record } : {}),
+          ...(flags.events !== undefined ? { events: flags.events } : {}),
+          ...(flags.tunnel
+            ? {
+                tunnel: {
+                  host: parseHandlerUrl('--tunnel-host', flags.tunnelHost).origin,
+                  subdomain: parseSubdomain(flags.subdomain),
+                  openTimeoutMs: parseDuration('--tunnel-timeout', flags.tunnelTimeout),
+                  probeIntervalMs: parseDuration('--probe-interval', flags.probeInterval),
+                  required: Boolean(flags.requireTunnel),
+                },
+              }
+            : {}),
+          shutdownGraceMs: Math.min(forwardTimeoutMs + 1_000, 10_000),
+          newUrl: Boolean(flags.newUrl),
+          output: createOutput({ json: Boolean(flags.json) }),
+        }),
+      );
     });
 }
 

@@ -1,10 +1,12 @@
 import type { Command } from 'commander';
-import { Option } from '../commander.js';
-import { UsageError } from '../errors.js';
-import { collect, envOr, parseDuration, parseInteger, parsePositiveNumber, parseRatio } from '../options.js';
+import { Option } from '../../commander.js';
+import { UsageError } from '../../errors.js';
+import { collect, parseDuration, parseInteger, parsePositiveNumber, parseRatio } from '../../options.js';
+import type { SimulateSettings } from '../../simulate/types.js';
+import { addDeliveryOptions, requireHandler, type DeliveryFlags } from '../shared-options.js';
+import { finish } from '../types.js';
 
-interface SimulateFlags {
-  to?: string;
+interface SimulateFlags extends DeliveryFlags {
   fixtures?: string[];
   type?: string;
   events: string;
@@ -13,7 +15,6 @@ interface SimulateFlags {
   within?: string;
   maxAttempts?: string;
   jitter: string;
-  timeout: string;
   duplicateRate?: string;
   duplicates: string;
   duplicateWindow: string;
@@ -33,10 +34,10 @@ interface SimulateFlags {
 }
 
 export function registerSimulate(program: Command): void {
-  program
+  const command = program
     .command('simulate')
-    .description("Emulate HeapStream's delivery against your handler (retries, timeouts, duplicates, reordering, storms) and give a CI verdict")
-    .option('--to <url>', 'handler URL (env HEAPSTREAM_FORWARD_TO)')
+    .description("Emulate HeapStream's delivery against your handler (retries, timeouts, duplicates, reordering, storms) and give a CI verdict");
+  addDeliveryOptions(command, { concurrency: { help: 'requests in flight at most', default: '10' } })
     .option('--fixtures <path>', 'events from fixture files or directories (repeatable); default: synthesized', collect)
     .option('--type <type>', 'synthesize only this event type (default: a mix of video lifecycles)')
     .option('--events <n>', 'how many events to synthesize', '20')
@@ -45,13 +46,11 @@ export function registerSimulate(program: Command): void {
     .option('--time-scale <x>', 'run the schedule x times faster than HeapStream (instead of --within)')
     .option('--max-attempts <n>', 'attempts per event, first included (default: schedule length + 1 = 10)')
     .option('--jitter <0..1>', 'randomize each retry delay by up to ± this fraction', '0')
-    .option('--timeout <ms>', "per-attempt timeout, real time; HeapStream's is 5 s", '5s')
     .option('--duplicate-rate <0..1>', 'chance that an acknowledged event is sent again within the duplicate window')
     .option('--duplicates <n>', 'extra copies of every acknowledged event', '0')
     .option('--duplicate-window <duration>', 'HeapStream time within which duplicates follow the acknowledgment', '5m')
     .option('--reorder', 'deliver events out of timestamp order within windows of --reorder-window events')
     .option('--reorder-window <n>', 'events per reorder window', '10')
-    .option('--concurrency <n>', 'requests in flight at most', '10')
     .addOption(new Option('--scenario <name>', 'a preset; flags given explicitly win').choices(['outage', 'flaky', 'duplicates', 'slow']))
     .option('--outage <duration>', 'HeapStream time from the start during which every attempt fails (scenario outage: 1h)')
     .option('--answer-loss <0..1>', 'chance that a 2xx answer is lost, so the event is retried (scenario flaky: 0.3)')
@@ -77,23 +76,22 @@ Examples:
   $ heapstream-webhooks simulate --to http://localhost:3000/webhooks --fixtures fixtures/ --duplicate-rate 0.5 --reorder
   $ heapstream-webhooks simulate --to http://localhost:3000/webhooks --junit simulate.xml --check "node scripts/assert-one-row-per-video.js"
 
-Exit codes: 0 every event got a 2xx within its attempts (and --max-latency, and --check passed) · 1 otherwise · 2 bad flag or fixture`,
+Exit codes: 0 every event got a 2xx within its attempts (and --max-latency, and --check passed) · 1 otherwise · 2 bad flag or fixture · 130/143 interrupted`,
     )
     .action(async (flags: SimulateFlags) => {
-      const [{ parseHandlerUrl }, { simulateCommand }, { createOutput }, { DEFAULT_SCHEDULE, parseSchedule, timeScale }, { SCENARIOS, isScenario }] = await Promise.all([
-        import('../delivery/url.js'),
-        import('../simulate/command.js'),
-        import('../ui/output.js'),
-        import('../simulate/schedule.js'),
-        import('../simulate/scenarios.js'),
+      const [{ parseHandlerUrl }, { run }, { createOutput }, { DEFAULT_SCHEDULE, parseSchedule, timeScale }, { SCENARIOS, isScenario }] = await Promise.all([
+        import('../../delivery/url.js'),
+        import('./run.js'),
+        import('../../ui/output.js'),
+        import('../../simulate/schedule.js'),
+        import('../../simulate/scenarios.js'),
       ]);
-      const toText = envOr('HEAPSTREAM_FORWARD_TO', flags.to);
-      if (toText === undefined) throw new UsageError('simulate needs a handler: --to <url> (or HEAPSTREAM_FORWARD_TO)');
+      const to = parseHandlerUrl('--to', requireHandler('simulate', flags.to));
       if (flags.timeScale !== undefined && flags.within !== undefined) throw new UsageError('--time-scale and --within both set the compression; give one');
       if (flags.fixtures && flags.type) throw new UsageError('--type synthesizes events, --fixtures replays recorded ones; give one');
       // A scenario presets settings; a flag given explicitly (these have no defaults) wins.
-      const preset: Partial<Record<string, unknown>> = flags.scenario && isScenario(flags.scenario) ? SCENARIOS[flags.scenario].settings : {};
-      const pick = <T>(key: string, parsed: T | undefined, fallback: T): T => parsed ?? (preset[key] as T | undefined) ?? fallback;
+      const preset: Partial<SimulateSettings> = flags.scenario && isScenario(flags.scenario) ? SCENARIOS[flags.scenario].settings : {};
+      const pick = <K extends keyof SimulateSettings>(key: K, parsed: SimulateSettings[K] | undefined, fallback: SimulateSettings[K]): SimulateSettings[K] => parsed ?? preset[key] ?? fallback;
 
       const schedule = flags.schedule !== undefined ? parseSchedule(flags.schedule) : [...DEFAULT_SCHEDULE];
       const scale = timeScale(schedule, {
@@ -101,34 +99,36 @@ Exit codes: 0 every event got a 2xx within its attempts (and --max-latency, and 
         withinMs: parseDuration('--within', flags.within ?? '30s'),
       });
       const maxLatency = flags.maxLatency !== undefined ? parseDuration('--max-latency', flags.maxLatency) : undefined;
-      process.exitCode = await simulateCommand({
-        to: parseHandlerUrl('--to', toText),
-        ...(flags.fixtures ? { fixtures: flags.fixtures } : {}),
-        ...(flags.type ? { type: flags.type } : {}),
-        count: parseInteger('--events', flags.events, { min: 1, max: 10_000_000 }),
-        scenario: flags.scenario ?? null,
-        ...(flags.report ? { reportFile: flags.report } : {}),
-        ...(flags.junit ? { junitFile: flags.junit } : {}),
-        ...(flags.check ? { check: flags.check } : {}),
-        settings: {
-          schedule,
-          scale,
-          maxAttempts: flags.maxAttempts !== undefined ? parseInteger('--max-attempts', flags.maxAttempts, { min: 1, max: 1_000 }) : schedule.length + 1,
-          jitter: parseRatio('--jitter', flags.jitter),
-          timeoutMs: parseDuration('--timeout', flags.timeout),
-          concurrency: parseInteger('--concurrency', flags.concurrency, { min: 1, max: 10_000 }),
-          duplicateRate: pick('duplicateRate', flags.duplicateRate !== undefined ? parseRatio('--duplicate-rate', flags.duplicateRate) : undefined, 0),
-          duplicates: parseInteger('--duplicates', flags.duplicates, { min: 0, max: 100 }),
-          duplicateWindowMs: parseDuration('--duplicate-window', flags.duplicateWindow),
-          reorder: pick('reorder', flags.reorder, false),
-          reorderWindow: parseInteger('--reorder-window', flags.reorderWindow, { min: 2 }),
-          outageMs: pick('outageMs', flags.outage !== undefined ? parseDuration('--outage', flags.outage) : undefined, 0),
-          answerLoss: pick('answerLoss', flags.answerLoss !== undefined ? parseRatio('--answer-loss', flags.answerLoss) : undefined, 0),
-          networkLatencyMs: pick('networkLatencyMs', flags.networkLatency !== undefined ? parseDuration('--network-latency', flags.networkLatency) : undefined, 0),
-          ...(maxLatency !== undefined ? { maxLatencyMs: maxLatency } : {}),
-          seed: flags.seed !== undefined ? parseInteger('--seed', flags.seed) : Math.floor(Math.random() * 2 ** 31),
-        },
-        output: createOutput({ json: Boolean(flags.json) }),
-      });
+      finish(
+        await run({
+          to,
+          ...(flags.fixtures ? { fixtures: flags.fixtures } : {}),
+          ...(flags.type ? { type: flags.type } : {}),
+          count: parseInteger('--events', flags.events, { min: 1, max: 10_000_000 }),
+          scenario: flags.scenario ?? null,
+          ...(flags.report ? { reportFile: flags.report } : {}),
+          ...(flags.junit ? { junitFile: flags.junit } : {}),
+          ...(flags.check ? { check: flags.check } : {}),
+          settings: {
+            schedule,
+            scale,
+            maxAttempts: flags.maxAttempts !== undefined ? parseInteger('--max-attempts', flags.maxAttempts, { min: 1, max: 1_000 }) : schedule.length + 1,
+            jitter: parseRatio('--jitter', flags.jitter),
+            timeoutMs: parseDuration('--timeout', flags.timeout),
+            concurrency: parseInteger('--concurrency', flags.concurrency, { min: 1, max: 10_000 }),
+            duplicateRate: pick('duplicateRate', flags.duplicateRate !== undefined ? parseRatio('--duplicate-rate', flags.duplicateRate) : undefined, 0),
+            duplicates: parseInteger('--duplicates', flags.duplicates, { min: 0, max: 100 }),
+            duplicateWindowMs: parseDuration('--duplicate-window', flags.duplicateWindow),
+            reorder: pick('reorder', flags.reorder, false),
+            reorderWindow: parseInteger('--reorder-window', flags.reorderWindow, { min: 2 }),
+            outageMs: pick('outageMs', flags.outage !== undefined ? parseDuration('--outage', flags.outage) : undefined, 0),
+            answerLoss: pick('answerLoss', flags.answerLoss !== undefined ? parseRatio('--answer-loss', flags.answerLoss) : undefined, 0),
+            networkLatencyMs: pick('networkLatencyMs', flags.networkLatency !== undefined ? parseDuration('--network-latency', flags.networkLatency) : undefined, 0),
+            ...(maxLatency !== undefined ? { maxLatencyMs: maxLatency } : {}),
+            seed: flags.seed !== undefined ? parseInteger('--seed', flags.seed) : Math.floor(Math.random() * 2 ** 31),
+          },
+          output: createOutput({ json: Boolean(flags.json) }),
+        }),
+      );
     });
 }

@@ -1,5 +1,5 @@
 import { select } from '@inquirer/prompts';
-import { CATALOG } from '../events/catalog.js';
+import { CATALOG } from '../../events/catalog.js';
 
 /** The choices the interactive picker offers; separate so it can be tested apart. */
 export function eventTypeChoices(): { name: string; value: string; description: string }[] {

@@ -1,13 +1,14 @@
 /**
  * `replay` end to end: load, report corrupt files, filter, pick, send, summarize.
  */
-import { describeResult } from '../delivery/describe.js';
-import { ExitCode, HswError } from '../errors.js';
-import { selectFixtures, type FixtureFilter, type FixtureOrder } from '../store/filter.js';
-import { fixtureRow } from '../store/describe.js';
-import { loadFixtures } from '../store/read.js';
-import type { Output } from '../ui/output.js';
-import { runReplay, type ReplayDelivery } from './run.js';
+import { ExitCode, HswError, type ExitCodeValue } from '../../errors.js';
+import { replayFixtures, type ReplaySummary } from '../../replay/replay.js';
+import { selectFixtures, type FixtureFilter, type FixtureOrder } from '../../store/filter.js';
+import { loadFixtures } from '../../store/read.js';
+import { reportDelivery } from '../../ui/delivery-line.js';
+import type { Output } from '../../ui/output.js';
+import { relativeFile } from '../../store/describe.js';
+import type { CommandResult } from '../types.js';
 
 export interface ReplayCommandOptions {
   paths: string[];
@@ -23,12 +24,17 @@ export interface ReplayCommandOptions {
   output: Output;
 }
 
-export async function replayCommand(options: ReplayCommandOptions): Promise<number> {
+export interface ReplayCommandResult extends CommandResult {
+  summary: ReplaySummary;
+  invalid: number;
+}
+
+export async function run(options: ReplayCommandOptions): Promise<ReplayCommandResult> {
   const { output } = options;
   const { fixtures, invalid } = await loadFixtures(options.paths);
   for (const bad of invalid) {
     if (options.skipInvalid) output.warn(`skipping ${bad.reason}`);
-    else process.stderr.write(`error: ${bad.reason}\n`);
+    else output.error(bad.reason);
     output.record({ kind: 'invalid', file: bad.file, reason: bad.reason });
   }
   let selected = selectFixtures(fixtures, options.filter, options.order);
@@ -42,42 +48,21 @@ export async function replayCommand(options: ReplayCommandOptions): Promise<numb
     selected = await pickFixtures(selected);
   }
 
-  const { summary } = await runReplay({
+  const { summary } = await replayFixtures({
     fixtures: selected,
     to: options.to,
     times: options.times,
     delayMs: options.delayMs,
     concurrency: options.concurrency,
     timeoutMs: options.timeoutMs,
-    onDelivery: (delivery) => report(output, delivery, options.times),
+    onDelivery: ({ fixture, copy, url, result }) =>
+      reportDelivery(output, { type: fixture.event.type, videoId: fixture.event.videoId, to: url, copy, times: options.times, result, file: relativeFile(fixture.file) }),
   });
   output.record({ kind: 'summary', ...summary, invalid: invalid.length });
   const statuses = Object.entries(summary.byStatus)
     .map(([status, count]) => `${status}×${count}`)
     .join(', ');
   output.line(`\n${summary.sent} sent · ${summary.ok} ok · ${summary.failed} failed${statuses ? ` (${statuses})` : ''}${invalid.length ? ` · ${invalid.length} invalid fixture(s) ${options.skipInvalid ? 'skipped' : 'not sent'}` : ''}`);
-  if (invalid.length > 0 && !options.skipInvalid) return ExitCode.usage;
-  return summary.failed > 0 ? ExitCode.failed : ExitCode.ok;
-}
-
-function report(output: Output, delivery: ReplayDelivery, times: number): void {
-  const { result, fixture } = delivery;
-  const row = fixtureRow(fixture);
-  output.record({
-    kind: 'delivery',
-    file: fixture.file,
-    type: fixture.event.type,
-    videoId: fixture.event.videoId,
-    copy: delivery.copy,
-    url: delivery.url,
-    ok: result.ok,
-    status: result.status ?? null,
-    durationMs: Math.round(result.durationMs * 10) / 10,
-    error: result.error ?? null,
-  });
-  const c = output.color;
-  const mark = result.ok ? c.green('✓') : c.red('✗');
-  const copy = times > 1 ? ` (copy ${delivery.copy}/${times})` : '';
-  const outcome = result.ok ? describeResult(result) : c.red(describeResult(result));
-  output.line(`${mark} ${outcome.padEnd(16)} ${row.type} v${row.video}  ${c.dim(row.file)}${copy}`);
+  const exitCode: ExitCodeValue = invalid.length > 0 && !options.skipInvalid ? ExitCode.usage : summary.failed > 0 ? ExitCode.failed : ExitCode.ok;
+  return { exitCode, summary, invalid: invalid.length };
 }

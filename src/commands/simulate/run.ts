@@ -6,23 +6,25 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent } from 'undici';
-import { send } from '../delivery/send.js';
-import { ExitCode, HswError } from '../errors.js';
-import { findCatalogEntry } from '../events/catalog.js';
-import { createRandom } from '../events/random.js';
-import { nextInterrupt } from '../interrupt.js';
-import { writeFileAtomicStreamed } from '../store/write.js';
-import type { Output } from '../ui/output.js';
-import { createSpinnerFactory } from '../ui/spinner.js';
-import { renderTable } from '../ui/table.js';
-import { userAgent } from '../version.js';
-import { realClock } from './clock.js';
-import { SimulationEngine, type EngineResult, type EngineStats } from './engine.js';
-import { writeJunit } from './junit.js';
-import { buildReport, writeReport, type SimulateReport } from './report.js';
-import type { EventStore } from './event-store.js';
-import { eventsFromFixtures, synthesizeEvents } from './sources.js';
-import type { EventOutcome, SimulateSettings } from './types.js';
+import { send } from '../../delivery/send.js';
+import { ExitCode, HswError } from '../../errors.js';
+import type { CommandResult } from '../types.js';
+import { findCatalogEntry } from '../../events/catalog.js';
+import { createRandom } from '../../events/random.js';
+import { exitCodeFor, nextInterrupt } from '../../interrupt.js';
+import { writeFileAtomicStreamed } from '../../store/write.js';
+import type { Output } from '../../ui/output.js';
+import { createSpinnerFactory } from '../../ui/spinner.js';
+import { renderTable } from '../../ui/table.js';
+import { userAgent } from '../../version.js';
+import { realClock } from '../../simulate/clock.js';
+import { SimulationEngine, type EngineResult, type EngineStats } from '../../simulate/engine.js';
+import { writeJunit } from '../../simulate/junit.js';
+import { buildReport, writeReport, type SimulateReport } from '../../simulate/report.js';
+import type { EventStore } from '../../simulate/event-store.js';
+import { eventsFromFixtures, synthesizeEvents } from '../../simulate/sources.js';
+import type { EventOutcome, SimulateSettings } from '../../simulate/types.js';
+import { round } from '../../round.js';
 
 export interface SimulateCommandOptions {
   to: URL;
@@ -37,12 +39,16 @@ export interface SimulateCommandOptions {
   output: Output;
 }
 
-export async function simulateCommand(options: SimulateCommandOptions): Promise<number> {
+export interface SimulateCommandResult extends CommandResult {
+  report: SimulateReport;
+}
+
+export async function run(options: SimulateCommandOptions): Promise<SimulateCommandResult> {
   const { output, settings } = options;
   const store = await loadEvents(options);
   const order = store.order({ reorder: settings.reorder, window: settings.reorderWindow, seed: settings.seed });
   const agent = new Agent({ connections: settings.concurrency, keepAliveTimeout: 10_000 });
-  let interrupted = false;
+  let interrupted: ReturnType<typeof exitCodeFor> | undefined;
   const engine: SimulationEngine = new SimulationEngine(
     {
       settings,
@@ -60,8 +66,8 @@ export async function simulateCommand(options: SimulateCommandOptions): Promise<
   const startedAt = new Date();
   // Ctrl-C: stop scheduling and fail what is in flight at once (no per-attempt signal
   // needed: destroying the agent ends every open request).
-  void nextInterrupt().then(() => {
-    interrupted = true;
+  void nextInterrupt().then((reason) => {
+    interrupted = exitCodeFor(reason);
     engine.abort();
     void agent.destroy();
   });
@@ -71,9 +77,9 @@ export async function simulateCommand(options: SimulateCommandOptions): Promise<
   } finally {
     stopProgress();
     // After Ctrl-C the agent is already destroyed, and closing it again rejects.
-    if (!interrupted) await agent.close();
+    if (interrupted === undefined) await agent.close();
   }
-  if (interrupted) throw new HswError('HSW_INTERRUPTED', 'interrupted: the simulation was stopped before every event finished', { exitCode: ExitCode.interrupted });
+  if (interrupted !== undefined) throw new HswError('HSW_INTERRUPTED', 'interrupted: the simulation was stopped before every event finished', { exitCode: interrupted });
 
   const report = buildReport({ result, settings, target: options.to.href, scenario: options.scenario, tool: userAgent(), startedAt });
   const reportFile = options.reportFile ?? (options.check ? join(await mkdtemp(join(tmpdir(), 'heapstream-simulate-')), 'report.json') : undefined);
@@ -91,7 +97,7 @@ export async function simulateCommand(options: SimulateCommandOptions): Promise<
   if (junitFile) await writeFileAtomicStreamed(junitFile, (write) => writeJunit(write, report, result));
 
   printSummary(output, report, reportFile, options.junitFile);
-  return report.verdict.ok ? ExitCode.ok : ExitCode.failed;
+  return { exitCode: report.verdict.ok ? ExitCode.ok : ExitCode.failed, report };
 }
 
 function writeReportFile(file: string, report: SimulateReport, result: EngineResult): Promise<void> {
@@ -198,6 +204,3 @@ function printSummary(output: Output, report: SimulateReport, reportFile: string
   output.line(verdict.ok ? c.green.bold('PASS: every event got a 2xx within its attempts') : c.red.bold(`FAIL: ${verdict.reasons.join('; ')}`));
 }
 
-function round(n: number): number {
-  return Math.round(n * 10) / 10;
-}

@@ -1,0 +1,96 @@
+import type { Command } from 'commander';
+import { Option } from '../../commander.js';
+import { UsageError } from '../../errors.js';
+import { collect, parseDuration, parseInteger } from '../../options.js';
+import { addDeliveryOptions, fixturesDir, type DeliveryFlags } from '../shared-options.js';
+import { finish } from '../types.js';
+
+interface TriggerFlags extends DeliveryFlags {
+  print?: boolean;
+  save?: string | boolean;
+  set?: string[];
+  force?: boolean;
+  videoId?: string;
+  projectId?: string;
+  seed?: string;
+  list?: boolean;
+  times: string;
+  flow?: string;
+  delay: string;
+  json?: boolean;
+}
+
+export function registerTrigger(program: Command): void {
+  const command = program
+    .command('trigger')
+    .alias('fire')
+    .argument('[type]', 'event type, e.g. video.created (see --list); asked for on a terminal when left out')
+    .description('Build a realistic HeapStream event and send, print or save it');
+  addDeliveryOptions(command, {
+    to: 'handler URL to POST the event to',
+    times: 'send the same bytes N times (a duplicate delivery)',
+    delay: 'pause between sends (ms, or 2s, 1m)',
+  })
+    .option('--print', 'print the body to stdout, send nothing')
+    .option('--save [dir]', `save the event as a fixture (default ./fixtures, env HEAPSTREAM_FIXTURES_DIR)`)
+    .option('--set <path=value>', 'change a field, e.g. video.asset.duration=12.5 (repeatable; JSON values parsed)', collect)
+    .option('--force', 'allow --set paths the event does not have')
+    .option('--video-id <id>', 'video id to use')
+    .option('--project-id <id>', 'project id to use')
+    .option('--seed <n>', 'seed for reproducible ids and durations')
+    .option('--list', 'list the event types with a description each')
+    .addOption(new Option('--flow <name>', 'send a sequence for one video instead of one event').choices(['lifecycle']))
+    .option('--json', 'machine-readable NDJSON output only')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ heapstream-webhooks trigger video.created --print
+  $ heapstream-webhooks trigger video.ready --to http://localhost:3000/webhooks
+  $ heapstream-webhooks fire video.failed --to http://localhost:3000/webhooks --times 3
+  $ heapstream-webhooks trigger --flow lifecycle --video-id 500 --delay 1s --to http://localhost:3000/webhooks
+  $ heapstream-webhooks trigger video.ready --set video.asset.duration=12 --save`,
+    )
+    .action(async (type: string | undefined, flags: TriggerFlags) => {
+      const { createOutput } = await import('../../ui/output.js');
+      const output = createOutput({ json: Boolean(flags.json) });
+      if (flags.list) {
+        const { printCatalog } = await import('./list.js');
+        printCatalog(output);
+        return;
+      }
+      const [{ parseAssignment }, { parseHandlerUrl }, { run }] = await Promise.all([import('../../events/set-path.js'), import('../../delivery/url.js'), import('./run.js')]);
+      const to = flags.to === undefined ? undefined : parseHandlerUrl('--to', flags.to);
+      const saveDir = flags.save === undefined || flags.save === false ? undefined : flags.save === true ? fixturesDir() : flags.save;
+      if (!flags.print && !to && saveDir === undefined) {
+        throw new UsageError('trigger needs somewhere to put the event: --to <url>, --print or --save [dir]');
+      }
+      const eventType = flags.flow ? 'video.created' : (type ?? (await askType()));
+      finish(
+        await run({
+          type: eventType,
+          ...(flags.flow === 'lifecycle' ? { flow: 'lifecycle' as const } : {}),
+          ...(to ? { to } : {}),
+          print: Boolean(flags.print),
+          ...(saveDir !== undefined ? { saveDir } : {}),
+          set: (flags.set ?? []).map(parseAssignment),
+          force: Boolean(flags.force),
+          ...(flags.videoId !== undefined ? { videoId: parseInteger('--video-id', flags.videoId, { min: 1 }) } : {}),
+          ...(flags.projectId !== undefined ? { projectId: parseInteger('--project-id', flags.projectId, { min: 1 }) } : {}),
+          ...(flags.seed !== undefined ? { seed: parseInteger('--seed', flags.seed) } : {}),
+          times: parseInteger('--times', flags.times, { min: 1, max: 100_000 }),
+          delayMs: parseDuration('--delay', flags.delay),
+          timeoutMs: parseDuration('--timeout', flags.timeout),
+          output,
+        }),
+      );
+    });
+}
+
+async function askType(): Promise<string> {
+  if (!process.stdin.isTTY) {
+    throw new UsageError('no event type given; pass one, e.g. `trigger video.created` (see `trigger --list`)');
+  }
+  const { pickEventType } = await import('./pick.js');
+  return pickEventType();
+}

@@ -1,0 +1,50 @@
+/**
+ * One line (and one NDJSON record) per delivery, the same for `trigger` and `replay`.
+ */
+import { describeResult } from '../delivery/describe.js';
+import type { DeliveryResult } from '../delivery/types.js';
+import { round } from '../round.js';
+import type { Output } from './output.js';
+import { printable } from './sanitize.js';
+
+export interface DeliveryLine {
+  type: string | null;
+  videoId: number | null;
+  /** Where it went. */
+  to: string;
+  copy: number;
+  times: number;
+  result: DeliveryResult;
+  /** The fixture it came from (replay). */
+  file?: string;
+}
+
+export function reportDelivery(output: Output, line: DeliveryLine): void {
+  const { result } = line;
+  output.record({
+    kind: 'delivery',
+    type: line.type,
+    videoId: line.videoId,
+    copy: line.copy,
+    to: line.to,
+    ...(line.file !== undefined ? { file: line.file } : {}),
+    ok: result.ok,
+    status: result.status ?? null,
+    durationMs: round(result.durationMs),
+    error: result.error ?? null,
+  });
+  const c = output.color;
+  const mark = result.ok ? c.green('✓') : c.red('✗');
+  const copy = line.times > 1 ? ` (copy ${line.copy}/${line.times})` : '';
+  const outcome = result.ok ? describeResult(result) : c.red(failureText(result, line.to));
+  const what = `${printable(line.type ?? '(no event_type)')} video ${line.videoId ?? '-'}`;
+  output.line(`${mark} ${what}${copy} → ${outcome}${line.file !== undefined ? `  ${c.dim(printable(line.file))}` : ''}`);
+}
+
+/** What a failure means for HeapStream, and what to check. */
+function failureText(result: DeliveryResult, to: string): string {
+  if (result.status !== undefined) return `${result.status} in ${Math.round(result.durationMs)} ms: the handler did not answer 2xx, so HeapStream would retry`;
+  if (result.error?.kind === 'timeout') return `no answer within ${Math.round(result.durationMs)} ms: HeapStream would count this as a failure and retry`;
+  if (result.error?.kind === 'unreachable') return `${to} is unreachable (${result.error.code ?? result.error.message}); is the handler running?`;
+  return describeResult(result);
+}
