@@ -40,7 +40,7 @@ Environment: HEAPSTREAM_FORWARD_TO, HEAPSTREAM_TUNNEL_HOST, HEAPSTREAM_FIXTURES_
   return program;
 }
 
-/** Runs the CLI and exits with the code DESIGN.md gives for the outcome. */
+/** Runs the CLI and exits with the code the README's contract gives for the outcome. */
 export async function main(argv: string[]): Promise<never> {
   const program = buildProgram();
   const debug = argv.includes('--debug');

@@ -2,7 +2,7 @@
  * Typed errors with stable codes. Callers (and tests) branch on `code`, never on the
  * message; `exitCode` is what the CLI exits with when the error reaches the top.
  *
- * Exit codes (DESIGN.md): 0 success · 1 deliveries failed or expectations not met ·
+ * Exit codes (the README's contract): 0 success · 1 deliveries failed or expectations not met ·
  * 2 usage or input error · 130 interrupted (SIGINT) · 143 terminated (SIGTERM).
  */
 export const ExitCode = {

@@ -1,5 +1,5 @@
 /**
- * HeapStream's retry schedule is not published; DESIGN.md models one: delays before each
+ * HeapStream's retry schedule is not published; we model one (README, simulate): delays before each
  * retry of 1m, 5m, 15m, 30m, 1h, 2h, 4h, 8h, 8h — 10 attempts over about 24 hours.
  * Schedules are written in HeapStream time and compressed to run time by a scale factor.
  */
