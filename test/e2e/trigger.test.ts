@@ -111,89 +111,15 @@ describe('trigger --to', () => {
     expect(handler.received).toHaveLength(1);
   });
 
-  it('--times N sends the same bytes N times', async () => {
-    const { code, stdout } = await runCli(['trigger', 'video.created', '--to', handler.url, '--times', '3']);
-    expect(code).toBe(0);
-    expect(stdout).toMatch(/copy 3\/3/);
-    expect(handler.received).toHaveLength(3);
-    const bodies = new Set(handler.received.map((r) => r.body.toString('hex')));
-    expect(bodies.size).toBe(1);
-  });
-
-  it('--flow lifecycle sends created → uploaded → encoding → ready for one video, --delay apart', async () => {
-    const { code } = await runCli(['trigger', '--flow', 'lifecycle', '--video-id', '500', '--delay', '100', '--to', handler.url]);
-    expect(code).toBe(0);
-    const bodies = handler.received.map((r) => JSON.parse(r.body.toString()) as { event_type: string; video: { id: number } });
-    expect(bodies.map((b) => b.event_type)).toEqual(['video.created', 'video.uploaded', 'video.encoding', 'video.ready']);
-    expect(bodies.every((b) => b.video.id === 500)).toBe(true);
-    const stamps = bodies.map((b) => Date.parse((b as unknown as { timestamp: string }).timestamp.replace(/(\.\d{3})\d{3}\+0000$/, '$1Z')));
-    expect(stamps[3]! - stamps[0]!).toBeGreaterThanOrEqual(300);
-    const gaps = handler.received.slice(1).map((r, i) => r.at - (handler.received[i]?.at ?? 0));
-    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(70);
-    expect((handler.received[3]?.at ?? 0) - (handler.received[0]?.at ?? 0)).toBeGreaterThanOrEqual(250);
-  });
-
-  it('--flow without --delay stamps events a second apart, the last one now', async () => {
-    const before = Date.now();
-    await runCli(['trigger', '--flow', 'lifecycle', '--to', handler.url]);
-    const stamps = handler.received.map((r) => Date.parse((JSON.parse(r.body.toString()) as { timestamp: string }).timestamp.replace(/(\.\d{3})\d{3}\+0000$/, '$1Z')));
-    expect(stamps.slice(1).map((t, i) => Math.round((t - (stamps[i] as number)) / 1000))).toEqual([1, 1, 1]);
-    expect(stamps[3]).toBeGreaterThanOrEqual(before - 1);
-    expect(stamps[3]).toBeLessThanOrEqual(Date.now());
-  });
-
-  it('exits 1 with one clear line on a non-2xx answer', async () => {
-    handler.setBehaviour(() => ({ status: 500 }));
-    const { code, stdout } = await runCli(['trigger', 'video.ready', '--to', handler.url]);
-    expect(code).toBe(1);
-    expect(stdout).toMatch(/500 in \d+ ms: the handler did not answer 2xx/);
-  });
-
-  it('exits 1 on a timeout, after --timeout', async () => {
-    handler.setBehaviour(() => ({ delayMs: 3_000 }));
-    const started = Date.now();
-    const { code, stdout } = await runCli(['trigger', 'video.ready', '--to', handler.url, '--timeout', '300ms']);
-    expect(code).toBe(1);
-    expect(stdout).toMatch(/no answer within \d+ ms/);
-    expect(Date.now() - started).toBeLessThan(2_900);
-  });
-
-  it('exits 1 naming the URL when the handler is unreachable', async () => {
-    const url = handler.url;
-    await handler.stop();
-    const { code, stdout } = await runCli(['trigger', 'video.ready', '--to', url]);
-    expect(code).toBe(1);
-    expect(stdout).toContain(`${url} is unreachable (ECONNREFUSED)`);
-  });
-
   it('exits 2 with the fix for a malformed --to', async () => {
     const { code, stderr } = await runCli(['trigger', 'video.ready', '--to', 'localhost:3000']);
     expect(code).toBe(2);
     expect(stderr.trim().split('\n')[0]).toBe('error: --to "localhost:3000" is not an http(s) URL; did you mean http://localhost:3000 ?');
     expect(handler.received).toHaveLength(0);
   });
-
-  it('--json prints NDJSON only', async () => {
-    const { code, stdout } = await runCli(['trigger', 'video.ready', '--to', handler.url, '--json', '--times', '2']);
-    expect(code).toBe(0);
-    const lines = stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
-    expect(lines).toHaveLength(2);
-    expect(lines[0]).toMatchObject({ kind: 'delivery', type: 'video.ready', status: 200, ok: true, copy: 1 });
-  });
 });
 
 describe('trigger --save', () => {
-  it('writes a fixture with the exact bytes and the handler answer', async () => {
-    const { code } = await runCli(['trigger', 'video.ready', '--to', handler.url, '--save', dir, '--video-id', '42']);
-    expect(code).toBe(0);
-    const files = await readdir(dir);
-    expect(files).toHaveLength(1);
-    expect(files[0]).toMatch(/^\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d-\d{3}Z_video\.ready_v42_[0-9a-f]{6}\.json$/);
-    const fixture = JSON.parse(await readFile(join(dir, files[0] ?? ''), 'utf8')) as { request: { body: string }; response: { status: number } };
-    expect(Buffer.from(fixture.request.body)).toEqual(handler.received[0]?.body);
-    expect(fixture.response.status).toBe(200);
-  });
-
   it('defaults to ./fixtures in the working directory', async () => {
     const { code } = await runCli(['trigger', 'video.created', '--save'], { cwd: dir });
     expect(code).toBe(0);
