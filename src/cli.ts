@@ -4,7 +4,7 @@
  */
 import type { Command as CommandType } from 'commander';
 import { Command, CommanderError } from './commander.js';
-import { ExitCode, isHswError } from './errors.js';
+import { ExitCode, isHswError, type HswError } from './errors.js';
 import { packageVersion } from './version.js';
 import { installInterruptHandler, stdoutClosed } from './interrupt.js';
 import { registerListen } from './commands/listen/index.js';
@@ -73,6 +73,17 @@ function watchStdout(): void {
   });
 }
 
+/**
+ * Core errors name library options (`schedule "x" is not ...`); on the command line the
+ * same thing is a flag (`--schedule "x" is not ...`).
+ */
+export function flagWording(error: HswError): string {
+  const { option, message } = error;
+  if (option === undefined || !message.startsWith(option)) return message;
+  const flag = option === 'target' ? 'to' : option.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+  return `--${flag}${message.slice(option.length)}`;
+}
+
 function reportError(error: unknown, debug: boolean): number {
   if (error instanceof CommanderError) {
     // Commander already printed its message (or the help).
@@ -83,7 +94,7 @@ function reportError(error: unknown, debug: boolean): number {
   // Ctrl-C inside an @inquirer prompt: an interrupt like any other, not an error.
   if (error instanceof Error && error.name === 'ExitPromptError') return ExitCode.interrupted;
   if (isHswError(error)) {
-    process.stderr.write(`error: ${error.message}\n`);
+    process.stderr.write(`error: ${flagWording(error)}\n`);
     if (debug) process.stderr.write(`${error.stack ?? ''}\n`);
     return error.exitCode;
   }

@@ -29,13 +29,24 @@ export type ErrorCode =
 export class HswError extends Error {
   readonly code: ErrorCode;
   readonly exitCode: ExitCodeValue;
+  /**
+   * The library option the error is about (`schedule`, `set`). Its message then starts with
+   * that name, so the CLI can word it as the flag instead (see `flagWording` in cli.ts).
+   */
+  readonly option?: string;
 
-  constructor(code: ErrorCode, message: string, options: { exitCode?: ExitCodeValue; cause?: unknown } = {}) {
+  constructor(code: ErrorCode, message: string, options: { exitCode?: ExitCodeValue; cause?: unknown; option?: string } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'HswError';
     this.code = code;
     this.exitCode = options.exitCode ?? ExitCode.failed;
+    if (options.option !== undefined) this.option = options.option;
   }
+}
+
+/** A library option with a bad value: the message starts with the option's name. */
+export function optionError(option: string, message: string, code: ErrorCode = 'HSW_BAD_VALUE'): HswError {
+  return new HswError(code, `${option} ${message}`, { exitCode: ExitCode.usage, option });
 }
 
 /** Bad flag, bad value, unreadable input: exit 2. */

@@ -1,13 +1,41 @@
 /**
- * Library entry: the same core the CLI uses, importable from a project's own tests.
+ * The library: the CLI's core, for a project's own tests. An explicit list, so that what
+ * is public is decided here (and tested through the package entry: test/library/). CLI
+ * internals (UsageError, exit codes, fixture writing, flag parsing) stay out, and nothing
+ * here loads the CLI's dependencies (commander, ora, inquirer, chalk).
  */
-export * from './events/index.js';
+
+// HeapStream's delivery semantics against a handler.
+export { simulate } from './simulate/simulate.js';
+export type { SimulateOptions, SimulatedAttempt } from './simulate/settings.js';
+export type { FullReport as SimulateReport } from './simulate/report.js';
+export type { EventOutcome as SimulatedEvent, AttemptRecord, AttemptError } from './simulate/types.js';
+export type { ScenarioName } from './simulate/scenarios.js';
+export type { Duration } from './option-values.js';
+
+// Recorded fixtures, sent again byte for byte.
+export { replay } from './replay/replay.js';
+export type { ReplayOptions, ReplayResult, ReplaySummary, ReplayDelivery } from './replay/replay.js';
+
+// Where deliveries go.
+export type { Target, FetchTarget, NodeListener } from './delivery/targets.js';
+
+// Events as HeapStream sends them.
+export { buildEvent, buildFlow, type BuiltEvent, type BuildEventOptions } from './events/builder.js';
+export { buildRequest, type WebhookRequest } from './delivery/request.js';
+export { serializeEvent } from './events/serializer.js';
+export { CATALOG, LIFECYCLE } from './events/catalog.js';
+export type { Assignment } from './events/set-path.js';
+export type { HeapStreamEvent, HeapStreamVideo, HeapStreamAsset, CatalogEntry } from './events/types.js';
+
+// Fixture files.
+export { loadFixtures, readFixture, type LoadResult } from './store/read.js';
+export type { Fixture, LoadedFixture, EventSummary, InvalidFixture } from './store/types.js';
+
+// One POST, as HeapStream makes it.
 export { send, HEAPSTREAM_TIMEOUT_MS, type SendOptions } from './delivery/send.js';
-export { describeResult } from './delivery/describe.js';
 export type { DeliveryResult, DeliveryErrorKind } from './delivery/types.js';
-export { passThroughHeaders, type HeaderMap } from './delivery/headers.js';
-export { makeFixture, saveFixture, writeFileAtomic, serializeFixture } from './store/write.js';
-export { readFixture, loadFixtures } from './store/read.js';
-export { selectFixtures, type FixtureFilter, type FixtureOrder } from './store/filter.js';
-export type { Fixture, LoadedFixture, EventSummary } from './store/types.js';
-export { HswError, UsageError, ExitCode, type ErrorCode } from './errors.js';
+export type { HeaderMap } from './delivery/headers.js';
+
+// Errors carry a stable code; branch on it, never on the message.
+export { HswError, type ErrorCode } from './errors.js';

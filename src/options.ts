@@ -2,6 +2,7 @@
  * Parsers for flag values. Each names the flag, the bad value and the fix, and throws a
  * UsageError (exit 2). Used by commands; core code takes already-typed options.
  */
+import { parseDurationText } from './duration.js';
 import { UsageError } from './errors.js';
 
 export function parseInteger(flag: string, value: string, { min = 0, max = Number.MAX_SAFE_INTEGER } = {}): number {
@@ -29,17 +30,15 @@ export function parsePositiveNumber(flag: string, value: string): number {
   return n;
 }
 
-const UNITS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-
 /**
  * A duration: `250ms`, `5s`, `1.5m`, `8h`, `1d`; a bare number is milliseconds.
  */
 export function parseDuration(flag: string, value: string): number {
-  const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$/.exec(value);
-  if (!match) {
+  const ms = parseDurationText(value);
+  if (ms === undefined) {
     throw new UsageError(`${flag} "${value}" is not a duration; use a number with ms, s, m, h or d, e.g. ${flag} 30s`, 'HSW_BAD_VALUE');
   }
-  return Math.round(Number(match[1]) * (UNITS[match[2] ?? 'ms'] ?? 1));
+  return ms;
 }
 
 /** A point in time: ISO 8601, or a duration before now (`2h` = two hours ago). */

@@ -6,7 +6,7 @@
  * It drives undici's dispatch API directly rather than `request()`: no body stream and no
  * AbortController per attempt, which is what lets `simulate` keep up with a load generator.
  */
-import { getGlobalDispatcher, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import { userAgent } from '../version.js';
 import type { HeaderMap } from './headers.js';
 import type { DeliveryResult } from './types.js';
@@ -44,11 +44,16 @@ function target(url: URL): { origin: string; path: string } {
 }
 
 export function send(options: SendOptions): Promise<DeliveryResult> {
+  if (options.dispatcher) return dispatch(options, options.dispatcher);
+  // Loaded on first use, so that importing the library does not pay for undici.
+  return import('undici').then(({ getGlobalDispatcher }) => dispatch(options, getGlobalDispatcher()));
+}
+
+function dispatch(options: SendOptions, dispatcher: Dispatcher): Promise<DeliveryResult> {
   const timeoutMs = options.timeoutMs ?? HEAPSTREAM_TIMEOUT_MS;
   const { origin, path } = target(typeof options.url === 'string' ? new URL(options.url) : options.url);
   const headers: HeaderMap = options.exactHeaders ? options.headers ?? {} : { 'content-type': 'application/json', 'user-agent': userAgent(), ...options.headers };
   const keep = options.keepResponseBytes ?? 0;
-  const dispatcher = options.dispatcher ?? getGlobalDispatcher();
 
   return new Promise<DeliveryResult>((resolve) => {
     const started = performance.now();

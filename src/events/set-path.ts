@@ -2,7 +2,7 @@
  * `--set path=value`: change one field of a synthetic event. The value is JSON when it
  * parses as JSON (`12.5`, `true`, `["x"]`), else the raw string.
  */
-import { UsageError } from '../errors.js';
+import { UsageError, optionError } from '../errors.js';
 
 export interface Assignment {
   path: string;
@@ -44,7 +44,7 @@ export function listPaths(value: unknown, prefix = ''): string[] {
 export function setPath(target: Record<string, unknown>, assignment: Assignment, force = false): void {
   const keys = assignment.path.split('.');
   if (keys.some((key) => key === '' || key === '__proto__' || key === 'constructor' || key === 'prototype')) {
-    throw new UsageError(`--set path "${assignment.path}" is not a valid dotted path`, 'HSW_UNKNOWN_PATH');
+    throw optionError('set', `path "${assignment.path}" is not a valid dotted path`, 'HSW_UNKNOWN_PATH');
   }
   let node: Record<string, unknown> = target;
   for (let i = 0; i < keys.length; i++) {
@@ -52,10 +52,7 @@ export function setPath(target: Record<string, unknown>, assignment: Assignment,
     const last = i === keys.length - 1;
     const exists = Object.prototype.hasOwnProperty.call(node, key);
     if (!exists && !force) {
-      throw new UsageError(
-        `--set path "${assignment.path}" is not a field of this event; valid paths: ${listPaths(target).join(', ')} (or add --force to create it)`,
-        'HSW_UNKNOWN_PATH',
-      );
+      throw optionError('set', `path "${assignment.path}" is not a field of this event; valid paths: ${listPaths(target).join(', ')} (the force option creates it)`, 'HSW_UNKNOWN_PATH');
     }
     if (last) {
       node[key] = assignment.value;
@@ -64,7 +61,7 @@ export function setPath(target: Record<string, unknown>, assignment: Assignment,
     const child = node[key];
     if (child === null || typeof child !== 'object' || Array.isArray(child)) {
       if (!force) {
-        throw new UsageError(`--set path "${assignment.path}": "${keys.slice(0, i + 1).join('.')}" is not an object`, 'HSW_UNKNOWN_PATH');
+        throw optionError('set', `path "${assignment.path}": "${keys.slice(0, i + 1).join('.')}" is not an object (the force option replaces it)`, 'HSW_UNKNOWN_PATH');
       }
       node[key] = {};
     }

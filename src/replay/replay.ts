@@ -1,30 +1,42 @@
 /**
- * `replay`: send recorded fixtures again, byte for byte, with copies, spacing and a cap on
- * requests in flight.
+ * `replay()`: send recorded fixtures again, byte for byte, with copies, spacing and a cap
+ * on requests in flight, to any target form (delivery/targets.ts). The CLI's `replay`
+ * calls it with fixtures it has already filtered and picked.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Agent, type Dispatcher } from 'undici';
 import { passThroughHeaders } from '../delivery/headers.js';
-import { send } from '../delivery/send.js';
+import { HEAPSTREAM_TIMEOUT_MS } from '../delivery/send.js';
+import { openTarget, type Target } from '../delivery/targets.js';
 import { withQuery } from '../delivery/url.js';
 import type { DeliveryResult } from '../delivery/types.js';
+import { ExitCode, HswError, optionError } from '../errors.js';
+import { duration, wholeNumber, type Duration } from '../option-values.js';
+import { loadFixtures } from '../store/read.js';
 import type { LoadedFixture } from '../store/types.js';
 
 export interface ReplayOptions {
-  /** Already filtered and ordered. */
-  fixtures: readonly LoadedFixture[];
-  to: URL;
-  times: number;
-  /** Minimum spacing between the starts of two sends. */
-  delayMs: number;
-  concurrency: number;
-  timeoutMs: number;
-  dispatcher?: Dispatcher;
+  /** A URL, an object with `fetch(request)` (Hono), or a Node `(req, res)` listener (Express). */
+  target: Target;
+  /** In-process targets: the request path (default `/`); each fixture's query string is added. */
+  path?: string;
+  /** Files, directories (their `*.json`), or fixtures already loaded (`loadFixtures`), in the order to send. */
+  fixtures: string | readonly string[] | readonly LoadedFixture[];
+  /** Copies of each fixture, sent in a row (default 1). */
+  times?: number;
+  /** Spacing between the starts of two sends (default 0). */
+  delay?: Duration;
+  /** Requests in flight at most (default 1). */
+  concurrency?: number;
+  /** Per-attempt timeout (default 5s, HeapStream's). */
+  timeout?: Duration;
+  /** Aborting stops sending; deliveries in flight fail at once and `replay()` rejects. */
+  signal?: AbortSignal;
   onDelivery?(delivery: ReplayDelivery): void;
 }
 
 export interface ReplayDelivery {
   fixture: LoadedFixture;
+  /** 1-based, up to `times`. */
   copy: number;
   url: string;
   result: DeliveryResult;
@@ -39,51 +51,68 @@ export interface ReplaySummary {
   unreachable: number;
 }
 
-/** The recorded query string goes along, as HeapStream's would have. */
-export function replayUrl(to: URL, fixture: LoadedFixture): URL {
-  return withQuery(to, fixture.fixture.request.query);
+export interface ReplayResult extends ReplaySummary {
+  /** In the order they finished. */
+  deliveries: ReplayDelivery[];
 }
 
-export async function replayFixtures(options: ReplayOptions): Promise<{ deliveries: ReplayDelivery[]; summary: ReplaySummary }> {
-  const jobs: { fixture: LoadedFixture; copy: number }[] = [];
-  for (const fixture of options.fixtures) for (let copy = 1; copy <= options.times; copy++) jobs.push({ fixture, copy });
+export async function replay(options: ReplayOptions): Promise<ReplayResult> {
+  if (options === null || typeof options !== 'object') throw optionError('options', 'must be an object: replay({ target, fixtures })');
+  options.signal?.throwIfAborted();
+  const times = options.times === undefined ? 1 : wholeNumber('times', options.times, { min: 1, max: 10_000 });
+  const delayMs = options.delay === undefined ? 0 : duration('delay', options.delay);
+  const concurrency = options.concurrency === undefined ? 1 : wholeNumber('concurrency', options.concurrency, { min: 1, max: 1_000 });
+  const timeoutMs = options.timeout === undefined ? HEAPSTREAM_TIMEOUT_MS : Math.max(1, duration('timeout', options.timeout));
+  const fixtures = await fixturesToSend(options.fixtures);
+  const target = await openTarget(options.target, { ...(options.path !== undefined ? { path: options.path } : {}), connections: concurrency, keepAliveTimeoutMs: 4_000 });
 
-  const ownAgent = options.dispatcher ? undefined : new Agent({ connections: options.concurrency, keepAliveTimeout: 4_000 });
-  const dispatcher = options.dispatcher ?? (ownAgent as Agent);
+  const jobs: { fixture: LoadedFixture; copy: number }[] = [];
+  for (const fixture of fixtures) for (let copy = 1; copy <= times; copy++) jobs.push({ fixture, copy });
   const deliveries: ReplayDelivery[] = [];
+  const { signal } = options;
+  const abort = (): void => target.abort();
+  signal?.addEventListener('abort', abort, { once: true });
   let next = 0;
   let nextStart = 0;
   const worker = async (): Promise<void> => {
-    while (next < jobs.length) {
+    while (next < jobs.length && !signal?.aborted) {
       const job = jobs[next++] as (typeof jobs)[number];
-      if (options.delayMs > 0) {
+      if (delayMs > 0) {
         // Reserve a start slot `delayMs` after the previous one, then wait for it.
         const now = Date.now();
         const slot = Math.max(now, nextStart);
-        nextStart = slot + options.delayMs;
-        if (slot > now) await sleep(slot - now);
+        nextStart = slot + delayMs;
+        if (slot > now) await sleep(slot - now, undefined, signal ? { signal } : undefined).catch(() => undefined);
+        if (signal?.aborted) return;
       }
-      const url = replayUrl(options.to, job.fixture);
-      const result = await send({
-        url,
-        method: job.fixture.fixture.request.method || 'POST',
-        body: job.fixture.body,
-        headers: passThroughHeaders(job.fixture.fixture.request.headers),
-        exactHeaders: true,
-        timeoutMs: options.timeoutMs,
-        dispatcher,
-      });
+      // The recorded query string goes along, as HeapStream's would have.
+      const url = withQuery(target.url, job.fixture.fixture.request.query);
+      const { request } = job.fixture.fixture;
+      const result = await target.deliver({ url, method: request.method || 'POST', body: job.fixture.body, headers: passThroughHeaders(request.headers), timeoutMs });
       const delivery = { fixture: job.fixture, copy: job.copy, url: url.href, result };
       deliveries.push(delivery);
       options.onDelivery?.(delivery);
     }
   };
   try {
-    await Promise.all(Array.from({ length: Math.min(options.concurrency, Math.max(jobs.length, 1)) }, worker));
+    await Promise.all(Array.from({ length: Math.min(concurrency, Math.max(jobs.length, 1)) }, worker));
   } finally {
-    await ownAgent?.close();
+    signal?.removeEventListener('abort', abort);
+    await target.close();
   }
-  return { deliveries, summary: summarize(deliveries) };
+  if (signal?.aborted) throw signal.reason;
+  return { ...summarize(deliveries), deliveries };
+}
+
+async function fixturesToSend(fixtures: ReplayOptions['fixtures']): Promise<readonly LoadedFixture[]> {
+  const list = typeof fixtures === 'string' ? [fixtures] : fixtures;
+  if (!Array.isArray(list)) throw optionError('fixtures', 'is neither paths nor loaded fixtures; e.g. fixtures: "fixtures/"');
+  if (!list.every((item) => typeof item === 'string')) return list as readonly LoadedFixture[];
+  const paths = list as readonly string[];
+  const { fixtures: loaded, invalid } = await loadFixtures(paths);
+  if (invalid.length > 0) throw new HswError('HSW_FIXTURE_INVALID', invalid.map((bad) => bad.reason).join('\n       '), { exitCode: ExitCode.usage });
+  if (loaded.length === 0) throw new HswError('HSW_NO_FIXTURES', `no fixtures in ${paths.join(', ')}; record some with \`listen\` or \`trigger --save\``, { exitCode: ExitCode.usage });
+  return loaded;
 }
 
 function summarize(deliveries: readonly ReplayDelivery[]): ReplaySummary {

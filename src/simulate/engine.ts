@@ -6,16 +6,15 @@
  * over a heap, also polled whenever an attempt ends) and then in a FIFO for a slot.
  * Results go to a columnar attempt log, so memory stays flat at 100,000 events.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { DeliveryResult } from '../delivery/types.js';
 import type { HeaderMap } from '../delivery/headers.js';
 import type { Random } from '../events/random.js';
 import { AttemptLog, type AttemptInput } from './attempt-log.js';
-import type { Clock } from './clock.js';
+import { wait, type Clock } from './clock.js';
 import type { EventStore } from './event-store.js';
 import { RetryPolicy } from './policy.js';
 import { Scheduler } from './scheduler.js';
-import type { EventOutcome, SimulateSettings } from './types.js';
+import type { AttemptRecord, EventOutcome, SimulateSettings } from './types.js';
 
 /** Sends one attempt; the engine passes the timeout left after simulated network latency. */
 export type Deliver = (body: Buffer, headers: HeaderMap, timeoutMs: number) => Promise<DeliveryResult>;
@@ -76,6 +75,8 @@ export interface EngineOptions {
   clock: Clock;
   random: Random;
   deliver: Deliver;
+  /** Each attempt as the report will show it, once it is over. */
+  onAttempt?(event: number, attempt: AttemptRecord): void;
   onEventFinished?(index: number): void;
 }
 
@@ -228,7 +229,8 @@ export class SimulationEngine {
       entry.error = 'outage';
     } else {
       const latency = settings.networkLatencyMs > 0 ? random() * settings.networkLatencyMs : 0;
-      if (latency > 0) await sleep(latency);
+      // On the run's clock: in virtual time, simulated latency costs no real time either.
+      if (latency > 0) await wait(clock, latency);
       const result = await this.options.deliver(this.store.body(job.event), this.store.headers(job.event), Math.max(1, settings.timeoutMs - latency));
       const lost = result.ok && settings.answerLoss > 0 && random() < settings.answerLoss;
       entry.status = result.status ?? null;
@@ -240,6 +242,7 @@ export class SimulationEngine {
     this.inFlight--;
     if (!this.aborted) {
       this.log.add(entry);
+      this.options.onAttempt?.(job.event, this.log.record(this.log.count - 1));
       this.complete(job, entry);
     }
     this.pump();

@@ -5,7 +5,7 @@
 import { AttemptLog } from './attempt-log.js';
 import type { EngineResult } from './engine.js';
 import { formatDuration } from './schedule.js';
-import type { SimulateSettings } from './types.js';
+import type { EventOutcome, SimulateSettings } from './types.js';
 import { round } from '../round.js';
 
 export interface SimulateReport {
@@ -16,6 +16,8 @@ export interface SimulateReport {
   durationMs: number;
   settings: {
     schedule: string[];
+    /** `virtual`: HeapStream time jumped ahead between deliveries (in-process targets). */
+    clock: 'virtual' | 'real';
     timeScale: number;
     maxAttempts: number;
     timeoutMs: number;
@@ -72,7 +74,10 @@ function percentiles(values: Float64Array): Percentiles {
   return { p50: round2(percentile(values, 50)), p95: round2(percentile(values, 95)), p99: round2(percentile(values, 99)), max: round2(percentile(values, 100)) };
 }
 
-export function buildReport(input: { result: EngineResult; settings: SimulateSettings; target: string; scenario: string | null; tool: string; startedAt: Date }): SimulateReport {
+/** What `--report` writes and `simulate()` resolves to: the summary and every event. */
+export type FullReport = SimulateReport & { events: EventOutcome[] };
+
+export function buildReport(input: { result: EngineResult; settings: SimulateSettings; target: string; scenario: string | null; tool: string; startedAt: Date; clock: 'virtual' | 'real' }): SimulateReport {
   const { result, settings } = input;
   const totals: SimulateReport['totals'] = {
     events: result.events,
@@ -113,7 +118,7 @@ export function buildReport(input: { result: EngineResult; settings: SimulateSet
   }
   const reasons: string[] = [];
   if (totals.exhausted > 0) reasons.push(`${totals.exhausted} of ${totals.events} events never got a 2xx within ${settings.maxAttempts} attempts`);
-  if (totals.tooSlow > 0) reasons.push(`${totals.tooSlow} events were accepted slower than --max-latency ${settings.maxLatencyMs} ms`);
+  if (totals.tooSlow > 0) reasons.push(`${totals.tooSlow} events were accepted slower than the maximum latency of ${settings.maxLatencyMs} ms`);
 
   return {
     tool: input.tool,
@@ -123,6 +128,7 @@ export function buildReport(input: { result: EngineResult; settings: SimulateSet
     durationMs: Math.round(result.durationMs),
     settings: {
       schedule: settings.schedule.map(formatDuration),
+      clock: input.clock,
       timeScale: round(settings.scale, 3),
       maxAttempts: settings.maxAttempts,
       timeoutMs: settings.timeoutMs,
@@ -164,6 +170,17 @@ function recovery(result: EngineResult, at: number): NonNullable<SimulateReport[
   };
 }
 
+/** Every event's outcome, by index: the report's `events`, built one at a time. */
+export function* reportEvents(result: EngineResult): Generator<EventOutcome> {
+  const indexes = [...result.order].sort((a, b) => a - b);
+  for (const index of indexes) yield result.outcome(index);
+}
+
+/** The report in memory, as `simulate()` returns it: equal to what `writeReport` writes. */
+export function fullReport(report: SimulateReport, result: EngineResult): FullReport {
+  return { ...report, events: [...reportEvents(result)] };
+}
+
 /**
  * Writes the report as JSON: the summary pretty-printed, then `events`, one event per line
  * (diff-friendly, and streamed so 100,000 events never sit in memory as one string).
@@ -171,10 +188,11 @@ function recovery(result: EngineResult, at: number): NonNullable<SimulateReport[
 export async function writeReport(write: (chunk: string) => Promise<void>, report: SimulateReport, result: EngineResult): Promise<void> {
   const head = JSON.stringify(report, null, 2);
   await write(`${head.slice(0, -2)},\n  "events": [`);
-  const indexes = [...result.order].sort((a, b) => a - b);
   let batch: string[] = [];
-  for (let i = 0; i < indexes.length; i++) {
-    batch.push(`${i === 0 ? '' : ','}\n    ${JSON.stringify(result.outcome(indexes[i] as number))}`);
+  let first = true;
+  for (const outcome of reportEvents(result)) {
+    batch.push(`${first ? '' : ','}\n    ${JSON.stringify(outcome)}`);
+    first = false;
     if (batch.length === 1_000) {
       await write(batch.join(''));
       batch = [];

@@ -3,17 +3,18 @@
  * retry of 1m, 5m, 15m, 30m, 1h, 2h, 4h, 8h, 8h — 10 attempts over about 24 hours.
  * Schedules are written in HeapStream time and compressed to run time by a scale factor.
  */
-import { UsageError } from '../errors.js';
-import { parseDuration } from '../options.js';
+import { parseDurationText } from '../duration.js';
+import { optionError } from '../errors.js';
 
 export const DEFAULT_SCHEDULE_TEXT = '1m,5m,15m,30m,1h,2h,4h,8h,8h';
 
+/** "1m,5m,15m": the delays before each retry, in HeapStream time. */
 export function parseSchedule(text: string): number[] {
-  const parts = text.split(',').map((part) => part.trim());
-  if (parts.length === 0 || parts.some((part) => part === '')) {
-    throw new UsageError(`--schedule "${text}" is not a list of durations; e.g. --schedule 1m,5m,15m`, 'HSW_BAD_VALUE');
+  const delays = text.split(',').map((part) => parseDurationText(part));
+  if (delays.some((delay) => delay === undefined)) {
+    throw optionError('schedule', `"${text}" is not a list of durations; e.g. "1m,5m,15m" (units ms, s, m, h, d; a bare number is milliseconds)`);
   }
-  return parts.map((part) => parseDuration('--schedule', part));
+  return delays as number[];
 }
 
 export const DEFAULT_SCHEDULE: readonly number[] = parseSchedule(DEFAULT_SCHEDULE_TEXT);

@@ -6,13 +6,18 @@ import { buildEvent, buildFlow } from '../events/builder.js';
 import { LIFECYCLE } from '../events/catalog.js';
 import { createRandom } from '../events/random.js';
 import { passThroughHeaders } from '../delivery/headers.js';
+import { syntheticHeaders } from '../delivery/request.js';
 import { loadFixtures } from '../store/read.js';
-import type { InvalidFixture } from '../store/types.js';
-import { userAgent } from '../version.js';
+import type { InvalidFixture, LoadedFixture } from '../store/types.js';
 import { EventStore } from './event-store.js';
 
 export async function eventsFromFixtures(paths: readonly string[]): Promise<{ store: EventStore; invalid: InvalidFixture[] }> {
   const { fixtures, invalid } = await loadFixtures(paths);
+  return { store: storeFixtures(fixtures), invalid };
+}
+
+/** Recorded events, sent with the bytes and headers they arrived with. */
+export function storeFixtures(fixtures: readonly LoadedFixture[]): EventStore {
   const store = new EventStore({});
   for (const loaded of fixtures) {
     store.add({
@@ -24,7 +29,7 @@ export async function eventsFromFixtures(paths: readonly string[]): Promise<{ st
       source: loaded.file,
     });
   }
-  return { store, invalid };
+  return store;
 }
 
 /** The lifecycle of one video; every fifth video fails to encode instead of becoming ready. */
@@ -33,7 +38,7 @@ const FAILING_LIFECYCLE = ['video.created', 'video.uploaded', 'video.encoding', 
 export function synthesizeEvents(options: { count: number; type?: string; seed: number; now?: Date }): EventStore {
   const random = createRandom(options.seed);
   const now = (options.now ?? new Date()).getTime();
-  const store = new EventStore({ 'content-type': 'application/json', 'user-agent': userAgent() });
+  const store = new EventStore(syntheticHeaders());
   if (options.type) {
     for (let i = 0; i < options.count; i++) {
       const event = buildEvent(options.type, { seed: Math.floor(random() * 2 ** 31), now: new Date(now - (options.count - i) * 1_000) });

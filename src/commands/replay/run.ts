@@ -2,7 +2,7 @@
  * `replay` end to end: load, report corrupt files, filter, pick, send, summarize.
  */
 import { ExitCode, HswError, type ExitCodeValue } from '../../errors.js';
-import { replayFixtures, type ReplaySummary } from '../../replay/replay.js';
+import { replay, type ReplaySummary } from '../../replay/replay.js';
 import { selectFixtures, type FixtureFilter, type FixtureOrder } from '../../store/filter.js';
 import { loadFixtures } from '../../store/read.js';
 import { reportDelivery } from '../../ui/delivery-line.js';
@@ -48,13 +48,13 @@ export async function run(options: ReplayCommandOptions): Promise<ReplayCommandR
     selected = await pickFixtures(selected);
   }
 
-  const { summary } = await replayFixtures({
+  const { deliveries: _deliveries, ...summary } = await replay({
+    target: options.to,
     fixtures: selected,
-    to: options.to,
     times: options.times,
-    delayMs: options.delayMs,
+    delay: options.delayMs,
     concurrency: options.concurrency,
-    timeoutMs: options.timeoutMs,
+    timeout: options.timeoutMs,
     onDelivery: ({ fixture, copy, url, result }) =>
       reportDelivery(output, { type: fixture.event.type, videoId: fixture.event.videoId, to: url, copy, times: options.times, result, file: relativeFile(fixture.file) }),
   });

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { Option } from '../../commander.js';
 import { UsageError } from '../../errors.js';
 import { collect, parseDuration, parseInteger, parsePositiveNumber, parseRatio } from '../../options.js';
-import type { SimulateSettings } from '../../simulate/types.js';
+import { SCENARIOS, isScenario } from '../../simulate/scenarios.js';
 import { addDeliveryOptions, requireHandler, type DeliveryFlags } from '../shared-options.js';
 import { finish } from '../types.js';
 
@@ -51,7 +51,7 @@ export function registerSimulate(program: Command): void {
     .option('--duplicate-window <duration>', 'HeapStream time within which duplicates follow the acknowledgment', '5m')
     .option('--reorder', 'deliver events out of timestamp order within windows of --reorder-window events')
     .option('--reorder-window <n>', 'events per reorder window', '10')
-    .addOption(new Option('--scenario <name>', 'a preset; flags given explicitly win').choices(['outage', 'flaky', 'duplicates', 'slow']))
+    .addOption(new Option('--scenario <name>', 'a preset; flags given explicitly win').choices(Object.keys(SCENARIOS)))
     .option('--outage <duration>', 'HeapStream time from the start during which every attempt fails (scenario outage: 1h)')
     .option('--answer-loss <0..1>', 'chance that a 2xx answer is lost, so the event is retried (scenario flaky: 0.3)')
     .option('--network-latency <duration>', 'up to this much latency per attempt, counted in the timeout (scenario slow: 3s)')
@@ -79,54 +79,44 @@ Examples:
 Exit codes: 0 every event got a 2xx within its attempts (and --max-latency, and --check passed) · 1 otherwise · 2 bad flag or fixture · 130/143 interrupted`,
     )
     .action(async (flags: SimulateFlags) => {
-      const [{ parseHandlerUrl }, { run }, { createOutput }, { DEFAULT_SCHEDULE, parseSchedule, timeScale }, { SCENARIOS, isScenario }] = await Promise.all([
+      const [{ parseHandlerUrl }, { run }, { createOutput }, { parseSchedule }] = await Promise.all([
         import('../../delivery/url.js'),
         import('./run.js'),
         import('../../ui/output.js'),
         import('../../simulate/schedule.js'),
-        import('../../simulate/scenarios.js'),
       ]);
       const to = parseHandlerUrl('--to', requireHandler('simulate', flags.to));
       if (flags.timeScale !== undefined && flags.within !== undefined) throw new UsageError('--time-scale and --within both set the compression; give one');
       if (flags.fixtures && flags.type) throw new UsageError('--type synthesizes events, --fixtures replays recorded ones; give one');
-      // A scenario presets settings; a flag given explicitly (these have no defaults) wins.
-      const preset: Partial<SimulateSettings> = flags.scenario && isScenario(flags.scenario) ? SCENARIOS[flags.scenario].settings : {};
-      const pick = <K extends keyof SimulateSettings>(key: K, parsed: SimulateSettings[K] | undefined, fallback: SimulateSettings[K]): SimulateSettings[K] => parsed ?? preset[key] ?? fallback;
-
-      const schedule = flags.schedule !== undefined ? parseSchedule(flags.schedule) : [...DEFAULT_SCHEDULE];
-      const scale = timeScale(schedule, {
-        ...(flags.timeScale !== undefined ? { timeScale: parsePositiveNumber('--time-scale', flags.timeScale) } : {}),
-        withinMs: parseDuration('--within', flags.within ?? '30s'),
-      });
-      const maxLatency = flags.maxLatency !== undefined ? parseDuration('--max-latency', flags.maxLatency) : undefined;
+      // The library's options; a flag not given stays undefined, so a scenario's preset and the
+      // library's defaults (the same as these flags') apply.
       finish(
         await run({
           to,
           ...(flags.fixtures ? { fixtures: flags.fixtures } : {}),
           ...(flags.type ? { type: flags.type } : {}),
-          count: parseInteger('--events', flags.events, { min: 1, max: 10_000_000 }),
-          scenario: flags.scenario ?? null,
+          events: parseInteger('--events', flags.events, { min: 1, max: 10_000_000 }),
+          ...(flags.scenario !== undefined && isScenario(flags.scenario) ? { scenario: flags.scenario } : {}),
+          ...(flags.schedule !== undefined ? { schedule: parseSchedule(flags.schedule) } : {}),
+          ...(flags.timeScale !== undefined ? { timeScale: parsePositiveNumber('--time-scale', flags.timeScale) } : {}),
+          ...(flags.within !== undefined ? { within: parseDuration('--within', flags.within) } : {}),
+          ...(flags.maxAttempts !== undefined ? { maxAttempts: parseInteger('--max-attempts', flags.maxAttempts, { min: 1, max: 1_000 }) } : {}),
+          jitter: parseRatio('--jitter', flags.jitter),
+          timeout: parseDuration('--timeout', flags.timeout),
+          concurrency: parseInteger('--concurrency', flags.concurrency, { min: 1, max: 10_000 }),
+          ...(flags.duplicateRate !== undefined ? { duplicateRate: parseRatio('--duplicate-rate', flags.duplicateRate) } : {}),
+          duplicates: parseInteger('--duplicates', flags.duplicates, { min: 0, max: 100 }),
+          duplicateWindow: parseDuration('--duplicate-window', flags.duplicateWindow),
+          ...(flags.reorder !== undefined ? { reorder: flags.reorder } : {}),
+          reorderWindow: parseInteger('--reorder-window', flags.reorderWindow, { min: 2 }),
+          ...(flags.outage !== undefined ? { outage: parseDuration('--outage', flags.outage) } : {}),
+          ...(flags.answerLoss !== undefined ? { answerLoss: parseRatio('--answer-loss', flags.answerLoss) } : {}),
+          ...(flags.networkLatency !== undefined ? { networkLatency: parseDuration('--network-latency', flags.networkLatency) } : {}),
+          ...(flags.maxLatency !== undefined ? { maxLatency: parseDuration('--max-latency', flags.maxLatency) } : {}),
+          ...(flags.seed !== undefined ? { seed: parseInteger('--seed', flags.seed) } : {}),
           ...(flags.report ? { reportFile: flags.report } : {}),
           ...(flags.junit ? { junitFile: flags.junit } : {}),
           ...(flags.check ? { check: flags.check } : {}),
-          settings: {
-            schedule,
-            scale,
-            maxAttempts: flags.maxAttempts !== undefined ? parseInteger('--max-attempts', flags.maxAttempts, { min: 1, max: 1_000 }) : schedule.length + 1,
-            jitter: parseRatio('--jitter', flags.jitter),
-            timeoutMs: parseDuration('--timeout', flags.timeout),
-            concurrency: parseInteger('--concurrency', flags.concurrency, { min: 1, max: 10_000 }),
-            duplicateRate: pick('duplicateRate', flags.duplicateRate !== undefined ? parseRatio('--duplicate-rate', flags.duplicateRate) : undefined, 0),
-            duplicates: parseInteger('--duplicates', flags.duplicates, { min: 0, max: 100 }),
-            duplicateWindowMs: parseDuration('--duplicate-window', flags.duplicateWindow),
-            reorder: pick('reorder', flags.reorder, false),
-            reorderWindow: parseInteger('--reorder-window', flags.reorderWindow, { min: 2 }),
-            outageMs: pick('outageMs', flags.outage !== undefined ? parseDuration('--outage', flags.outage) : undefined, 0),
-            answerLoss: pick('answerLoss', flags.answerLoss !== undefined ? parseRatio('--answer-loss', flags.answerLoss) : undefined, 0),
-            networkLatencyMs: pick('networkLatencyMs', flags.networkLatency !== undefined ? parseDuration('--network-latency', flags.networkLatency) : undefined, 0),
-            ...(maxLatency !== undefined ? { maxLatencyMs: maxLatency } : {}),
-            seed: flags.seed !== undefined ? parseInteger('--seed', flags.seed) : Math.floor(Math.random() * 2 ** 31),
-          },
           output: createOutput({ json: Boolean(flags.json) }),
         }),
       );

@@ -1,38 +1,29 @@
 /**
- * `simulate` end to end: events, engine, progress, report files, `--check`, verdict.
+ * `simulate` end to end: the library's `runSimulation()` (the engine `simulate()` runs),
+ * then progress, report files, `--check` and the verdict around it.
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Agent } from 'undici';
-import { send } from '../../delivery/send.js';
 import { ExitCode, HswError } from '../../errors.js';
 import type { CommandResult } from '../types.js';
-import { findCatalogEntry } from '../../events/catalog.js';
-import { createRandom } from '../../events/random.js';
-import { exitCodeFor, nextInterrupt } from '../../interrupt.js';
+import { exitCodeFor, nextInterrupt, type InterruptReason } from '../../interrupt.js';
 import { writeFileAtomicStreamed } from '../../store/write.js';
 import type { Output } from '../../ui/output.js';
-import { createSpinnerFactory } from '../../ui/spinner.js';
+import { createSpinnerFactory, type Spinner } from '../../ui/spinner.js';
 import { renderTable } from '../../ui/table.js';
-import { userAgent } from '../../version.js';
-import { realClock } from '../../simulate/clock.js';
-import { SimulationEngine, type EngineResult, type EngineStats } from '../../simulate/engine.js';
+import type { EngineResult, EngineStats } from '../../simulate/engine.js';
 import { writeJunit } from '../../simulate/junit.js';
-import { buildReport, writeReport, type SimulateReport } from '../../simulate/report.js';
-import type { EventStore } from '../../simulate/event-store.js';
-import { eventsFromFixtures, synthesizeEvents } from '../../simulate/sources.js';
-import type { EventOutcome, SimulateSettings } from '../../simulate/types.js';
+import { writeReport, type SimulateReport } from '../../simulate/report.js';
+import type { SimulateOptions } from '../../simulate/settings.js';
+import { runSimulation } from '../../simulate/simulate.js';
+import type { EventOutcome } from '../../simulate/types.js';
 import { round } from '../../round.js';
 
-export interface SimulateCommandOptions {
+/** The library's options (a URL target, no callbacks: the command owns those), plus files and output. */
+export interface SimulateCommandOptions extends Omit<SimulateOptions, 'target' | 'path' | 'clock' | 'signal' | 'onAttempt' | 'onEvent'> {
   to: URL;
-  fixtures?: string[];
-  type?: string;
-  count: number;
-  settings: SimulateSettings;
-  scenario: string | null;
   reportFile?: string;
   junitFile?: string;
   check?: string;
@@ -44,79 +35,59 @@ export interface SimulateCommandResult extends CommandResult {
 }
 
 export async function run(options: SimulateCommandOptions): Promise<SimulateCommandResult> {
-  const { output, settings } = options;
-  const store = await loadEvents(options);
-  const order = store.order({ reorder: settings.reorder, window: settings.reorderWindow, seed: settings.seed });
-  const agent = new Agent({ connections: settings.concurrency, keepAliveTimeout: 10_000 });
-  let interrupted: ReturnType<typeof exitCodeFor> | undefined;
-  const engine: SimulationEngine = new SimulationEngine(
-    {
-      settings,
-      clock: realClock,
-      random: createRandom(settings.seed),
-      deliver: (body, headers, timeoutMs) => send({ url: options.to, body, headers, exactHeaders: true, timeoutMs, dispatcher: agent }),
-      ...(output.json ? { onEventFinished: (index: number) => output.record(eventLine(engine.outcome(index))) } : {}),
-    },
-    store,
-  );
-
-  output.line(`Simulating HeapStream delivery of ${order.length} events to ${options.to.href}${options.scenario ? ` (scenario ${options.scenario})` : ''}`);
-  output.line(output.color.dim(`  24 h schedule ×1/${round(settings.scale)} · ${settings.maxAttempts} attempts · ${settings.timeoutMs} ms timeout · ${settings.concurrency} in flight · seed ${settings.seed}`));
-  const stopProgress = await startProgress(output, () => engine.stats);
-  const startedAt = new Date();
-  // Ctrl-C: stop scheduling and fail what is in flight at once (no per-attempt signal
-  // needed: destroying the agent ends every open request).
+  const { to, reportFile: reportOption, junitFile, check, output, ...simulation } = options;
+  // Ctrl-C or SIGTERM: stop scheduling and fail what is in flight at once.
+  const interrupt = new AbortController();
+  let interrupted: InterruptReason | undefined;
   void nextInterrupt().then((reason) => {
-    interrupted = exitCodeFor(reason);
-    engine.abort();
-    void agent.destroy();
+    interrupted = reason;
+    interrupt.abort();
   });
-  let result;
+  const spinners = await createSpinnerFactory(output.interactive);
+  let stopProgress = (): void => undefined;
+  let run;
   try {
-    result = await engine.run(order);
+    run = await runSimulation(
+      {
+        ...simulation,
+        target: to,
+        signal: interrupt.signal,
+        ...(output.json ? { onEvent: (outcome: EventOutcome) => output.record(eventLine(outcome)) } : {}),
+      },
+      {
+        warn: (message) => output.warn(message),
+        onStart: ({ settings, events, stats }) => {
+          output.line(`Simulating HeapStream delivery of ${events} events to ${to.href}${options.scenario ? ` (scenario ${options.scenario})` : ''}`);
+          output.line(output.color.dim(`  24 h schedule ×1/${round(settings.scale)} · ${settings.maxAttempts} attempts · ${settings.timeoutMs} ms timeout · ${settings.concurrency} in flight · seed ${settings.seed}`));
+          stopProgress = startProgress(spinners, stats);
+        },
+      },
+    );
   } finally {
     stopProgress();
-    // After Ctrl-C the agent is already destroyed, and closing it again rejects.
-    if (interrupted === undefined) await agent.close();
   }
-  if (interrupted !== undefined) throw new HswError('HSW_INTERRUPTED', 'interrupted: the simulation was stopped before every event finished', { exitCode: interrupted });
+  if (run.aborted) throw new HswError('HSW_INTERRUPTED', 'interrupted: the simulation was stopped before every event finished', { exitCode: exitCodeFor(interrupted ?? 'SIGINT') });
 
-  const report = buildReport({ result, settings, target: options.to.href, scenario: options.scenario, tool: userAgent(), startedAt });
-  const reportFile = options.reportFile ?? (options.check ? join(await mkdtemp(join(tmpdir(), 'heapstream-simulate-')), 'report.json') : undefined);
-  if (options.check) {
+  const { report, result } = run;
+  const reportFile = reportOption ?? (check ? join(await mkdtemp(join(tmpdir(), 'heapstream-simulate-')), 'report.json') : undefined);
+  if (check) {
     await writeReportFile(reportFile as string, report, result);
-    const exitCode = await runCheck(options.check, reportFile as string, output);
-    report.check = { command: options.check, exitCode };
+    const exitCode = await runCheck(check, reportFile as string, output);
+    report.check = { command: check, exitCode };
     if (exitCode !== 0) {
       report.verdict.ok = false;
-      report.verdict.reasons.push(`--check "${options.check}" exited ${exitCode ?? 'by a signal'}`);
+      report.verdict.reasons.push(`--check "${check}" exited ${exitCode ?? 'by a signal'}`);
     }
   }
   if (reportFile) await writeReportFile(reportFile, report, result);
-  const junitFile = options.junitFile;
   if (junitFile) await writeFileAtomicStreamed(junitFile, (write) => writeJunit(write, report, result));
 
-  printSummary(output, report, reportFile, options.junitFile);
+  printSummary(output, report, reportFile, junitFile);
   return { exitCode: report.verdict.ok ? ExitCode.ok : ExitCode.failed, report };
 }
 
 function writeReportFile(file: string, report: SimulateReport, result: EngineResult): Promise<void> {
   return writeFileAtomicStreamed(file, (write) => writeReport(write, report, result));
-}
-
-async function loadEvents(options: SimulateCommandOptions): Promise<EventStore> {
-  if (options.fixtures && options.fixtures.length > 0) {
-    const { store, invalid } = await eventsFromFixtures(options.fixtures);
-    if (invalid.length > 0) {
-      throw new HswError('HSW_FIXTURE_INVALID', invalid.map((bad) => bad.reason).join('\n       '), { exitCode: ExitCode.usage });
-    }
-    if (store.count === 0) throw new HswError('HSW_NO_FIXTURES', `no fixtures in ${options.fixtures.join(', ')}; record some with \`listen\` or \`trigger --save\``, { exitCode: ExitCode.usage });
-    return store;
-  }
-  if (options.type && !findCatalogEntry(options.type)) {
-    options.output.warn(`"${options.type}" is not in the catalog (see trigger --list); synthesizing the base template with that event_type`);
-  }
-  return synthesizeEvents({ count: options.count, ...(options.type ? { type: options.type } : {}), seed: options.settings.seed });
 }
 
 function eventLine(outcome: EventOutcome): object {
@@ -136,8 +107,8 @@ function eventLine(outcome: EventOutcome): object {
   };
 }
 
-async function startProgress(output: Output, stats: () => EngineStats): Promise<() => void> {
-  const spinner = (await createSpinnerFactory(output.interactive))('');
+function startProgress(spinners: (text: string) => Spinner | undefined, stats: () => EngineStats): () => void {
+  const spinner = spinners('');
   if (!spinner) return () => undefined;
   const render = (): void => {
     const s = stats();

@@ -1,0 +1,39 @@
+/**
+ * The request HeapStream makes for an event, for tests that drive their handler
+ * themselves (supertest, Hono's `app.request()`): method, headers and body bytes, exactly
+ * what `simulate`, `replay` and `trigger` send.
+ */
+import type { BuiltEvent } from '../events/builder.js';
+import { serializeEvent } from '../events/serializer.js';
+import type { HeapStreamEvent } from '../events/types.js';
+import type { LoadedFixture } from '../store/types.js';
+import { userAgent } from '../version.js';
+import { passThroughHeaders, type HeaderMap } from './headers.js';
+
+export interface WebhookRequest {
+  method: string;
+  headers: HeaderMap;
+  body: Buffer;
+}
+
+/** The headers of a synthesized delivery (a recorded one keeps those it arrived with). */
+export function syntheticHeaders(): HeaderMap {
+  return { 'content-type': 'application/json', 'user-agent': userAgent() };
+}
+
+/**
+ * From a built event (its exact bytes), a plain event object (serialized as HeapStream
+ * does: sorted keys, `-1.0`), or a loaded fixture (its recorded bytes and headers).
+ */
+export function buildRequest(event: BuiltEvent | HeapStreamEvent | LoadedFixture): WebhookRequest {
+  if ('fixture' in event) {
+    const { request } = event.fixture;
+    return withLength(request.method || 'POST', passThroughHeaders(request.headers), event.body);
+  }
+  const body = 'event_type' in event ? serializeEvent(event) : event.body;
+  return withLength('POST', syntheticHeaders(), Buffer.from(body, 'utf8'));
+}
+
+function withLength(method: string, headers: HeaderMap, body: Buffer): WebhookRequest {
+  return { method, headers: { ...headers, 'content-length': String(body.length) }, body };
+}

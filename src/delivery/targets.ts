@@ -1,0 +1,216 @@
+/**
+ * Where deliveries go. A target is one of:
+ * - a URL (string or `URL`): sent over HTTP with undici;
+ * - an object with `fetch(request)` returning a `Response` (a Hono app, `{ fetch: handler }`):
+ *   called in-process with a WHATWG `Request`;
+ * - a Node `(req, res)` listener (an Express app, Koa's `app.callback()`): driven in-process
+ *   through a real `http.Server` over in-memory sockets (memory-socket.ts), no port opened.
+ *
+ * Every form answers with the same DeliveryResult, and a failed delivery is a result, not
+ * a throw. undici is loaded only for the forms that need it, so importing the library
+ * stays cheap.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Agent } from 'undici';
+import { describeError, optionError } from '../errors.js';
+import type { HeaderMap } from './headers.js';
+import { socketPair } from './memory-socket.js';
+import { send } from './send.js';
+import type { DeliveryResult } from './types.js';
+import { parseHandlerUrl } from './url.js';
+
+/** Anything with a fetch-style handler: a Hono app, or `{ fetch: handler }`. */
+export interface FetchTarget {
+  fetch(request: Request): Response | Promise<Response>;
+}
+
+/** A Node request listener: an Express app, Koa's `app.callback()`, a plain `(req, res)`. */
+export type NodeListener = (req: IncomingMessage, res: ServerResponse) => unknown;
+
+export type Target = string | URL | FetchTarget | NodeListener;
+
+export interface TargetRequest {
+  url: URL;
+  method: string;
+  headers: HeaderMap;
+  body: Uint8Array;
+  timeoutMs: number;
+}
+
+export interface OpenTarget {
+  /** Whether the handler runs in this process (and so may run on virtual time). */
+  readonly inProcess: boolean;
+  /** Where requests go: the URL, or `http://localhost<path>` for an in-process handler. */
+  readonly url: URL;
+  /** For reports: the URL, or which kind of in-process handler at which path. */
+  readonly label: string;
+  deliver(request: TargetRequest): Promise<DeliveryResult>;
+  /** Ends every delivery in flight at once, as failures (an interrupted run). */
+  abort(): void;
+  close(): Promise<void>;
+}
+
+export interface OpenTargetOptions {
+  /** The request path for in-process targets (default `/`); a URL carries its own. */
+  path?: string;
+  /** Connections to keep to a URL or Node listener: the most requests in flight. */
+  connections: number;
+  keepAliveTimeoutMs: number;
+}
+
+const IN_PROCESS_ORIGIN = 'http://localhost';
+
+export async function openTarget(target: Target, options: OpenTargetOptions): Promise<OpenTarget> {
+  if (typeof target === 'string' || target instanceof URL) {
+    if (options.path !== undefined) throw optionError('path', `is for in-process targets; a URL target carries its own path (${String(target)})`);
+    const url = parseHandlerUrl('target', typeof target === 'string' ? target : target.href);
+    const { Agent } = await import('undici');
+    return urlTarget(url, new Agent({ connections: options.connections, keepAliveTimeout: options.keepAliveTimeoutMs }));
+  }
+  const url = inProcessUrl(options.path);
+  if (typeof target === 'function') return listenerTarget(target, url, options);
+  if (target !== null && typeof target === 'object' && typeof (target as Partial<FetchTarget>).fetch === 'function') return fetchTarget(target, url);
+  throw optionError(
+    'target',
+    `is ${describeValue(target)}; give a URL ("http://localhost:3000/webhooks"), an object with fetch(request) (a Hono app), or a Node (req, res) listener (an Express app, Koa's app.callback())`,
+  );
+}
+
+function inProcessUrl(path: string | undefined): URL {
+  if (path === undefined) return new URL('/', IN_PROCESS_ORIGIN);
+  if (typeof path !== 'string' || !path.startsWith('/')) throw optionError('path', `${JSON.stringify(path)} is not a request path; it starts with "/", e.g. "/webhooks"`);
+  return new URL(path, IN_PROCESS_ORIGIN);
+}
+
+function describeValue(value: unknown): string {
+  if (value === null || value === undefined) return `missing (${String(value)})`;
+  if (typeof value === 'object') return 'an object without a fetch(request) method';
+  return `a ${typeof value}`;
+}
+
+function urlTarget(url: URL, agent: Agent): OpenTarget {
+  let destroyed = false;
+  return {
+    inProcess: false,
+    url,
+    label: url.href,
+    // No signal per attempt: destroying the agent ends them all, and 100,000 attempts then
+    // cost no listener each.
+    deliver: (request) => send({ url: request.url, method: request.method, body: request.body, headers: request.headers, exactHeaders: true, timeoutMs: request.timeoutMs, dispatcher: agent }),
+    abort: () => {
+      if (destroyed) return;
+      destroyed = true;
+      void agent.destroy();
+    },
+    // Closing a destroyed agent rejects; there is nothing left to close then.
+    close: () => (destroyed ? Promise.resolve() : agent.close()),
+  };
+}
+
+/**
+ * The listener gets a real `http.Server` (never listening) and one in-memory connection per
+ * undici connection, so it sees exactly what it would over TCP: raw headers, chunking,
+ * keep-alive, a client that goes away on timeout.
+ */
+async function listenerTarget(listener: NodeListener, url: URL, options: OpenTargetOptions): Promise<OpenTarget> {
+  const server = createServer((req, res) => {
+    // A listener that throws (or rejects) would crash a real server; here it fails the
+    // attempt with its message instead, and the connection goes like a crashed server's.
+    const fail = (error: unknown): void => void res.socket?.destroy(new HandlerError(error));
+    try {
+      const returned = listener(req, res);
+      if (returned instanceof Promise) returned.catch(fail);
+    } catch (error) {
+      fail(error);
+    }
+  });
+  const { Agent } = await import('undici');
+  const agent = new Agent({
+    connections: options.connections,
+    keepAliveTimeout: options.keepAliveTimeoutMs,
+    connect: (_options, callback) => {
+      const [client, serverSide] = socketPair();
+      server.emit('connection', serverSide);
+      // undici expects the connection to be reported asynchronously, as a TCP connect is.
+      process.nextTick(callback, null, client);
+    },
+  });
+  return { ...urlTarget(url, agent), inProcess: true, label: `in-process Node listener ${url.pathname}` };
+}
+
+function fetchTarget(target: FetchTarget, url: URL): OpenTarget {
+  const run = new AbortController();
+  return {
+    inProcess: true,
+    url,
+    label: `in-process fetch handler ${url.pathname}`,
+    deliver: (request) => deliverToFetch(target, request, run.signal),
+    abort: () => run.abort(),
+    close: () => Promise.resolve(),
+  };
+}
+
+/**
+ * One attempt against a fetch-style handler: the deadline covers the handler and reading
+ * its whole answer, as HeapStream's does. On timeout the request's signal aborts, so a
+ * handler that watches `request.signal` can stop; one that does not is left to finish.
+ */
+async function deliverToFetch(target: FetchTarget, request: TargetRequest, runSignal: AbortSignal): Promise<DeliveryResult> {
+  const started = performance.now();
+  const elapsed = (): number => performance.now() - started;
+  const attempt = new AbortController();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let onRunAbort: (() => void) | undefined;
+  const deadline = new Promise<DeliveryResult>((resolve) => {
+    timer = setTimeout(() => resolve({ ok: false, durationMs: elapsed(), error: { kind: 'timeout', code: 'TIMEOUT', message: `no answer within ${request.timeoutMs} ms` } }), request.timeoutMs);
+    onRunAbort = () => resolve({ ok: false, durationMs: elapsed(), error: { kind: 'error', code: 'ABORTED', message: 'aborted' } });
+    if (runSignal.aborted) onRunAbort();
+    else runSignal.addEventListener('abort', onRunAbort, { once: true });
+  });
+  const answer = (async (): Promise<DeliveryResult> => {
+    const response = await target.fetch(toRequest(request, attempt.signal));
+    if (!isResponse(response)) {
+      return { ok: false, durationMs: elapsed(), error: { kind: 'error', code: 'NOT_A_RESPONSE', message: `the fetch handler returned ${describeAnswer(response)}, not a Response` } };
+    }
+    await response.arrayBuffer();
+    const status = response.status;
+    return { ok: status >= 200 && status < 300, status, durationMs: elapsed() };
+  })().catch((error: unknown): DeliveryResult => ({ ok: false, durationMs: elapsed(), error: { kind: 'error', code: 'HANDLER_THREW', message: `the handler threw: ${describeError(error)}` } }));
+  try {
+    return await Promise.race([answer, deadline]);
+  } finally {
+    clearTimeout(timer);
+    if (onRunAbort) runSignal.removeEventListener('abort', onRunAbort);
+    attempt.abort();
+  }
+}
+
+/** The request as it would arrive: the bytes, the headers, and the ones the wire adds. */
+function toRequest(request: TargetRequest, signal: AbortSignal): Request {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(request.headers)) {
+    for (const one of Array.isArray(value) ? value : [value]) headers.append(name, one);
+  }
+  headers.set('host', request.url.host);
+  const bodyless = request.method === 'GET' || request.method === 'HEAD';
+  if (!bodyless) headers.set('content-length', String(request.body.byteLength));
+  return new Request(request.url, { method: request.method, headers, signal, ...(bodyless ? {} : { body: request.body }) });
+}
+
+function isResponse(value: unknown): value is Response {
+  return value !== null && typeof value === 'object' && typeof (value as Response).status === 'number' && typeof (value as Response).arrayBuffer === 'function';
+}
+
+function describeAnswer(value: unknown): string {
+  if (value === null || value === undefined) return String(value);
+  return typeof value === 'object' ? `an object (${Object.keys(value).slice(0, 3).join(', ') || 'no keys'})` : `a ${typeof value}`;
+}
+
+/** What a Node listener threw; classified as an `error` outcome (delivery/send.ts). */
+class HandlerError extends Error {
+  readonly code = 'HANDLER_THREW';
+
+  constructor(thrown: unknown) {
+    super(`the handler threw: ${describeError(thrown)}`);
+  }
+}

@@ -1,0 +1,148 @@
+/**
+ * `simulate()` options, as the library takes them, resolved into engine settings: checked,
+ * defaulted like the CLI's flags, with a scenario's presets under whatever was given.
+ */
+import { HEAPSTREAM_TIMEOUT_MS } from '../delivery/send.js';
+import type { Target } from '../delivery/targets.js';
+import { optionError } from '../errors.js';
+import { duration, flag, positiveNumber, ratio, wholeNumber, type Duration } from '../option-values.js';
+import type { LoadedFixture } from '../store/types.js';
+import { SCENARIOS, isScenario, type ScenarioName } from './scenarios.js';
+import { DEFAULT_SCHEDULE, parseSchedule, timeScale } from './schedule.js';
+import type { AttemptRecord, EventOutcome, SimulateSettings } from './types.js';
+
+/** One attempt, as the report lists it, with the event it belongs to. */
+export interface SimulatedAttempt extends AttemptRecord {
+  /** The event's index in the report's `events`. */
+  index: number;
+  type: string | null;
+  videoId: number | null;
+}
+
+export interface SimulateOptions {
+  /** A URL, an object with `fetch(request)` (Hono), or a Node `(req, res)` listener (Express). */
+  target: Target;
+  /** In-process targets: the request path (default `/`). A URL carries its own. */
+  path?: string;
+  /** How many events to synthesize (default 20): interleaved video lifecycles, or `type` only. */
+  events?: number;
+  type?: string;
+  /** Recorded fixtures instead of synthesized events: files, directories, or loaded fixtures. */
+  fixtures?: string | readonly string[] | readonly LoadedFixture[];
+  /** Presets; options given explicitly win. */
+  scenario?: ScenarioName;
+  /** Delays before each retry in HeapStream time: ms, or `"1m,5m,15m"` (default 1m,5m,15m,30m,1h,2h,4h,8h,8h). */
+  schedule?: readonly Duration[] | string;
+  /** Attempts per event, the first included (default: schedule length + 1). */
+  maxAttempts?: number;
+  /** Randomize each retry delay by up to ± this fraction (0..1). */
+  jitter?: number;
+  /** Squeeze the whole schedule into this much time (real time: default 30s; virtual: none). */
+  within?: Duration;
+  /** Run the schedule this many times faster than HeapStream (instead of `within`). */
+  timeScale?: number;
+  /** Per-attempt timeout, always real time (default 5s, HeapStream's). */
+  timeout?: Duration;
+  /** Requests in flight at most (default 10). */
+  concurrency?: number;
+  /** Chance (0..1) that an acknowledged event is sent again within `duplicateWindow`. */
+  duplicateRate?: number;
+  /** Extra copies of every acknowledged event. */
+  duplicates?: number;
+  /** HeapStream time within which duplicates follow the acknowledgment (default 5m). */
+  duplicateWindow?: Duration;
+  /** Deliver out of timestamp order within windows of `reorderWindow` events (default 10). */
+  reorder?: boolean;
+  reorderWindow?: number;
+  /** HeapStream time from the start during which every attempt fails (scenario outage: 1h). */
+  outage?: Duration;
+  /** Chance (0..1) that a 2xx answer is lost, so the event is retried (scenario flaky: 0.3). */
+  answerLoss?: number;
+  /** Up to this much simulated latency per attempt, counted in the timeout (scenario slow: 3s). */
+  networkLatency?: Duration;
+  /** Also fail the verdict when an accepted attempt took longer than this. */
+  maxLatency?: Duration;
+  /** The same seed, the same run (default: random; the report names it). */
+  seed?: number;
+  /**
+   * `virtual` (the default for in-process targets): HeapStream time jumps ahead whenever no
+   * delivery is in progress, so a 24-hour schedule takes as long as the handler's own work.
+   * `real` (the default for URLs): the schedule runs on the wall clock, compressed by `within`.
+   */
+  clock?: 'virtual' | 'real';
+  /** Aborting stops the run: deliveries in flight fail at once and `simulate()` rejects. */
+  signal?: AbortSignal;
+  /** Each attempt once it is over (progress, logging). */
+  onAttempt?(attempt: SimulatedAttempt): void;
+  /** Each event once it is delivered or exhausted, with all its attempts. */
+  onEvent?(event: EventOutcome): void;
+}
+
+export interface ResolvedSimulation {
+  settings: SimulateSettings;
+  virtualTime: boolean;
+  scenario: ScenarioName | null;
+  count: number;
+}
+
+const KNOWN_OPTIONS = new Set([
+  'target', 'path', 'events', 'type', 'fixtures', 'scenario', 'schedule', 'maxAttempts', 'jitter', 'within', 'timeScale', 'timeout', 'concurrency',
+  'duplicateRate', 'duplicates', 'duplicateWindow', 'reorder', 'reorderWindow', 'outage', 'answerLoss', 'networkLatency', 'maxLatency', 'seed', 'clock',
+  'signal', 'onAttempt', 'onEvent',
+]);
+
+export function isInProcess(target: Target): boolean {
+  return typeof target !== 'string' && !(target instanceof URL);
+}
+
+export function resolveSimulation(options: SimulateOptions): ResolvedSimulation {
+  // A misspelt option would otherwise be ignored without a word, and the run not be the one meant.
+  for (const key of Object.keys(options)) {
+    if (!KNOWN_OPTIONS.has(key)) throw optionError(key, `is not a simulate() option; see SimulateOptions (e.g. duplicateRate, maxAttempts, timeout)`);
+  }
+  if (options.scenario !== undefined && !isScenario(options.scenario)) {
+    throw optionError('scenario', `${JSON.stringify(options.scenario)} is not a scenario; use one of ${Object.keys(SCENARIOS).join(', ')}`);
+  }
+  if (options.within !== undefined && options.timeScale !== undefined) throw optionError('within', 'and timeScale both set the compression; give one');
+  if (options.fixtures !== undefined && options.type !== undefined) throw optionError('type', 'synthesizes events, fixtures replays recorded ones; give one');
+  if (options.clock !== undefined && options.clock !== 'virtual' && options.clock !== 'real') throw optionError('clock', `${JSON.stringify(options.clock)} is neither "virtual" nor "real"`);
+  const virtualTime = (options.clock ?? (isInProcess(options.target) ? 'virtual' : 'real')) === 'virtual';
+  const preset: Partial<SimulateSettings> = options.scenario ? SCENARIOS[options.scenario].settings : {};
+
+  const schedule = resolveSchedule(options.schedule);
+  const compression: { timeScale?: number; withinMs?: number } = {};
+  if (options.timeScale !== undefined) compression.timeScale = positiveNumber('timeScale', options.timeScale);
+  else if (options.within !== undefined) compression.withinMs = Math.max(1, duration('within', options.within));
+  // Virtual time needs no compression: the report then shows HeapStream time as it is.
+  else if (!virtualTime) compression.withinMs = 30_000;
+
+  const settings: SimulateSettings = {
+    schedule,
+    scale: timeScale(schedule, compression),
+    maxAttempts: options.maxAttempts === undefined ? schedule.length + 1 : wholeNumber('maxAttempts', options.maxAttempts, { min: 1, max: 1_000 }),
+    jitter: options.jitter === undefined ? 0 : ratio('jitter', options.jitter),
+    timeoutMs: options.timeout === undefined ? HEAPSTREAM_TIMEOUT_MS : Math.max(1, duration('timeout', options.timeout)),
+    concurrency: options.concurrency === undefined ? 10 : wholeNumber('concurrency', options.concurrency, { min: 1, max: 10_000 }),
+    duplicateRate: options.duplicateRate === undefined ? preset.duplicateRate ?? 0 : ratio('duplicateRate', options.duplicateRate),
+    duplicates: options.duplicates === undefined ? 0 : wholeNumber('duplicates', options.duplicates, { max: 100 }),
+    duplicateWindowMs: options.duplicateWindow === undefined ? 300_000 : duration('duplicateWindow', options.duplicateWindow),
+    reorder: options.reorder === undefined ? preset.reorder ?? false : flag('reorder', options.reorder),
+    reorderWindow: options.reorderWindow === undefined ? 10 : wholeNumber('reorderWindow', options.reorderWindow, { min: 2 }),
+    outageMs: options.outage === undefined ? preset.outageMs ?? 0 : duration('outage', options.outage),
+    answerLoss: options.answerLoss === undefined ? preset.answerLoss ?? 0 : ratio('answerLoss', options.answerLoss),
+    networkLatencyMs: options.networkLatency === undefined ? preset.networkLatencyMs ?? 0 : duration('networkLatency', options.networkLatency),
+    seed: options.seed === undefined ? Math.floor(Math.random() * 2 ** 31) : wholeNumber('seed', options.seed),
+  };
+  if (options.maxLatency !== undefined) settings.maxLatencyMs = duration('maxLatency', options.maxLatency);
+  const count = options.events === undefined ? 20 : wholeNumber('events', options.events, { min: 1, max: 10_000_000 });
+  return { settings, virtualTime, scenario: options.scenario ?? null, count };
+}
+
+function resolveSchedule(schedule: SimulateOptions['schedule']): number[] {
+  if (schedule === undefined) return [...DEFAULT_SCHEDULE];
+  if (typeof schedule === 'string') return parseSchedule(schedule);
+  if (!Array.isArray(schedule) || schedule.length === 0) {
+    throw optionError('schedule', `${JSON.stringify(schedule)} is not a list of delays; e.g. [60_000, 300_000] or "1m,5m"`);
+  }
+  return schedule.map((delay: Duration, i) => duration(`schedule[${i}]`, delay));
+}
