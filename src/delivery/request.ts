@@ -12,7 +12,8 @@ import { passThroughHeaders, type HeaderMap } from './headers.js';
 
 export interface WebhookRequest {
   method: string;
-  headers: HeaderMap;
+  /** Plain strings (a repeated header joined with ", "), as `fetch`, supertest and `app.request()` take them. */
+  headers: Record<string, string>;
   body: Buffer;
 }
 
@@ -35,5 +36,7 @@ export function buildRequest(event: BuiltEvent | HeapStreamEvent | LoadedFixture
 }
 
 function withLength(method: string, headers: HeaderMap, body: Buffer): WebhookRequest {
-  return { method, headers: { ...headers, 'content-length': String(body.length) }, body };
+  const flat: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) flat[name] = Array.isArray(value) ? value.join(', ') : value;
+  return { method, headers: { ...flat, 'content-length': String(body.length) }, body };
 }

@@ -1,0 +1,94 @@
+/**
+ * The package from outside: a separate project with this package in its node_modules,
+ * using it from CommonJS (as Jest does by default) and from ESM, in fresh Node processes.
+ * Needs the build (`npm test` runs it first).
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const TRACE = fileURLToPath(new URL('../helpers/trace-imports.mjs', import.meta.url));
+const CLI_DEPENDENCIES = ['commander', 'ora', '@inquirer', 'chalk', 'localtunnel'];
+
+let project: string;
+
+beforeAll(async () => {
+  project = await mkdtemp(join(tmpdir(), 'hsw-consumer-'));
+  await mkdir(join(project, 'node_modules', '@types'), { recursive: true });
+  await writeFile(join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true }));
+  await symlink(ROOT, join(project, 'node_modules', 'heapstream-webhooks'), 'dir');
+  await symlink(join(ROOT, 'node_modules', '@types', 'node'), join(project, 'node_modules', '@types', 'node'), 'dir');
+  // undici-types: what @types/node's fetch types come from.
+  await symlink(join(ROOT, 'node_modules', 'undici-types'), join(project, 'node_modules', 'undici-types'), 'dir');
+});
+afterAll(async () => {
+  await rm(project, { recursive: true, force: true });
+});
+
+function node(args: string[], env: NodeJS.ProcessEnv = {}): { status: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, args, { cwd: project, encoding: 'utf8', env: { ...process.env, ...env }, timeout: 30_000 });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+// A CommonJS test file's view: require the package, run a short simulation against a
+// fetch-style handler, and list the third-party modules that got loaded.
+const CJS_SCRIPT = `
+const { simulate, buildRequest, buildEvent } = require('heapstream-webhooks');
+simulate({ target: { fetch: () => new Response(null, { status: 204 }) }, events: 5, duplicates: 1, seed: 1 }).then((report) => {
+  const loaded = Object.keys(require.cache).filter((file) => file.includes('node_modules') && !file.includes('heapstream-webhooks/dist'));
+  console.log(JSON.stringify({ ok: report.verdict.ok, attempts: report.totals.attempts, tool: report.tool, bytes: buildRequest(buildEvent('video.ready')).body.length > 0, loaded }));
+});`;
+
+describe('CommonJS: require("heapstream-webhooks")', () => {
+  it('works where Node has no require(esm) (Node 20.18, 22.11), and loads none of the CLI dependencies', () => {
+    // --no-experimental-require-module is Node 20.18's default: require() cannot load ESM.
+    const { status, stdout, stderr } = node(['--no-experimental-require-module', '-e', CJS_SCRIPT]);
+    expect(stderr).toBe('');
+    expect(status).toBe(0);
+    const result = JSON.parse(stdout) as { ok: boolean; attempts: number; tool: string; bytes: boolean; loaded: string[] };
+    expect(result).toMatchObject({ ok: true, attempts: 10, bytes: true });
+    expect(result.tool).toMatch(/^heapstream-webhooks\/\d+\.\d+\.\d+/);
+    for (const dependency of CLI_DEPENDENCIES) expect(result.loaded.filter((file) => file.includes(`/node_modules/${dependency}`))).toEqual([]);
+  });
+
+  it('gives TypeScript CommonJS projects their own declarations', async () => {
+    await writeFile(
+      join(project, 'tsconfig.json'),
+      JSON.stringify({ compilerOptions: { module: 'node16', moduleResolution: 'node16', target: 'es2022', strict: true, noEmit: true, skipLibCheck: true, types: ['node'] }, files: ['consumer.cts'] }),
+    );
+    await writeFile(
+      join(project, 'consumer.cts'),
+      `import hsw = require('heapstream-webhooks');
+export async function check(): Promise<boolean> {
+  const report: hsw.SimulateReport = await hsw.simulate({ target: { fetch: () => new Response('ok') }, scenario: 'outage' });
+  const exhausted: number = report.totals.exhausted;
+  // @ts-expect-error: scenarios are a closed list
+  await hsw.simulate({ target: 'http://localhost:3000/webhooks', scenario: 'storm' });
+  // @ts-expect-error: a target is required
+  await hsw.replay({ fixtures: 'fixtures/' });
+  return report.verdict.ok && exhausted === 0;
+}
+`,
+    );
+    const result = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', project], { encoding: 'utf8', timeout: 60_000 });
+    expect(result.stdout + result.stderr).toBe('');
+    expect(result.status).toBe(0);
+  });
+});
+
+describe('ESM: import("heapstream-webhooks")', () => {
+  it('loads none of the CLI dependencies, nor undici until something is sent to a URL', async () => {
+    const file = join(project, 'imports.txt');
+    const script = `const lib = await import('heapstream-webhooks'); if (typeof lib.simulate !== 'function') process.exit(3);`;
+    const { status, stderr } = node(['--import', TRACE, '--input-type=module', '-e', script], { HSW_TRACE_IMPORTS: file });
+    expect(stderr).toBe('');
+    expect(status).toBe(0);
+    const loaded = (await readFile(file, 'utf8')).split('\n').filter(Boolean);
+    expect(loaded.some((url) => url.endsWith('/dist/index.js'))).toBe(true);
+    for (const dependency of [...CLI_DEPENDENCIES, 'undici']) expect(loaded.filter((url) => url.includes(`/node_modules/${dependency}/`))).toEqual([]);
+  });
+});
