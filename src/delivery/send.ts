@@ -117,7 +117,8 @@ function dispatch(options: SendOptions, dispatcher: Dispatcher): Promise<Deliver
   });
 }
 
-function classify(error: unknown): NonNullable<DeliveryResult['error']> {
+/** A transport error as a delivery outcome: unreachable (the peer is gone) or another error. */
+export function classify(error: unknown): NonNullable<DeliveryResult['error']> {
   const err = error as { code?: string; message?: string; cause?: { code?: string; message?: string } };
   const code = err.cause?.code ?? err.code;
   const message = err.cause?.message ?? err.message ?? String(error);

@@ -7,15 +7,15 @@
  *   through a real `http.Server` over in-memory sockets (memory-socket.ts), no port opened.
  *
  * Every form answers with the same DeliveryResult, and a failed delivery is a result, not
- * a throw. undici is loaded only for the forms that need it, so importing the library
- * stays cheap.
+ * a throw. Only URLs load undici (about 100 ms), so in-process runs and importing the
+ * library stay quick.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { Agent as HttpAgent, createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Agent } from 'undici';
 import { describeError, optionError } from '../errors.js';
 import type { HeaderMap } from './headers.js';
 import { socketPair } from './memory-socket.js';
-import { send } from './send.js';
+import { classify, send } from './send.js';
 import type { DeliveryResult } from './types.js';
 import { parseHandlerUrl } from './url.js';
 
@@ -108,11 +108,12 @@ function urlTarget(url: URL, agent: Agent): OpenTarget {
 }
 
 /**
- * The listener gets a real `http.Server` (never listening) and one in-memory connection per
- * undici connection, so it sees exactly what it would over TCP: raw headers, chunking,
- * keep-alive, a client that goes away on timeout.
+ * The listener gets a real `http.Server` (never listening), and Node's HTTP client talks to
+ * it over in-memory connections (an Agent that makes socket pairs, kept alive and pooled),
+ * so it sees exactly what it would over TCP: raw headers, content length, keep-alive, a
+ * client that goes away on timeout.
  */
-async function listenerTarget(listener: NodeListener, url: URL, options: OpenTargetOptions): Promise<OpenTarget> {
+function listenerTarget(listener: NodeListener, url: URL, options: OpenTargetOptions): OpenTarget {
   const server = createServer((req, res) => {
     // A listener that throws (or rejects) would crash a real server; here it fails the
     // attempt with its message instead, and the connection goes like a crashed server's.
@@ -124,18 +125,64 @@ async function listenerTarget(listener: NodeListener, url: URL, options: OpenTar
       fail(error);
     }
   });
-  const { Agent } = await import('undici');
-  const agent = new Agent({
-    connections: options.connections,
-    keepAliveTimeout: options.keepAliveTimeoutMs,
-    connect: (_options, callback) => {
-      const [client, serverSide] = socketPair();
-      server.emit('connection', serverSide);
-      // undici expects the connection to be reported asynchronously, as a TCP connect is.
-      process.nextTick(callback, null, client);
+  const agent = new MemoryAgent(server, { keepAlive: true, maxSockets: options.connections, maxFreeSockets: options.connections });
+  const run = new AbortController();
+  return {
+    inProcess: true,
+    url,
+    label: `in-process Node listener ${url.pathname}`,
+    deliver: (request) => deliverOverHttp(agent, request, run.signal),
+    abort: () => run.abort(),
+    close: () => {
+      agent.destroy();
+      return Promise.resolve();
     },
+  };
+}
+
+class MemoryAgent extends HttpAgent {
+  constructor(
+    private readonly server: Server,
+    options: ConstructorParameters<typeof HttpAgent>[0],
+  ) {
+    super(options);
+  }
+
+  override createConnection(): ReturnType<HttpAgent['createConnection']> {
+    const [client, serverSide] = socketPair();
+    this.server.emit('connection', serverSide);
+    return client as unknown as ReturnType<HttpAgent['createConnection']>;
+  }
+}
+
+/** One attempt with Node's HTTP client, under the same whole-attempt deadline as send(). */
+function deliverOverHttp(agent: HttpAgent, request: TargetRequest, runSignal: AbortSignal): Promise<DeliveryResult> {
+  return new Promise((resolve) => {
+    const started = performance.now();
+    const aborted: DeliveryResult['error'] = { kind: 'error', code: 'ABORTED', message: 'aborted' };
+    if (runSignal.aborted) return resolve({ ok: false, durationMs: 0, error: aborted });
+    const req = httpRequest(request.url, { method: request.method, headers: request.headers, agent });
+    let settled = false;
+    const finish = (result: Omit<DeliveryResult, 'durationMs'>, end = false): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      runSignal.removeEventListener('abort', onAbort);
+      resolve({ ...result, durationMs: performance.now() - started });
+      if (end) req.destroy();
+    };
+    const timer = setTimeout(() => finish({ ok: false, error: { kind: 'timeout', code: 'TIMEOUT', message: `no answer within ${request.timeoutMs} ms` } }, true), request.timeoutMs);
+    const onAbort = (): void => finish({ ok: false, error: aborted }, true);
+    runSignal.addEventListener('abort', onAbort, { once: true });
+    req.on('response', (res: IncomingMessage) => {
+      const status = res.statusCode ?? 0;
+      res.on('end', () => finish({ ok: status >= 200 && status < 300, status }));
+      res.on('error', (error) => finish({ ok: false, error: classify(error) }));
+      res.resume();
+    });
+    req.on('error', (error) => finish({ ok: false, error: classify(error) }));
+    req.end(request.body);
   });
-  return { ...urlTarget(url, agent), inProcess: true, label: `in-process Node listener ${url.pathname}` };
 }
 
 function fetchTarget(target: FetchTarget, url: URL): OpenTarget {
@@ -177,11 +224,13 @@ async function deliverToFetch(target: FetchTarget, request: TargetRequest, runSi
     return { ok: status >= 200 && status < 300, status, durationMs: elapsed() };
   })().catch((error: unknown): DeliveryResult => ({ ok: false, durationMs: elapsed(), error: { kind: 'error', code: 'HANDLER_THREW', message: `the handler threw: ${describeError(error)}` } }));
   try {
-    return await Promise.race([answer, deadline]);
+    const result = await Promise.race([answer, deadline]);
+    // Only an attempt given up on needs telling (an abort costs a DOMException each time).
+    if (result.error?.code === 'TIMEOUT' || result.error?.code === 'ABORTED') attempt.abort();
+    return result;
   } finally {
     clearTimeout(timer);
     if (onRunAbort) runSignal.removeEventListener('abort', onRunAbort);
-    attempt.abort();
   }
 }
 

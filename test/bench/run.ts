@@ -3,6 +3,7 @@
  * on loopback only. Pass section names to run a subset: `npm run bench -- startup`.
  */
 import { spawnSync } from 'node:child_process';
+import { benchLibrary } from './library.js';
 import { benchListen } from './listen.js';
 import { benchSimulate } from './simulate.js';
 import { benchStartup } from './startup.js';
@@ -11,6 +12,7 @@ const sections: Record<string, () => void | Promise<void>> = {
   startup: () => benchStartup(),
   listen: () => benchListen(),
   simulate: () => benchSimulate(),
+  library: () => benchLibrary(),
 };
 
 const wanted = process.argv.slice(2);

@@ -44,7 +44,7 @@ simulate({ target: { fetch: () => new Response(null, { status: 204 }) }, events:
 });`;
 
 describe('CommonJS: require("heapstream-webhooks")', () => {
-  it('works where Node has no require(esm) (Node 20.18, 22.11), and loads none of the CLI dependencies', () => {
+  it('works where Node has no require(esm) (Node 20.18, 22.11), and loads none of the CLI dependencies (nor undici, in-process)', () => {
     // --no-experimental-require-module is Node 20.18's default: require() cannot load ESM.
     const { status, stdout, stderr } = node(['--no-experimental-require-module', '-e', CJS_SCRIPT]);
     expect(stderr).toBe('');
@@ -52,7 +52,7 @@ describe('CommonJS: require("heapstream-webhooks")', () => {
     const result = JSON.parse(stdout) as { ok: boolean; attempts: number; tool: string; bytes: boolean; loaded: string[] };
     expect(result).toMatchObject({ ok: true, attempts: 10, bytes: true });
     expect(result.tool).toMatch(/^heapstream-webhooks\/\d+\.\d+\.\d+/);
-    for (const dependency of CLI_DEPENDENCIES) expect(result.loaded.filter((file) => file.includes(`/node_modules/${dependency}`))).toEqual([]);
+    for (const dependency of [...CLI_DEPENDENCIES, 'undici']) expect(result.loaded.filter((file) => file.includes(`/node_modules/${dependency}`))).toEqual([]);
   });
 
   it('gives TypeScript CommonJS projects their own declarations', async () => {
@@ -88,7 +88,7 @@ describe('ESM: import("heapstream-webhooks")', () => {
     expect(stderr).toBe('');
     expect(status).toBe(0);
     const loaded = (await readFile(file, 'utf8')).split('\n').filter(Boolean);
-    expect(loaded.some((url) => url.endsWith('/dist/index.js'))).toBe(true);
+    expect(loaded.some((url) => url.endsWith('/dist/index.mjs'))).toBe(true);
     for (const dependency of [...CLI_DEPENDENCIES, 'undici']) expect(loaded.filter((url) => url.includes(`/node_modules/${dependency}/`))).toEqual([]);
   });
 });

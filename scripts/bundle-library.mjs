@@ -1,10 +1,12 @@
-// The library for CommonJS projects (`require('heapstream-webhooks')`), on every Node that
-// `engines` allows, including those without require(esm) (before 20.19 and 22.12):
-// - dist/index.cjs: the compiled library entry bundled into one CommonJS file; dependencies
-//   stay external (undici, picomatch are CommonJS themselves);
+// The library entry as one file per module system, run after tsc (npm run build):
+// - dist/index.mjs (ESM): one file instead of the ~40 modules tsc writes, so importing the
+//   library costs about as much as requiring it (Node's ESM loader pays per module);
+// - dist/index.cjs (CommonJS): `require('heapstream-webhooks')` on every Node that `engines`
+//   allows, including those without require(esm) (before 20.19 and 22.12);
 // - dist/cjs/: the declarations again, under a package.json that marks them CommonJS, so
 //   TypeScript gives `require` consumers types that say what they get.
-// Run after tsc (npm run build).
+// Dependencies stay external (undici and picomatch are CommonJS themselves). Both bundles
+// sit where dist/version.js does, which finds package.json one directory up.
 import { build } from 'esbuild';
 import { copyFile, mkdir, readdir, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
@@ -13,16 +15,19 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
 
-await build({
+const common = {
   entryPoints: [join(dist, 'index.js')],
-  outfile: join(dist, 'index.cjs'),
   bundle: true,
   platform: 'node',
-  format: 'cjs',
   target: 'node20',
   packages: 'external',
   logLevel: 'warning',
-  // version.ts finds package.json next to its own file; dist/index.cjs sits where dist/version.js does.
+};
+await build({ ...common, format: 'esm', outfile: join(dist, 'index.mjs') });
+await build({
+  ...common,
+  format: 'cjs',
+  outfile: join(dist, 'index.cjs'),
   define: { 'import.meta.url': '__hswModuleUrl' },
   banner: { js: 'const __hswModuleUrl = require("node:url").pathToFileURL(__filename).href;' },
 });
