@@ -163,7 +163,7 @@ function recovery(result: EngineResult, at: number): NonNullable<SimulateReport[
   const first = after[0] ?? null;
   const burstWindowMs = 1_000;
   return {
-    at: Math.round(at),
+    at: round(at, 2),
     firstAttemptAt: first === null ? null : round(first, 2),
     attemptsWithinBurst: first === null ? 0 : after.filter((t) => t - first <= burstWindowMs).length,
     burstWindowMs,
