@@ -55,6 +55,21 @@ describe('CommonJS: require("heapstream-webhooks")', () => {
     for (const dependency of [...CLI_DEPENDENCIES, 'undici']) expect(result.loaded.filter((file) => file.includes(`/node_modules/${dependency}`))).toEqual([]);
   });
 
+  it('sends to a URL too, loading undici only then', () => {
+    const script = `
+const { createServer } = require('node:http');
+const { simulate } = require('heapstream-webhooks');
+const server = createServer((req, res) => req.resume().on('end', () => res.end())).listen(0, '127.0.0.1', async () => {
+  const report = await simulate({ target: 'http://127.0.0.1:' + server.address().port + '/hook', events: 3, within: 100, seed: 1 });
+  console.log(JSON.stringify({ ok: report.verdict.ok, clock: report.settings.clock, undici: Object.keys(require.cache).some((file) => file.includes('/node_modules/undici/')) }));
+  server.close();
+});`;
+    const { status, stdout, stderr } = node(['--no-experimental-require-module', '-e', script]);
+    expect(stderr).toBe('');
+    expect(status).toBe(0);
+    expect(JSON.parse(stdout)).toEqual({ ok: true, clock: 'real', undici: true });
+  });
+
   it('gives TypeScript CommonJS projects their own declarations', async () => {
     await writeFile(
       join(project, 'tsconfig.json'),
