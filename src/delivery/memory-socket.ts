@@ -1,8 +1,9 @@
 /**
  * Two connected in-memory sockets: what one side writes, the other reads, with
- * backpressure (a write completes once the peer has read it). An in-process Node listener
- * gets one end as a connection, undici the other, so a request goes through both real
- * HTTP/1.1 parsers without a port. (Node 22 has `stream.duplexPair()`; Node 20 does not.)
+ * backpressure (a write completes once the peer has read it). An in-process Node listener's
+ * http.Server gets one end as a connection, Node's HTTP client the other, so a request goes
+ * through both real HTTP/1.1 parsers without a port. (Node 22 has `stream.duplexPair()`;
+ * Node 20 does not.)
  */
 import { Duplex } from 'node:stream';
 

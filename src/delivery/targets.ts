@@ -55,6 +55,7 @@ export interface OpenTargetOptions {
   path?: string;
   /** Connections to keep to a URL or Node listener: the most requests in flight. */
   connections: number;
+  /** How long an idle connection to a URL stays open. */
   keepAliveTimeoutMs: number;
 }
 
