@@ -84,7 +84,7 @@ async function loadEvents(options: SimulateOptions, count: number, seed: number,
       store = storeFixtures(list.filter((item) => typeof item !== 'string'));
     }
     if (store.count === 0) {
-      const where = list.every((item) => typeof item === 'string') ? (list as readonly string[]).join(', ') : 'the fixtures given';
+      const where = list.length > 0 && list.every((item) => typeof item === 'string') ? (list as readonly string[]).join(', ') : 'the fixtures given';
       throw new HswError('HSW_NO_FIXTURES', `no fixtures in ${where}; record some with \`listen\` or \`trigger --save\``, { exitCode: ExitCode.usage });
     }
     return store;
