@@ -3,6 +3,7 @@ import { Option } from '../../commander.js';
 import { UsageError } from '../../errors.js';
 import { collect, parseDuration, parseInteger, parsePositiveNumber, parseRatio } from '../../options.js';
 import type { SimulateSettings } from '../../simulate/types.js';
+import type { OptionNames } from '../../simulate/validate.js';
 import { addDeliveryOptions, requireHandler, type DeliveryFlags } from '../shared-options.js';
 import { finish } from '../types.js';
 
@@ -16,7 +17,7 @@ interface SimulateFlags extends DeliveryFlags {
   maxAttempts?: string;
   jitter: string;
   duplicateRate?: string;
-  duplicates: string;
+  duplicates?: string;
   duplicateWindow: string;
   reorder?: boolean;
   reorderWindow: string;
@@ -33,6 +34,23 @@ interface SimulateFlags extends DeliveryFlags {
   json?: boolean;
 }
 
+/** What each setting is called on the command line, for the shared checks' messages. */
+const FLAG_NAMES: OptionNames = {
+  within: '--within',
+  timeScale: '--time-scale',
+  schedule: '--schedule',
+  maxAttempts: '--max-attempts',
+  timeout: '--timeout',
+  duplicateRate: '--duplicate-rate',
+  duplicates: '--duplicates',
+  duplicateWindow: '--duplicate-window',
+  outage: '--outage',
+  answerLoss: '--answer-loss',
+  networkLatency: '--network-latency',
+  maxLatency: '--max-latency',
+  concurrency: '--concurrency',
+};
+
 export function registerSimulate(program: Command): void {
   const command = program
     .command('simulate')
@@ -47,7 +65,7 @@ export function registerSimulate(program: Command): void {
     .option('--max-attempts <n>', 'attempts per event, first included (default: schedule length + 1 = 10)')
     .option('--jitter <0..1>', 'randomize each retry delay by up to ± this fraction', '0')
     .option('--duplicate-rate <0..1>', 'chance that an acknowledged event is sent again within the duplicate window')
-    .option('--duplicates <n>', 'extra copies of every acknowledged event', '0')
+    .option('--duplicates <n>', 'extra copies of every acknowledged event (instead of --duplicate-rate)')
     .option('--duplicate-window <duration>', 'HeapStream time within which duplicates follow the acknowledgment', '5m')
     .option('--reorder', 'deliver events out of timestamp order within windows of --reorder-window events')
     .option('--reorder-window <n>', 'events per reorder window', '10')
@@ -79,12 +97,13 @@ Examples:
 Exit codes: 0 every event got a 2xx within its attempts (and --max-latency, and --check passed) · 1 otherwise · 2 bad flag or fixture · 130/143 interrupted`,
     )
     .action(async (flags: SimulateFlags) => {
-      const [{ parseHandlerUrl }, { run }, { createOutput }, { DEFAULT_SCHEDULE, parseSchedule, timeScale }, { SCENARIOS, isScenario }] = await Promise.all([
+      const [{ parseHandlerUrl }, { run }, { createOutput }, { DEFAULT_SCHEDULE, parseSchedule, timeScale }, { SCENARIOS, isScenario }, { checkSettings }] = await Promise.all([
         import('../../delivery/url.js'),
         import('./run.js'),
         import('../../ui/output.js'),
         import('../../simulate/schedule.js'),
         import('../../simulate/scenarios.js'),
+        import('../../simulate/validate.js'),
       ]);
       const to = parseHandlerUrl('--to', requireHandler('simulate', flags.to));
       if (flags.timeScale !== undefined && flags.within !== undefined) throw new UsageError('--time-scale and --within both set the compression; give one');
@@ -94,11 +113,28 @@ Exit codes: 0 every event got a 2xx within its attempts (and --max-latency, and 
       const pick = <K extends keyof SimulateSettings>(key: K, parsed: SimulateSettings[K] | undefined, fallback: SimulateSettings[K]): SimulateSettings[K] => parsed ?? preset[key] ?? fallback;
 
       const schedule = flags.schedule !== undefined ? parseSchedule(flags.schedule) : [...DEFAULT_SCHEDULE];
-      const scale = timeScale(schedule, {
-        ...(flags.timeScale !== undefined ? { timeScale: parsePositiveNumber('--time-scale', flags.timeScale) } : {}),
-        withinMs: parseDuration('--within', flags.within ?? '30s'),
-      });
+      const compression = flags.timeScale !== undefined ? { timeScale: parsePositiveNumber('--time-scale', flags.timeScale) } : { withinMs: parseDuration('--within', flags.within ?? '30s') };
       const maxLatency = flags.maxLatency !== undefined ? parseDuration('--max-latency', flags.maxLatency) : undefined;
+      const settings: SimulateSettings = {
+        schedule,
+        scale: timeScale(schedule, compression),
+        maxAttempts: flags.maxAttempts !== undefined ? parseInteger('--max-attempts', flags.maxAttempts, { min: 1, max: 1_000 }) : schedule.length + 1,
+        jitter: parseRatio('--jitter', flags.jitter),
+        timeoutMs: parseDuration('--timeout', flags.timeout),
+        concurrency: parseInteger('--concurrency', flags.concurrency, { min: 1, max: 10_000 }),
+        // An explicit --duplicates replaces the duplicates scenario's rate instead of adding to it.
+        duplicateRate: pick('duplicateRate', flags.duplicateRate !== undefined ? parseRatio('--duplicate-rate', flags.duplicateRate) : flags.duplicates !== undefined ? 0 : undefined, 0),
+        duplicates: flags.duplicates !== undefined ? parseInteger('--duplicates', flags.duplicates, { min: 0, max: 100 }) : 0,
+        duplicateWindowMs: parseDuration('--duplicate-window', flags.duplicateWindow),
+        reorder: pick('reorder', flags.reorder, false),
+        reorderWindow: parseInteger('--reorder-window', flags.reorderWindow, { min: 2 }),
+        outageMs: pick('outageMs', flags.outage !== undefined ? parseDuration('--outage', flags.outage) : undefined, 0),
+        answerLoss: pick('answerLoss', flags.answerLoss !== undefined ? parseRatio('--answer-loss', flags.answerLoss) : undefined, 0),
+        networkLatencyMs: pick('networkLatencyMs', flags.networkLatency !== undefined ? parseDuration('--network-latency', flags.networkLatency) : undefined, 0),
+        ...(maxLatency !== undefined ? { maxLatencyMs: maxLatency } : {}),
+        seed: flags.seed !== undefined ? parseInteger('--seed', flags.seed) : Math.floor(Math.random() * 2 ** 31),
+      };
+      checkSettings(settings, { compression, scenario: flags.scenario ?? null, names: FLAG_NAMES });
       finish(
         await run({
           to,
@@ -109,24 +145,7 @@ Exit codes: 0 every event got a 2xx within its attempts (and --max-latency, and 
           ...(flags.report ? { reportFile: flags.report } : {}),
           ...(flags.junit ? { junitFile: flags.junit } : {}),
           ...(flags.check ? { check: flags.check } : {}),
-          settings: {
-            schedule,
-            scale,
-            maxAttempts: flags.maxAttempts !== undefined ? parseInteger('--max-attempts', flags.maxAttempts, { min: 1, max: 1_000 }) : schedule.length + 1,
-            jitter: parseRatio('--jitter', flags.jitter),
-            timeoutMs: parseDuration('--timeout', flags.timeout),
-            concurrency: parseInteger('--concurrency', flags.concurrency, { min: 1, max: 10_000 }),
-            duplicateRate: pick('duplicateRate', flags.duplicateRate !== undefined ? parseRatio('--duplicate-rate', flags.duplicateRate) : undefined, 0),
-            duplicates: parseInteger('--duplicates', flags.duplicates, { min: 0, max: 100 }),
-            duplicateWindowMs: parseDuration('--duplicate-window', flags.duplicateWindow),
-            reorder: pick('reorder', flags.reorder, false),
-            reorderWindow: parseInteger('--reorder-window', flags.reorderWindow, { min: 2 }),
-            outageMs: pick('outageMs', flags.outage !== undefined ? parseDuration('--outage', flags.outage) : undefined, 0),
-            answerLoss: pick('answerLoss', flags.answerLoss !== undefined ? parseRatio('--answer-loss', flags.answerLoss) : undefined, 0),
-            networkLatencyMs: pick('networkLatencyMs', flags.networkLatency !== undefined ? parseDuration('--network-latency', flags.networkLatency) : undefined, 0),
-            ...(maxLatency !== undefined ? { maxLatencyMs: maxLatency } : {}),
-            seed: flags.seed !== undefined ? parseInteger('--seed', flags.seed) : Math.floor(Math.random() * 2 ** 31),
-          },
+          settings,
           output: createOutput({ json: Boolean(flags.json) }),
         }),
       );
