@@ -104,14 +104,23 @@ export function checkSettings(settings: SimulateSettings, context: { compression
   checkCompression(settings, context.compression, names);
 }
 
-/** Every span of HeapStream time the run depends on must last at least MIN_RUN_SPAN_MS once compressed. */
-function checkCompression(settings: SimulateSettings, compression: Compression, names: OptionNames): void {
+/**
+ * The spans of HeapStream time the run depends on: the shortest retry delay the attempts
+ * use, the outage, the duplicate window when duplicates are sent. The shortest of them is
+ * the finest step the run can show.
+ */
+export function timedSpans(settings: SimulateSettings): { what: string; ms: number }[] {
   const spans: { what: string; ms: number }[] = [];
   const retries = settings.schedule.slice(0, Math.max(0, settings.maxAttempts - 1)).filter((delay) => delay > 0);
   if (retries.length > 0) spans.push({ what: "the retry schedule's shortest delay", ms: Math.min(...retries) });
   if (settings.outageMs > 0) spans.push({ what: 'the outage', ms: settings.outageMs });
   if ((settings.duplicateRate > 0 || settings.duplicates > 0) && settings.duplicateWindowMs > 0) spans.push({ what: 'the duplicate window', ms: settings.duplicateWindowMs });
+  return spans;
+}
 
+/** Every span of HeapStream time the run depends on must last at least MIN_RUN_SPAN_MS once compressed. */
+function checkCompression(settings: SimulateSettings, compression: Compression, names: OptionNames): void {
+  const spans = timedSpans(settings);
   const lost = spans.filter((span) => span.ms / settings.scale < MIN_RUN_SPAN_MS);
   if (lost.length === 0) return;
   const shortest = Math.min(...spans.map((span) => span.ms));
