@@ -24,9 +24,13 @@ export function githubEnvironment(env: NodeJS.ProcessEnv): GitHubEnvironment | n
   return { stepSummaryFile: env['GITHUB_STEP_SUMMARY'] || undefined, outputFile: env['GITHUB_OUTPUT'] || undefined };
 }
 
-/** Markdown text: every ASCII punctuation character backslash-escaped, controls made visible. */
+/**
+ * Markdown text: controls made visible, then every character that could start markup in a
+ * table cell backslash-escaped (emphasis, code, links and images, HTML, entities, cell
+ * breaks, strikethrough, GitHub's math and mentions).
+ */
 function md(text: string): string {
-  return printable(text).replace(/[\\`*_{}[\]()#+\-.!|<>~&"'$%^=:;,/?@]/g, '\\$&');
+  return printable(text).replace(/[\\`*_[\]<>|&~!$@]/g, '\\$&');
 }
 
 const ms = (value: number | null): string => (value === null ? '-' : String(Math.round(value)));

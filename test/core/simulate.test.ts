@@ -100,7 +100,7 @@ describe('simulate in GitHub Actions', () => {
     expect(summary).toMatch(/^\| seed \| 7 \|$/m);
     expect(summary).toMatch(/^\| latency p50 \/ p95 \/ p99 \/ max \| \d+ \/ \d+ \/ \d+ \/ \d+ ms \|$/m);
     // The worst events with their attempts, and the command that repeats the run.
-    expect(summary).toMatch(/^\| \\#\d+ video\\\.ready video \d+ \| exhausted \| \\#1 500 at \d+ ms → \\#2 500 at \d+ ms \|$/m);
+    expect(summary).toMatch(/^\| #\d+ video\.ready video \d+ \| exhausted \| #1 500 at \d+ ms → #2 500 at \d+ ms \|$/m);
     expect(summary).toContain('#### Reproduce\n\n```sh\nnpx heapstream-webhooks simulate --seed 7\n```');
 
     const errors = annotations(captured.stdout());
@@ -147,7 +147,7 @@ describe('simulate in GitHub Actions', () => {
     // Markdown-escaped: no raw markup, no raw control character, no cell break.
     expect(summary).not.toMatch(/(^|[^\\])</m);
     expect(summary).not.toContain('\u001b');
-    expect(summary).toContain('video\\.x\\|\\<img src\\=x onerror\\=alert\\(1\\)\\>\\\\x1b\\[2J\\\\x0a\\:\\:warning\\:\\:forged');
+    expect(summary).toContain('video.x\\|\\<img src=x onerror=alert(1)\\>\\\\x1b\\[2J\\\\x0a::warning::forged');
     // One annotation line; the forged command stays inside it.
     const lines = captured.stdout().split('\n').filter((line) => line.startsWith('::'));
     expect(lines.filter((line) => line.startsWith('::warning'))).toEqual([]);

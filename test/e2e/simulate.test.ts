@@ -8,6 +8,7 @@ import { event, writeFixtures } from '../helpers/fixtures.js';
 import { TestHandler, type Behaviour } from '../helpers/handler.js';
 import type { SimulateReport } from '../../src/simulate/report.js';
 import type { EventOutcome } from '../../src/simulate/types.js';
+import { findAll, parseXml } from '../helpers/xml.js';
 
 /** The report file: the summary plus every event's attempts. */
 type ReportFile = SimulateReport & { events: EventOutcome[] };
@@ -264,4 +265,41 @@ describe('simulate: outputs and --check', () => {
     expect((await runCli(['simulate', '--to', handler.url, '--timeout', '0'])).stderr).toMatch(/^error: --timeout 0 ms fails every attempt/);
     expect((await runCli(['simulate', '--to', handler.url, '--duplicate-rate', '0.5', '--duplicates', '1'])).stderr).toMatch(/give one/);
   });
+});
+
+describe('simulate: interrupted runs keep what they had', () => {
+  for (const [signal, exitCode] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const) {
+    it(`${signal} during --report --junit writes both, marked interrupted and parseable, and exits ${exitCode}`, async () => {
+      // The first five requests are answered at once, the other fifteen hang until the signal.
+      handler.setBehaviour((_request, index) => (index < 5 ? undefined : { delayMs: 30_000 }));
+      const reportFile = join(dir, 'report.json');
+      const junitFile = join(dir, 'junit.xml');
+      const cli = new CliProcess(['simulate', '--to', handler.url, '--type', 'video.ready', '--events', '20', '--concurrency', '20', '--report', reportFile, '--junit', junitFile, '--seed', '3']);
+      try {
+        await cli.waitFor(/Simulating HeapStream delivery of 20 events/);
+        const deadline = Date.now() + 10_000;
+        while (handler.received.length < 20 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 25));
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        cli.child.kill(signal);
+        expect(await cli.wait()).toBe(exitCode);
+      } finally {
+        await cli.stop();
+      }
+      const report = JSON.parse(await readFile(reportFile, 'utf8')) as ReportFile;
+      expect(report.interrupted).toEqual({ signal, reason: `interrupted by ${signal}`, finishedEvents: 5 });
+      expect(report.totals.delivered).toBe(5);
+      expect(report.events).toHaveLength(20);
+      expect(report.totals.unfinished).toBe(20 - report.totals.delivered);
+      expect(report.verdict.ok).toBe(false);
+      const root = parseXml(await readFile(junitFile, 'utf8'));
+      expect(findAll(root, 'testcase')).toHaveLength(20);
+      expect(findAll(root, 'skipped')).toHaveLength(report.totals.unfinished);
+      expect(findAll(root, 'property').find((p) => p.attributes['name'] === 'interrupted')?.attributes['value']).toBe(`interrupted by ${signal}`);
+      expect(cli.stdout).toMatch(new RegExp(`FAIL: interrupted by ${signal} after \\d+ of 20 events finished`));
+      expect(cli.stderr).toMatch(new RegExp(`interrupted by ${signal}: \\d+ of 20 events finished; .*report\\.json and .*junit\\.xml hold what ran so far`));
+    });
+  }
 });
