@@ -2,6 +2,7 @@
  * `replay`: send recorded fixtures again, byte for byte, with copies, spacing and a cap on
  * requests in flight.
  */
+import { setMaxListeners } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Agent, type Dispatcher } from 'undici';
 import { passThroughHeaders } from '../delivery/headers.js';
@@ -57,7 +58,14 @@ export async function replayFixtures(options: ReplayOptions): Promise<{ deliveri
   const deliveries: ReplayDelivery[] = [];
   let next = 0;
   let nextStart = 0;
-  const { signal } = options;
+  // Each send in flight listens to the stop: up to --concurrency of them, which is more than
+  // an AbortSignal's default of 10 before Node warns about a leak.
+  const stop = new AbortController();
+  setMaxListeners(options.concurrency + 10, stop.signal);
+  const onStop = (): void => stop.abort();
+  options.signal?.addEventListener('abort', onStop, { once: true });
+  if (options.signal?.aborted) stop.abort();
+  const { signal } = stop;
   const worker = async (): Promise<void> => {
     while (next < jobs.length && !signal?.aborted) {
       const job = jobs[next++] as (typeof jobs)[number];
@@ -90,6 +98,7 @@ export async function replayFixtures(options: ReplayOptions): Promise<{ deliveri
   try {
     await Promise.all(Array.from({ length: Math.min(options.concurrency, Math.max(jobs.length, 1)) }, worker));
   } finally {
+    options.signal?.removeEventListener('abort', onStop);
     await ownAgent?.close();
   }
   return { deliveries, summary: summarize(deliveries, jobs.length) };
