@@ -71,7 +71,7 @@ export function stepSummaryMarkdown(report: SimulateReport): string {
 }
 
 /** Workflow-command data: `%`, CR and LF encoded; in properties `:` and `,` too. */
-function commandData(text: string, property = false): string {
+export function workflowCommandData(text: string, property = false): string {
   const encoded = printable(text).replace(/%/g, '%25');
   return property ? encoded.replace(/:/g, '%3A').replace(/,/g, '%2C') : encoded;
 }
@@ -82,9 +82,9 @@ export function annotations(report: SimulateReport): string[] {
   return [
     ...failed.map((event) => {
       const why = event.exhausted ? `no 2xx within ${report.settings.maxAttempts} attempts` : `accepted in more than ${report.settings.maxLatencyMs} ms`;
-      return `::error title=${commandData(`HeapStream simulate: ${testName(event)} ${outcomeWord(event)}`, true)}::${commandData(`${why}: ${attemptTrail(event)}`)}`;
+      return `::error title=${workflowCommandData(`HeapStream simulate: ${testName(event)} ${outcomeWord(event)}`, true)}::${workflowCommandData(`${why}: ${attemptTrail(event)}`)}`;
     }),
-    ...report.warnings.map((warning) => `::warning title=HeapStream simulate::${commandData(warning)}`),
+    ...report.warnings.map((warning) => `::warning title=HeapStream simulate::${workflowCommandData(warning)}`),
   ];
 }
 

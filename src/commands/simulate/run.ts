@@ -91,6 +91,11 @@ export async function run(options: SimulateCommandOptions): Promise<SimulateComm
       const signal = interrupt.signal.reason as StopSignal;
       throw new HswError('HSW_INTERRUPTED', `interrupted by ${signal} while the app was starting; nothing was sent`, { exitCode: exitCodeFor(signal) });
     }
+    // An app that never came up fails the step: say why where GitHub shows it.
+    if (options.github && error instanceof HswError && (error.code === 'HSW_APP_EXITED' || error.code === 'HSW_APP_NOT_READY')) {
+      const { workflowCommandData } = await import('../../ci/github.js');
+      ci(`::error title=HeapStream simulate::${workflowCommandData(error.message)}`);
+    }
     throw error;
   } finally {
     await app?.stop();
