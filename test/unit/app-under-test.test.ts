@@ -40,6 +40,16 @@ async function pids(): Promise<number[]> {
   return (await readFile(join(dir, 'pids'), 'utf8')).trim().split('\n').map(Number);
 }
 
+/** Waits until `file` holds text matching `pattern` (the app writes it when it gets to it). */
+async function eventually(file: string, pattern: RegExp): Promise<string> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const text = await readFile(file, 'utf8').catch(() => '');
+    if (pattern.test(text) || Date.now() > deadline) return text;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 describe('AppUnderTest', () => {
   it('waits until the port accepts connections, then stops the app and what it spawned', async () => {
     const app = (await start(`node ${APP}`, { READY_AFTER_MS: '300', PIDS_FILE: join(dir, 'pids') })) as AppUnderTest & { lines: string[] };
@@ -87,13 +97,17 @@ describe('AppUnderTest', () => {
   it('writes the raw output to a log file instead', async () => {
     const file = join(dir, 'app.log');
     const app = await start(`node ${APP}`, {}, { log: { file } });
+    // Output to a pipe is written asynchronously: wait for it rather than stop the app first.
+    const text = await eventually(file, new RegExp(`app listening on ${port}`));
+    expect(text).toMatch(new RegExp(`app listening on ${port}`));
+    expect(text).toMatch(/app starting/);
     await app.stop();
-    expect(await readFile(file, 'utf8')).toMatch(new RegExp(`app starting\\n[^]*app listening on ${port}|app listening on ${port}\\n[^]*app starting`));
   });
 
   it('aborting while it starts stops it', async () => {
     const controller = new AbortController();
-    setTimeout(() => controller.abort(new Error('interrupted')), 300);
+    // Abort once the app has written its pids, so there is something to check was stopped.
+    void eventually(join(dir, 'pids'), /\d+\n\d+\n/).then(() => controller.abort(new Error('interrupted')));
     await expect(start(`node ${APP}`, { READY_AFTER_MS: '60000', PIDS_FILE: join(dir, 'pids') }, { signal: controller.signal })).rejects.toThrow('interrupted');
     for (const pid of await pids()) expect(isRunning(pid)).toBe(false);
   });
