@@ -2,6 +2,7 @@
  * `replay`: send recorded fixtures again, byte for byte, with copies, spacing and a cap on
  * requests in flight.
  */
+import { setMaxListeners } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Agent, type Dispatcher } from 'undici';
 import { passThroughHeaders } from '../delivery/headers.js';
@@ -20,6 +21,8 @@ export interface ReplayOptions {
   concurrency: number;
   timeoutMs: number;
   dispatcher?: Dispatcher;
+  /** Stops the replay: nothing more is sent, and sends in flight end at once without being counted. */
+  signal?: AbortSignal;
   onDelivery?(delivery: ReplayDelivery): void;
 }
 
@@ -31,6 +34,8 @@ export interface ReplayDelivery {
 }
 
 export interface ReplaySummary {
+  /** Sends the replay was asked for (fixtures × times); more than `sent` when it was stopped. */
+  planned: number;
   sent: number;
   ok: number;
   failed: number;
@@ -53,15 +58,24 @@ export async function replayFixtures(options: ReplayOptions): Promise<{ deliveri
   const deliveries: ReplayDelivery[] = [];
   let next = 0;
   let nextStart = 0;
+  // Each send in flight listens to the stop: up to --concurrency of them, which is more than
+  // an AbortSignal's default of 10 before Node warns about a leak.
+  const stop = new AbortController();
+  setMaxListeners(options.concurrency + 10, stop.signal);
+  const onStop = (): void => stop.abort();
+  options.signal?.addEventListener('abort', onStop, { once: true });
+  if (options.signal?.aborted) stop.abort();
+  const { signal } = stop;
   const worker = async (): Promise<void> => {
-    while (next < jobs.length) {
+    while (next < jobs.length && !signal?.aborted) {
       const job = jobs[next++] as (typeof jobs)[number];
       if (options.delayMs > 0) {
         // Reserve a start slot `delayMs` after the previous one, then wait for it.
         const now = Date.now();
         const slot = Math.max(now, nextStart);
         nextStart = slot + options.delayMs;
-        if (slot > now) await sleep(slot - now);
+        if (slot > now) await sleep(slot - now, undefined, { signal }).catch(() => undefined);
+        if (signal?.aborted) return;
       }
       const url = replayUrl(options.to, job.fixture);
       const result = await send({
@@ -72,7 +86,10 @@ export async function replayFixtures(options: ReplayOptions): Promise<{ deliveri
         exactHeaders: true,
         timeoutMs: options.timeoutMs,
         dispatcher,
+        signal,
       });
+      // Cut short by the stop, not failed by the handler: not a delivery to report.
+      if (signal?.aborted && result.error?.code === 'ABORTED') return;
       const delivery = { fixture: job.fixture, copy: job.copy, url: url.href, result };
       deliveries.push(delivery);
       options.onDelivery?.(delivery);
@@ -81,13 +98,14 @@ export async function replayFixtures(options: ReplayOptions): Promise<{ deliveri
   try {
     await Promise.all(Array.from({ length: Math.min(options.concurrency, Math.max(jobs.length, 1)) }, worker));
   } finally {
+    options.signal?.removeEventListener('abort', onStop);
     await ownAgent?.close();
   }
-  return { deliveries, summary: summarize(deliveries) };
+  return { deliveries, summary: summarize(deliveries, jobs.length) };
 }
 
-function summarize(deliveries: readonly ReplayDelivery[]): ReplaySummary {
-  const summary: ReplaySummary = { sent: deliveries.length, ok: 0, failed: 0, byStatus: {}, timeouts: 0, unreachable: 0 };
+function summarize(deliveries: readonly ReplayDelivery[], planned: number): ReplaySummary {
+  const summary: ReplaySummary = { planned, sent: deliveries.length, ok: 0, failed: 0, byStatus: {}, timeouts: 0, unreachable: 0 };
   for (const { result } of deliveries) {
     if (result.ok) summary.ok++;
     else summary.failed++;

@@ -3,6 +3,7 @@ import { Option } from '../../commander.js';
 import { UsageError } from '../../errors.js';
 import { collect, parseDuration, parseInteger, parsePositiveNumber, parseRatio } from '../../options.js';
 import type { SimulateSettings } from '../../simulate/types.js';
+import type { OptionNames } from '../../simulate/validate.js';
 import { addDeliveryOptions, requireHandler, type DeliveryFlags } from '../shared-options.js';
 import { finish } from '../types.js';
 
@@ -16,7 +17,7 @@ interface SimulateFlags extends DeliveryFlags {
   maxAttempts?: string;
   jitter: string;
   duplicateRate?: string;
-  duplicates: string;
+  duplicates?: string;
   duplicateWindow: string;
   reorder?: boolean;
   reorderWindow: string;
@@ -30,8 +31,29 @@ interface SimulateFlags extends DeliveryFlags {
   report?: string;
   junit?: string;
   check?: string;
+  start?: string;
+  ready?: string;
+  startTimeout: string;
+  startLog?: string;
   json?: boolean;
 }
+
+/** What each setting is called on the command line, for the shared checks' messages. */
+const FLAG_NAMES: OptionNames = {
+  within: '--within',
+  timeScale: '--time-scale',
+  schedule: '--schedule',
+  maxAttempts: '--max-attempts',
+  timeout: '--timeout',
+  duplicateRate: '--duplicate-rate',
+  duplicates: '--duplicates',
+  duplicateWindow: '--duplicate-window',
+  outage: '--outage',
+  answerLoss: '--answer-loss',
+  networkLatency: '--network-latency',
+  maxLatency: '--max-latency',
+  concurrency: '--concurrency',
+};
 
 export function registerSimulate(program: Command): void {
   const command = program
@@ -47,7 +69,7 @@ export function registerSimulate(program: Command): void {
     .option('--max-attempts <n>', 'attempts per event, first included (default: schedule length + 1 = 10)')
     .option('--jitter <0..1>', 'randomize each retry delay by up to ± this fraction', '0')
     .option('--duplicate-rate <0..1>', 'chance that an acknowledged event is sent again within the duplicate window')
-    .option('--duplicates <n>', 'extra copies of every acknowledged event', '0')
+    .option('--duplicates <n>', 'extra copies of every acknowledged event (instead of --duplicate-rate)')
     .option('--duplicate-window <duration>', 'HeapStream time within which duplicates follow the acknowledgment', '5m')
     .option('--reorder', 'deliver events out of timestamp order within windows of --reorder-window events')
     .option('--reorder-window <n>', 'events per reorder window', '10')
@@ -60,6 +82,10 @@ export function registerSimulate(program: Command): void {
     .option('--report <file>', 'write the full JSON report here')
     .option('--junit <file>', 'write JUnit XML here (a testcase per event)')
     .option('--check <command>', 'run after the run with HEAPSTREAM_REPORT set to the report path; its exit code joins the verdict')
+    .option('--start <command>', 'start the app under test (through a shell), wait until --to accepts connections, stop it and all it started after the run')
+    .option('--ready <url>', 'with --start: ready once this URL answers 2xx (default: once --to accepts connections)')
+    .option('--start-timeout <duration>', 'with --start: how long the app may take to be ready', '30s')
+    .option('--start-log <file>', "with --start: append the app's output to this file (default: shown on stderr, prefixed)")
     .option('--json', 'NDJSON only: a line per finished event, then a summary')
     .addHelpText(
       'after',
@@ -75,33 +101,74 @@ Examples:
   $ heapstream-webhooks simulate --to http://localhost:3000/webhooks --scenario outage --events 200 --concurrency 50
   $ heapstream-webhooks simulate --to http://localhost:3000/webhooks --fixtures fixtures/ --duplicate-rate 0.5 --reorder
   $ heapstream-webhooks simulate --to http://localhost:3000/webhooks --junit simulate.xml --check "node scripts/assert-one-row-per-video.js"
+  $ heapstream-webhooks simulate --start "npm start" --to http://localhost:3000/webhooks --junit simulate.xml --scenario outage
 
-Exit codes: 0 every event got a 2xx within its attempts (and --max-latency, and --check passed) · 1 otherwise · 2 bad flag or fixture · 130/143 interrupted`,
+In GitHub Actions (GITHUB_ACTIONS=true) a step summary, ::error annotations for failed events (at most 10)
+and the outputs verdict, delivered, exhausted, attempts and report are written as well.
+
+Exit codes: 0 every event got a 2xx within its attempts (and --max-latency, and --check passed) · 1 otherwise (or the --start app exited) · 2 bad flag or fixture · 130/143 interrupted (reports still written)`,
     )
-    .action(async (flags: SimulateFlags) => {
-      const [{ parseHandlerUrl }, { run }, { createOutput }, { DEFAULT_SCHEDULE, parseSchedule, timeScale }, { SCENARIOS, isScenario }] = await Promise.all([
+    .action(async (flags: SimulateFlags, self: Command) => {
+      const [{ parseHandlerUrl }, { run }, { createOutput }, { DEFAULT_SCHEDULE, parseSchedule, timeScale }, { SCENARIOS, isScenario }, { checkSettings }, { githubEnvironment }, { reproduceCommand }] = await Promise.all([
         import('../../delivery/url.js'),
         import('./run.js'),
         import('../../ui/output.js'),
         import('../../simulate/schedule.js'),
         import('../../simulate/scenarios.js'),
+        import('../../simulate/validate.js'),
+        import('../../ci/github.js'),
+        import('../../ci/reproduce.js'),
       ]);
       const to = parseHandlerUrl('--to', requireHandler('simulate', flags.to));
       if (flags.timeScale !== undefined && flags.within !== undefined) throw new UsageError('--time-scale and --within both set the compression; give one');
       if (flags.fixtures && flags.type) throw new UsageError('--type synthesizes events, --fixtures replays recorded ones; give one');
+      if (!flags.start) {
+        const orphan = [flags.ready !== undefined && '--ready', self.getOptionValueSource('startTimeout') === 'cli' && '--start-timeout', flags.startLog !== undefined && '--start-log'].filter(Boolean);
+        if (orphan.length > 0) throw new UsageError(`${orphan.join(', ')} only apply with --start "<command>"`);
+      }
       // A scenario presets settings; a flag given explicitly (these have no defaults) wins.
       const preset: Partial<SimulateSettings> = flags.scenario && isScenario(flags.scenario) ? SCENARIOS[flags.scenario].settings : {};
       const pick = <K extends keyof SimulateSettings>(key: K, parsed: SimulateSettings[K] | undefined, fallback: SimulateSettings[K]): SimulateSettings[K] => parsed ?? preset[key] ?? fallback;
 
       const schedule = flags.schedule !== undefined ? parseSchedule(flags.schedule) : [...DEFAULT_SCHEDULE];
-      const scale = timeScale(schedule, {
-        ...(flags.timeScale !== undefined ? { timeScale: parsePositiveNumber('--time-scale', flags.timeScale) } : {}),
-        withinMs: parseDuration('--within', flags.within ?? '30s'),
-      });
+      const compression = flags.timeScale !== undefined ? { timeScale: parsePositiveNumber('--time-scale', flags.timeScale) } : { withinMs: parseDuration('--within', flags.within ?? '30s') };
       const maxLatency = flags.maxLatency !== undefined ? parseDuration('--max-latency', flags.maxLatency) : undefined;
+      const settings: SimulateSettings = {
+        schedule,
+        scale: timeScale(schedule, compression),
+        maxAttempts: flags.maxAttempts !== undefined ? parseInteger('--max-attempts', flags.maxAttempts, { min: 1, max: 1_000 }) : schedule.length + 1,
+        jitter: parseRatio('--jitter', flags.jitter),
+        timeoutMs: parseDuration('--timeout', flags.timeout),
+        concurrency: parseInteger('--concurrency', flags.concurrency, { min: 1, max: 10_000 }),
+        // An explicit --duplicates replaces the duplicates scenario's rate instead of adding to it.
+        duplicateRate: pick('duplicateRate', flags.duplicateRate !== undefined ? parseRatio('--duplicate-rate', flags.duplicateRate) : flags.duplicates !== undefined ? 0 : undefined, 0),
+        duplicates: flags.duplicates !== undefined ? parseInteger('--duplicates', flags.duplicates, { min: 0, max: 100 }) : 0,
+        duplicateWindowMs: parseDuration('--duplicate-window', flags.duplicateWindow),
+        reorder: pick('reorder', flags.reorder, false),
+        reorderWindow: parseInteger('--reorder-window', flags.reorderWindow, { min: 2 }),
+        outageMs: pick('outageMs', flags.outage !== undefined ? parseDuration('--outage', flags.outage) : undefined, 0),
+        answerLoss: pick('answerLoss', flags.answerLoss !== undefined ? parseRatio('--answer-loss', flags.answerLoss) : undefined, 0),
+        networkLatencyMs: pick('networkLatencyMs', flags.networkLatency !== undefined ? parseDuration('--network-latency', flags.networkLatency) : undefined, 0),
+        ...(maxLatency !== undefined ? { maxLatencyMs: maxLatency } : {}),
+        seed: flags.seed !== undefined ? parseInteger('--seed', flags.seed) : Math.floor(Math.random() * 2 ** 31),
+      };
+      checkSettings(settings, { compression, scenario: flags.scenario ?? null, names: FLAG_NAMES });
       finish(
         await run({
           to,
+          compression,
+          names: FLAG_NAMES,
+          seedGiven: flags.seed !== undefined,
+          command: reproduceCommand(['simulate', ...givenFlags(self)], { seed: settings.seed, to: to.href }),
+          start: flags.start
+            ? {
+                command: flags.start,
+                readyUrl: flags.ready !== undefined ? parseHandlerUrl('--ready', flags.ready) : undefined,
+                timeoutMs: parseDuration('--start-timeout', flags.startTimeout),
+                logFile: flags.startLog,
+              }
+            : undefined,
+          github: githubEnvironment(process.env),
           ...(flags.fixtures ? { fixtures: flags.fixtures } : {}),
           ...(flags.type ? { type: flags.type } : {}),
           count: parseInteger('--events', flags.events, { min: 1, max: 10_000_000 }),
@@ -109,26 +176,23 @@ Exit codes: 0 every event got a 2xx within its attempts (and --max-latency, and 
           ...(flags.report ? { reportFile: flags.report } : {}),
           ...(flags.junit ? { junitFile: flags.junit } : {}),
           ...(flags.check ? { check: flags.check } : {}),
-          settings: {
-            schedule,
-            scale,
-            maxAttempts: flags.maxAttempts !== undefined ? parseInteger('--max-attempts', flags.maxAttempts, { min: 1, max: 1_000 }) : schedule.length + 1,
-            jitter: parseRatio('--jitter', flags.jitter),
-            timeoutMs: parseDuration('--timeout', flags.timeout),
-            concurrency: parseInteger('--concurrency', flags.concurrency, { min: 1, max: 10_000 }),
-            duplicateRate: pick('duplicateRate', flags.duplicateRate !== undefined ? parseRatio('--duplicate-rate', flags.duplicateRate) : undefined, 0),
-            duplicates: parseInteger('--duplicates', flags.duplicates, { min: 0, max: 100 }),
-            duplicateWindowMs: parseDuration('--duplicate-window', flags.duplicateWindow),
-            reorder: pick('reorder', flags.reorder, false),
-            reorderWindow: parseInteger('--reorder-window', flags.reorderWindow, { min: 2 }),
-            outageMs: pick('outageMs', flags.outage !== undefined ? parseDuration('--outage', flags.outage) : undefined, 0),
-            answerLoss: pick('answerLoss', flags.answerLoss !== undefined ? parseRatio('--answer-loss', flags.answerLoss) : undefined, 0),
-            networkLatencyMs: pick('networkLatencyMs', flags.networkLatency !== undefined ? parseDuration('--network-latency', flags.networkLatency) : undefined, 0),
-            ...(maxLatency !== undefined ? { maxLatencyMs: maxLatency } : {}),
-            seed: flags.seed !== undefined ? parseInteger('--seed', flags.seed) : Math.floor(Math.random() * 2 ** 31),
-          },
+          settings,
           output: createOutput({ json: Boolean(flags.json) }),
         }),
       );
     });
+}
+
+/** The flags as given on the command line (not defaults, not env), for the command that repeats the run. */
+function givenFlags(command: Command): string[] {
+  const args: string[] = [];
+  for (const option of command.options) {
+    const key = option.attributeName();
+    if (command.getOptionValueSource(key) !== 'cli') continue;
+    const value: unknown = command.getOptionValue(key);
+    const flag = option.long ?? option.short ?? '';
+    if (typeof value === 'boolean') args.push(flag);
+    else for (const one of Array.isArray(value) ? value : [value]) args.push(flag, String(one));
+  }
+  return args;
 }
