@@ -24,7 +24,10 @@ export type ErrorCode =
   | 'HSW_NO_FIXTURES'
   | 'HSW_TUNNEL_FAILED'
   | 'HSW_LISTEN_FAILED'
-  | 'HSW_INTERRUPTED';
+  | 'HSW_INTERRUPTED'
+  | 'HSW_BAD_OPTIONS'
+  | 'HSW_APP_EXITED'
+  | 'HSW_APP_NOT_READY';
 
 export class HswError extends Error {
   readonly code: ErrorCode;

@@ -61,6 +61,9 @@ export interface OpenTargetOptions {
 
 const IN_PROCESS_ORIGIN = 'http://localhost';
 
+/** A delivery ended by `abort()`. */
+const ABORTED: NonNullable<DeliveryResult['error']> = { kind: 'error', code: 'ABORTED', message: 'aborted' };
+
 export async function openTarget(target: Target, options: OpenTargetOptions): Promise<OpenTarget> {
   if (typeof target === 'string' || target instanceof URL) {
     if (options.path !== undefined) throw optionError('path', `is for in-process targets; a URL target carries its own path (${String(target)})`);
@@ -96,8 +99,12 @@ function urlTarget(url: URL, agent: Agent): OpenTarget {
     url,
     label: url.href,
     // No signal per attempt: destroying the agent ends them all, and 100,000 attempts then
-    // cost no listener each.
-    deliver: (request) => send({ url: request.url, method: request.method, body: request.body, headers: request.headers, exactHeaders: true, timeoutMs: request.timeoutMs, dispatcher: agent }),
+    // cost no listener each. What it ends fails as ABORTED, as with the in-process targets.
+    deliver: async (request) => {
+      if (destroyed) return { ok: false, durationMs: 0, error: ABORTED };
+      const result = await send({ url: request.url, method: request.method, body: request.body, headers: request.headers, exactHeaders: true, timeoutMs: request.timeoutMs, dispatcher: agent });
+      return destroyed && result.error ? { ...result, error: ABORTED } : result;
+    },
     abort: () => {
       if (destroyed) return;
       destroyed = true;
@@ -160,8 +167,7 @@ class MemoryAgent extends HttpAgent {
 function deliverOverHttp(agent: HttpAgent, request: TargetRequest, runSignal: AbortSignal): Promise<DeliveryResult> {
   return new Promise((resolve) => {
     const started = performance.now();
-    const aborted: DeliveryResult['error'] = { kind: 'error', code: 'ABORTED', message: 'aborted' };
-    if (runSignal.aborted) return resolve({ ok: false, durationMs: 0, error: aborted });
+    if (runSignal.aborted) return resolve({ ok: false, durationMs: 0, error: ABORTED });
     const req = httpRequest(request.url, { method: request.method, headers: request.headers, agent });
     let settled = false;
     const finish = (result: Omit<DeliveryResult, 'durationMs'>, end = false): void => {
@@ -173,7 +179,7 @@ function deliverOverHttp(agent: HttpAgent, request: TargetRequest, runSignal: Ab
       if (end) req.destroy();
     };
     const timer = setTimeout(() => finish({ ok: false, error: { kind: 'timeout', code: 'TIMEOUT', message: `no answer within ${request.timeoutMs} ms` } }, true), request.timeoutMs);
-    const onAbort = (): void => finish({ ok: false, error: aborted }, true);
+    const onAbort = (): void => finish({ ok: false, error: ABORTED }, true);
     runSignal.addEventListener('abort', onAbort, { once: true });
     req.on('response', (res: IncomingMessage) => {
       const status = res.statusCode ?? 0;
@@ -211,7 +217,7 @@ async function deliverToFetch(target: FetchTarget, request: TargetRequest, runSi
   let onRunAbort: (() => void) | undefined;
   const deadline = new Promise<DeliveryResult>((resolve) => {
     timer = setTimeout(() => resolve({ ok: false, durationMs: elapsed(), error: { kind: 'timeout', code: 'TIMEOUT', message: `no answer within ${request.timeoutMs} ms` } }), request.timeoutMs);
-    onRunAbort = () => resolve({ ok: false, durationMs: elapsed(), error: { kind: 'error', code: 'ABORTED', message: 'aborted' } });
+    onRunAbort = () => resolve({ ok: false, durationMs: elapsed(), error: ABORTED });
     if (runSignal.aborted) onRunAbort();
     else runSignal.addEventListener('abort', onRunAbort, { once: true });
   });

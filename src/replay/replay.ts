@@ -3,6 +3,7 @@
  * on requests in flight, to any target form (delivery/targets.ts). The CLI's `replay`
  * calls it with fixtures it has already filtered and picked.
  */
+import { setMaxListeners } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { passThroughHeaders } from '../delivery/headers.js';
 import { HEAPSTREAM_TIMEOUT_MS } from '../delivery/send.js';
@@ -29,7 +30,7 @@ export interface ReplayOptions {
   concurrency?: number;
   /** Per-attempt timeout (default 5s, HeapStream's). */
   timeout?: Duration;
-  /** Aborting stops sending; deliveries in flight fail at once and `replay()` rejects. */
+  /** Aborting stops sending: deliveries in flight end at once, uncounted, and `replay()` rejects with the signal's reason. */
   signal?: AbortSignal;
   onDelivery?(delivery: ReplayDelivery): void;
 }
@@ -43,6 +44,8 @@ export interface ReplayDelivery {
 }
 
 export interface ReplaySummary {
+  /** Sends the replay was asked for (fixtures × times); more than `sent` when it was stopped. */
+  planned: number;
   sent: number;
   ok: number;
   failed: number;
@@ -59,6 +62,16 @@ export interface ReplayResult extends ReplaySummary {
 export async function replay(options: ReplayOptions): Promise<ReplayResult> {
   if (options === null || typeof options !== 'object') throw optionError('options', 'must be an object: replay({ target, fixtures })');
   options.signal?.throwIfAborted();
+  const run = await runReplay(options);
+  if (run.stopped) throw options.signal?.reason ?? new DOMException('This operation was aborted', 'AbortError');
+  return run.result;
+}
+
+/**
+ * The replay behind `replay()`, for the CLI: a stop by the signal resolves with what was
+ * sent so far (the command still prints its summary) instead of rejecting.
+ */
+export async function runReplay(options: ReplayOptions): Promise<{ result: ReplayResult; stopped: boolean }> {
   const times = options.times === undefined ? 1 : wholeNumber('times', options.times, { min: 1, max: 10_000 });
   const delayMs = options.delay === undefined ? 0 : duration('delay', options.delay);
   const concurrency = options.concurrency === undefined ? 1 : wholeNumber('concurrency', options.concurrency, { min: 1, max: 1_000 });
@@ -69,26 +82,37 @@ export async function replay(options: ReplayOptions): Promise<ReplayResult> {
   const jobs: { fixture: LoadedFixture; copy: number }[] = [];
   for (const fixture of fixtures) for (let copy = 1; copy <= times; copy++) jobs.push({ fixture, copy });
   const deliveries: ReplayDelivery[] = [];
-  const { signal } = options;
-  const abort = (): void => target.abort();
-  signal?.addEventListener('abort', abort, { once: true });
+  // The stop ends the deliveries in flight through the target, and the spacing waits here:
+  // up to `concurrency` of them listen at once, more than an AbortSignal's default of 10
+  // before Node warns about a leak.
+  const stop = new AbortController();
+  setMaxListeners(concurrency + 10, stop.signal);
+  const onStop = (): void => {
+    stop.abort();
+    target.abort();
+  };
+  if (options.signal?.aborted) onStop();
+  else options.signal?.addEventListener('abort', onStop, { once: true });
+  const { signal } = stop;
   let next = 0;
   let nextStart = 0;
   const worker = async (): Promise<void> => {
-    while (next < jobs.length && !signal?.aborted) {
+    while (next < jobs.length && !signal.aborted) {
       const job = jobs[next++] as (typeof jobs)[number];
       if (delayMs > 0) {
         // Reserve a start slot `delayMs` after the previous one, then wait for it.
         const now = Date.now();
         const slot = Math.max(now, nextStart);
         nextStart = slot + delayMs;
-        if (slot > now) await sleep(slot - now, undefined, signal ? { signal } : undefined).catch(() => undefined);
-        if (signal?.aborted) return;
+        if (slot > now) await sleep(slot - now, undefined, { signal }).catch(() => undefined);
+        if (signal.aborted) return;
       }
       // The recorded query string goes along, as HeapStream's would have.
       const url = withQuery(target.url, job.fixture.fixture.request.query);
       const { request } = job.fixture.fixture;
       const result = await target.deliver({ url, method: request.method || 'POST', body: job.fixture.body, headers: passThroughHeaders(request.headers), timeoutMs });
+      // Cut short by the stop, not failed by the handler: not a delivery to report.
+      if (signal.aborted && result.error?.code === 'ABORTED') return;
       const delivery = { fixture: job.fixture, copy: job.copy, url: url.href, result };
       deliveries.push(delivery);
       options.onDelivery?.(delivery);
@@ -97,11 +121,10 @@ export async function replay(options: ReplayOptions): Promise<ReplayResult> {
   try {
     await Promise.all(Array.from({ length: Math.min(concurrency, Math.max(jobs.length, 1)) }, worker));
   } finally {
-    signal?.removeEventListener('abort', abort);
+    options.signal?.removeEventListener('abort', onStop);
     await target.close();
   }
-  if (signal?.aborted) throw signal.reason;
-  return { ...summarize(deliveries), deliveries };
+  return { result: { ...summarize(deliveries, jobs.length), deliveries }, stopped: signal.aborted };
 }
 
 async function fixturesToSend(fixtures: ReplayOptions['fixtures']): Promise<readonly LoadedFixture[]> {
@@ -115,8 +138,8 @@ async function fixturesToSend(fixtures: ReplayOptions['fixtures']): Promise<read
   return loaded;
 }
 
-function summarize(deliveries: readonly ReplayDelivery[]): ReplaySummary {
-  const summary: ReplaySummary = { sent: deliveries.length, ok: 0, failed: 0, byStatus: {}, timeouts: 0, unreachable: 0 };
+function summarize(deliveries: readonly ReplayDelivery[], planned: number): ReplaySummary {
+  const summary: ReplaySummary = { planned, sent: deliveries.length, ok: 0, failed: 0, byStatus: {}, timeouts: 0, unreachable: 0 };
   for (const { result } of deliveries) {
     if (result.ok) summary.ok++;
     else summary.failed++;

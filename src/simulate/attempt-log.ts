@@ -77,12 +77,14 @@ export class AttemptLog {
   }
 
   /** Column views for totals and percentiles, without materializing records. */
-  columns(): { event: Uint32Array; attempt: Uint16Array; at: Float64Array; status: Int16Array; error: Uint8Array; latency: Float32Array } {
+  columns(): { event: Uint32Array; attempt: Uint16Array; copy: Uint16Array; at: Float64Array; delayed: Float32Array; status: Int16Array; error: Uint8Array; latency: Float32Array } {
     const n = this.count;
     return {
       event: this.eventOf.subarray(0, n),
       attempt: this.attemptOf.subarray(0, n),
+      copy: this.copyOf.subarray(0, n),
       at: this.atOf.subarray(0, n),
+      delayed: this.delayedOf.subarray(0, n),
       status: this.statusOf.subarray(0, n),
       error: this.errorOf.subarray(0, n),
       latency: this.latencyOf.subarray(0, n),

@@ -60,8 +60,6 @@ export interface EngineResult {
   outcomeFlags(index: number): OutcomeFlags;
   /** Event indexes in delivery order. */
   order: Uint32Array;
-  /** Scheduler lateness samples, ms. */
-  lateness: number[];
   /** The most retries and duplicates waiting in the scheduler at once. */
   maxPending: number;
   maxInFlight: number;
@@ -156,7 +154,6 @@ export class SimulationEngine {
       outcome: (index) => this.outcome(index),
       outcomeFlags: (index) => this.outcomeFlags(index),
       order,
-      lateness: this.scheduler.lateness,
       maxPending: this.maxPending,
       maxInFlight: this.maxInFlight,
       durationMs: clock.now() - this.startedAt,

@@ -1,45 +1,89 @@
 /**
  * JUnit XML for CI systems: one testcase per event, failed when it was never delivered or
- * was accepted too slowly. Streamed, like the JSON report.
+ * was accepted too slowly, skipped when the run stopped before it finished. Properties say
+ * how to reproduce the run; test names depend only on the events, so the same seed gives
+ * the same names and CI history can follow an event. Streamed, like the JSON report.
  */
+import { printable } from '../ui/sanitize.js';
 import type { EngineResult } from './engine.js';
 import type { SimulateReport } from './report.js';
+import type { EventOutcome } from './types.js';
 
-const escape = (text: string): string =>
-  text.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c] as string);
+// What XML 1.0 allows (Char production); the rest (C0 controls, lone surrogates, U+FFFE/F) cannot be escaped, only dropped.
+const NOT_XML_CHAR = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
+const ESCAPES: Record<string, string> = { '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;', '\t': '&#9;', '\n': '&#10;', '\r': '&#13;' };
+
+/** Text for an attribute value or element content: escaped, with what XML 1.0 forbids dropped. */
+export function xmlEscape(text: string, { attribute = false } = {}): string {
+  // In attributes, whitespace is escaped too: a parser would turn a raw newline into a space.
+  return text.replace(NOT_XML_CHAR, '').replace(attribute ? /[<>&"'\t\n\r]/g : /[<>&\r]/g, (c) => ESCAPES[c] as string);
+}
+
+const attr = (text: string): string => xmlEscape(text, { attribute: true });
+/** Text that came from a fixture or the handler: made visible (printable) before it is escaped. */
+const hostile = (text: string): string => attr(printable(text));
+
+/** The testcase name of an event: the same events (same seed) give the same names. */
+export function testName(event: Pick<EventOutcome, 'index' | 'type' | 'videoId'>): string {
+  return `#${event.index} ${event.type ?? 'event'}${event.videoId !== null ? ` video ${event.videoId}` : ''}`;
+}
 
 export async function writeJunit(write: (chunk: string) => Promise<void>, report: SimulateReport, result: EngineResult): Promise<void> {
-  const failures = report.totals.exhausted + report.totals.tooSlow;
+  const { totals } = report;
+  const failures = totals.exhausted + totals.tooSlow;
   const seconds = (report.durationMs / 1000).toFixed(3);
+  const counts = `tests="${totals.events}" failures="${failures}" errors="0" skipped="${totals.unfinished}" time="${seconds}"`;
   await write(
     [
       '<?xml version="1.0" encoding="UTF-8"?>',
-      `<testsuites name="heapstream-webhooks simulate" tests="${report.totals.events}" failures="${failures}" time="${seconds}">`,
-      `  <testsuite name="${escape(`simulate ${report.scenario ?? 'default'} → ${report.target}`)}" tests="${report.totals.events}" failures="${failures}" errors="0" skipped="0" time="${seconds}" timestamp="${report.startedAt}">`,
+      `<testsuites name="heapstream-webhooks simulate" ${counts}>`,
+      `  <testsuite name="${attr(`simulate ${report.scenario ?? 'default'}`)}" ${counts} timestamp="${attr(report.startedAt)}">`,
+      '    <properties>',
+      ...properties(report).map(([name, value]) => `      <property name="${attr(name)}" value="${attr(value)}"/>`),
+      '    </properties>',
       '',
     ].join('\n'),
   );
   const indexes = [...result.order].sort((a, b) => a - b);
   let batch: string[] = [];
   for (const index of indexes) {
-    batch.push(testcase(result, index, report.settings.maxAttempts));
+    batch.push(testcase(result.outcome(index), report));
     if (batch.length === 1_000) {
       await write(batch.join(''));
       batch = [];
     }
   }
-  await write(`${batch.join('')}  </testsuite>\n</testsuites>\n`);
+  const notes = [...(report.interrupted ? [`${report.interrupted.reason}; ${report.interrupted.finishedEvents} of ${totals.events} events finished`] : []), ...report.warnings];
+  const systemErr = notes.length > 0 ? `    <system-err>${xmlEscape(notes.join('\n'))}</system-err>\n` : '';
+  await write(`${batch.join('')}${systemErr}  </testsuite>\n</testsuites>\n`);
 }
 
-function testcase(result: EngineResult, index: number, maxAttempts: number): string {
-  const event = result.outcome(index);
-  const name = `#${event.index} ${event.type ?? 'event'}${event.videoId !== null ? ` video ${event.videoId}` : ''}`;
+/** What a reader needs to reproduce the run and to trust it. */
+function properties(report: SimulateReport): [string, string][] {
+  const { settings } = report;
+  return [
+    ['seed', String(settings.seed)],
+    ['scenario', report.scenario ?? 'default'],
+    ['schedule', `${settings.schedule.join(',')} (${settings.maxAttempts} attempts, ${settings.timeScale}x faster than HeapStream)`],
+    ['target', report.target],
+    ...(report.command ? [['command', report.command] as [string, string]] : []),
+    ['verdict', report.verdict.ok ? 'pass' : 'fail'],
+    ...(report.interrupted ? [['interrupted', report.interrupted.reason] as [string, string]] : []),
+    ...(report.scheduler.behind ? [['behindSchedule', report.warnings.find((w) => w.startsWith('behind schedule')) ?? 'behind schedule'] as [string, string]] : []),
+  ];
+}
+
+function testcase(event: EventOutcome, report: SimulateReport): string {
   const seconds = event.attempts.reduce((sum, a) => sum + a.latencyMs, 0) / 1000;
   const trail = event.attempts
     .map((a) => `copy ${a.copy} attempt ${a.attempt} at ${a.at} ms: ${a.ok ? 'ok' : ''} ${a.status ?? ''} ${a.error ?? ''} (${a.latencyMs} ms)`.replace(/\s+/g, ' ').trim())
     .join('\n');
-  const open = `    <testcase classname="${escape(`heapstream.${event.type ?? 'unknown'}`)}" name="${escape(name)}" time="${seconds.toFixed(3)}">`;
-  if (event.delivered && !event.tooSlow) return `${open}\n      <system-out>${escape(trail)}</system-out>\n    </testcase>\n`;
-  const message = event.tooSlow && event.delivered ? 'accepted slower than --max-latency' : `no 2xx within ${maxAttempts} attempts`;
-  return `${open}\n      <failure message="${escape(message)}" type="${event.delivered ? 'too-slow' : 'exhausted'}">${escape(trail)}</failure>\n    </testcase>\n`;
+  const open = `    <testcase classname="${hostile(`heapstream.${event.type ?? 'unknown'}`)}" name="${hostile(testName(event))}" time="${seconds.toFixed(3)}">`;
+  const out = trail ? `\n      <system-out>${xmlEscape(trail)}</system-out>` : '';
+  if (event.delivered && !event.tooSlow) return `${open}${out}\n    </testcase>\n`;
+  if (!event.delivered && !event.exhausted) {
+    return `${open}\n      <skipped message="${attr(`not finished: ${report.interrupted?.reason ?? 'the run stopped'}`)}"/>${out}\n    </testcase>\n`;
+  }
+  const message = event.delivered ? `accepted in more than ${report.settings.maxLatencyMs} ms` : `no 2xx within ${report.settings.maxAttempts} attempts`;
+  return `${open}\n      <failure message="${attr(message)}" type="${event.delivered ? 'too-slow' : 'exhausted'}">${xmlEscape(trail)}</failure>\n    </testcase>\n`;
 }

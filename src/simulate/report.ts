@@ -1,17 +1,30 @@
 /**
- * The simulate report: totals, latency percentiles, scheduler punctuality, the verdict,
- * and (written to the file, streamed one event per line) every attempt of every event.
+ * The simulate report: totals, latency percentiles, scheduler punctuality, the verdict, the
+ * worst events, and (written to the file, streamed one event per line) every attempt of
+ * every event. A run stopped early (a signal, the app under test exiting) is reported too,
+ * with what ran so far.
  */
 import { AttemptLog } from './attempt-log.js';
 import type { EngineResult } from './engine.js';
+import { behindScheduleWarning, scheduleKeeping, type ScheduleKeeping } from './lateness.js';
+import { percentiles, type Percentiles } from './percentiles.js';
 import { formatDuration } from './schedule.js';
 import type { EventOutcome, SimulateSettings } from './types.js';
+import { OPTION_NAMES, type Compression, type OptionNames } from './validate.js';
 import { round } from '../round.js';
+
+/** How many events the report names as the worst (GitHub shows at most 10 annotations). */
+export const WORST_EVENTS = 10;
+
+/** The signals that stop a run and still get its report written. */
+export type StopSignal = 'SIGINT' | 'SIGTERM';
 
 export interface SimulateReport {
   tool: string;
   target: string;
   scenario: string | null;
+  /** The command line that repeats this run (seed included), when it came from the CLI. */
+  command: string | null;
   startedAt: string;
   durationMs: number;
   settings: {
@@ -45,39 +58,46 @@ export interface SimulateReport {
     answersLost: number;
     non2xx: Record<string, number>;
     duplicatesSent: number;
+    /** Neither delivered nor exhausted: the run stopped before they finished. */
+    unfinished: number;
   };
   latencyMs: Percentiles;
   maxInFlight: number;
-  /** How punctual the retry scheduler was: hand-over time minus due time. */
-  scheduler: { maxPending: number; latenessMs: Percentiles };
+  /** Whether retries and duplicates went out when they were due (see lateness.ts). */
+  scheduler: { maxPending: number } & ScheduleKeeping;
   /** Set when an outage was simulated: what landed once it was over. */
   recovery: { at: number; firstAttemptAt: number | null; attemptsWithinBurst: number; burstWindowMs: number } | null;
   check: { command: string; exitCode: number | null } | null;
   verdict: { ok: boolean; reasons: string[] };
+  /** What a reader should know that does not fail the verdict (the run fell behind schedule). */
+  warnings: string[];
+  /** Set when the run stopped before every event finished. */
+  interrupted: { signal: StopSignal | null; reason: string; finishedEvents: number } | null;
+  /** Failed events first, then those with the most failed attempts; at most WORST_EVENTS, none that never failed. */
+  worstEvents: EventOutcome[];
 }
 
-export interface Percentiles {
-  p50: number | null;
-  p95: number | null;
-  p99: number | null;
-  max: number | null;
-}
-
-export function percentile(sorted: ArrayLike<number>, p: number): number | null {
-  if (sorted.length === 0) return null;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] as number;
-}
-
-function percentiles(values: Float64Array): Percentiles {
-  values.sort();
-  const round2 = (v: number | null): number | null => (v === null ? null : round(v, 2));
-  return { p50: round2(percentile(values, 50)), p95: round2(percentile(values, 95)), p99: round2(percentile(values, 99)), max: round2(percentile(values, 100)) };
+export interface ReportInput {
+  result: EngineResult;
+  settings: SimulateSettings;
+  target: string;
+  scenario: string | null;
+  tool: string;
+  startedAt: Date;
+  /** `virtual`: HeapStream time jumped ahead between deliveries. */
+  clock: 'virtual' | 'real';
+  /** How the compression was given, and the option names, for the warnings' advice. */
+  compression: Compression;
+  names?: OptionNames | undefined;
+  command?: string | null;
+  /** The run stopped early: by this signal (null: by something else), for this reason. */
+  stopped?: { signal: StopSignal | null; reason: string } | undefined;
 }
 
 /** What `--report` writes and `simulate()` resolves to: the summary and every event. */
 export type FullReport = SimulateReport & { events: EventOutcome[] };
 
-export function buildReport(input: { result: EngineResult; settings: SimulateSettings; target: string; scenario: string | null; tool: string; startedAt: Date; clock: 'virtual' | 'real' }): SimulateReport {
+export function buildReport(input: ReportInput): SimulateReport {
   const { result, settings } = input;
   const totals: SimulateReport['totals'] = {
     events: result.events,
@@ -93,11 +113,13 @@ export function buildReport(input: { result: EngineResult; settings: SimulateSet
     answersLost: 0,
     non2xx: {},
     duplicatesSent: 0,
+    unfinished: 0,
   };
   for (const index of result.order) {
     const outcome = result.outcomeFlags(index);
     if (outcome.delivered) totals.delivered++;
     if (outcome.exhausted) totals.exhausted++;
+    if (!outcome.delivered && !outcome.exhausted) totals.unfinished++;
     if (outcome.tooSlow) totals.tooSlow++;
     totals.duplicatesSent += outcome.duplicatesSent;
   }
@@ -116,14 +138,20 @@ export function buildReport(input: { result: EngineResult; settings: SimulateSet
     if (error !== 'outage') latencies[sent++] = columns.latency[i] as number;
     if (status !== -1 && (status < 200 || status >= 300) && error !== 'outage') totals.non2xx[status] = (totals.non2xx[status] ?? 0) + 1;
   }
+  const names = input.names ?? OPTION_NAMES;
+  const finishedEvents = totals.events - totals.unfinished;
   const reasons: string[] = [];
+  if (input.stopped) reasons.push(`${input.stopped.reason} after ${finishedEvents} of ${totals.events} events finished`);
   if (totals.exhausted > 0) reasons.push(`${totals.exhausted} of ${totals.events} events never got a 2xx within ${settings.maxAttempts} attempts`);
-  if (totals.tooSlow > 0) reasons.push(`${totals.tooSlow} events were accepted slower than the maximum latency of ${settings.maxLatencyMs} ms`);
+  if (totals.tooSlow > 0) reasons.push(`${totals.tooSlow} events were accepted slower than ${names.maxLatency} ${settings.maxLatencyMs} ms`);
+  const keeping = scheduleKeeping(result, settings);
+  const behind = behindScheduleWarning(keeping, settings, { compression: input.compression, names });
 
   return {
     tool: input.tool,
     target: input.target,
     scenario: input.scenario,
+    command: input.command ?? null,
     startedAt: input.startedAt.toISOString(),
     durationMs: Math.round(result.durationMs),
     settings: {
@@ -145,11 +173,34 @@ export function buildReport(input: { result: EngineResult; settings: SimulateSet
     totals,
     latencyMs: percentiles(latencies.subarray(0, sent)),
     maxInFlight: result.maxInFlight,
-    scheduler: { maxPending: result.maxPending, latenessMs: percentiles(Float64Array.from(result.lateness)) },
+    scheduler: { maxPending: result.maxPending, ...keeping },
     recovery: result.outageEndsAt === null ? null : recovery(result, result.outageEndsAt),
     check: null,
     verdict: { ok: reasons.length === 0, reasons },
+    warnings: behind ? [behind] : [],
+    interrupted: input.stopped ? { ...input.stopped, finishedEvents } : null,
+    worstEvents: worstEvents(result),
   };
+}
+
+/** Failed events (exhausted, too slow) first, then by failed attempts; events that never failed are not worst. */
+function worstEvents(result: EngineResult): EventOutcome[] {
+  const { event, status, error } = result.log.columns();
+  const failedAttempts = new Uint32Array(result.events);
+  for (let i = 0; i < result.log.count; i++) {
+    const s = status[i] as number;
+    const e = event[i] as number;
+    if ((error[i] as number) !== 0 || s < 200 || s >= 300) failedAttempts[e] = (failedAttempts[e] as number) + 1;
+  }
+  const candidates: { index: number; failed: boolean; failures: number }[] = [];
+  for (const index of result.order) {
+    const flags = result.outcomeFlags(index);
+    const failed = flags.exhausted || flags.tooSlow;
+    const failures = failedAttempts[index] as number;
+    if (failed || failures > 0) candidates.push({ index, failed, failures });
+  }
+  candidates.sort((a, b) => Number(b.failed) - Number(a.failed) || b.failures - a.failures || a.index - b.index);
+  return candidates.slice(0, WORST_EVENTS).map((candidate) => result.outcome(candidate.index));
 }
 
 /** The burst after an outage: attempts that reached the handler within a short window of the first one. */

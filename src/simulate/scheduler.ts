@@ -2,8 +2,7 @@
  * One timer over a priority queue: the timer is armed for the earliest due item only, and
  * re-armed when something earlier arrives or after it fires. The owner may also `poll()`
  * between timer firings (the engine does whenever an attempt ends), so a busy event loop
- * does not hold due retries back. Lateness (hand-over time minus due time) is recorded,
- * because a late scheduler distorts the retry schedule it is meant to emulate.
+ * does not hold due retries back.
  */
 import type { Clock, TimerHandle } from './clock.js';
 import { MinHeap } from './heap.js';
@@ -14,8 +13,6 @@ export class Scheduler<T> {
   private armedFor = Infinity;
   private rearm = false;
   private stopped = false;
-  /** Lateness samples in ms, one per item handed over. */
-  readonly lateness: number[] = [];
 
   /**
    * @param run receives each item once it is due
@@ -58,7 +55,6 @@ export class Scheduler<T> {
       const key = this.heap.peekKey();
       if (key === undefined || key > now) break;
       const entry = this.heap.pop() as { key: number; item: T };
-      this.lateness.push(this.clock.now() - entry.key);
       this.run(entry.item, entry.key);
       count++;
     }

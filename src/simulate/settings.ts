@@ -10,6 +10,7 @@ import type { LoadedFixture } from '../store/types.js';
 import { SCENARIOS, isScenario, type ScenarioName } from './scenarios.js';
 import { DEFAULT_SCHEDULE, parseSchedule, timeScale } from './schedule.js';
 import type { AttemptRecord, EventOutcome, SimulateSettings } from './types.js';
+import { checkSettings, OPTION_NAMES, type Compression, type OptionNames } from './validate.js';
 
 /** One attempt, as the report lists it, with the event it belongs to. */
 export interface SimulatedAttempt extends AttemptRecord {
@@ -47,7 +48,7 @@ export interface SimulateOptions {
   concurrency?: number;
   /** Chance (0..1) that an acknowledged event is sent again within `duplicateWindow`. */
   duplicateRate?: number;
-  /** Extra copies of every acknowledged event. */
+  /** Extra copies of every acknowledged event (instead of `duplicateRate`, a scenario's included). */
   duplicates?: number;
   /** HeapStream time within which duplicates follow the acknowledgment (default 5m). */
   duplicateWindow?: Duration;
@@ -82,6 +83,8 @@ export interface ResolvedSimulation {
   settings: SimulateSettings;
   virtualTime: boolean;
   scenario: ScenarioName | null;
+  /** How the compression was given (nothing, on virtual time without `within` or `timeScale`). */
+  compression: Compression;
   count: number;
 }
 
@@ -95,7 +98,11 @@ export function isInProcess(target: Target): boolean {
   return typeof target !== 'string' && !(target instanceof URL);
 }
 
-export function resolveSimulation(options: SimulateOptions): ResolvedSimulation {
+/**
+ * The options as engine settings, refused when they would make the run meaningless
+ * (checkSettings, whose messages use `names`: the CLI passes its flags).
+ */
+export function resolveSimulation(options: SimulateOptions, names: OptionNames = OPTION_NAMES): ResolvedSimulation {
   // A misspelt option would otherwise be ignored without a word, and the run not be the one meant.
   for (const key of Object.keys(options)) {
     if (!KNOWN_OPTIONS.has(key)) throw optionError(key, `is not a simulate() option; see SimulateOptions (e.g. duplicateRate, maxAttempts, timeout)`);
@@ -110,9 +117,9 @@ export function resolveSimulation(options: SimulateOptions): ResolvedSimulation 
   const preset: Partial<SimulateSettings> = options.scenario ? SCENARIOS[options.scenario].settings : {};
 
   const schedule = resolveSchedule(options.schedule);
-  const compression: { timeScale?: number; withinMs?: number } = {};
+  const compression: Compression = {};
   if (options.timeScale !== undefined) compression.timeScale = positiveNumber('timeScale', options.timeScale);
-  else if (options.within !== undefined) compression.withinMs = Math.max(1, duration('within', options.within));
+  else if (options.within !== undefined) compression.withinMs = duration('within', options.within);
   // Virtual time needs no compression: the report then shows HeapStream time as it is.
   else if (!virtualTime) compression.withinMs = 30_000;
 
@@ -121,9 +128,10 @@ export function resolveSimulation(options: SimulateOptions): ResolvedSimulation 
     scale: timeScale(schedule, compression),
     maxAttempts: options.maxAttempts === undefined ? schedule.length + 1 : wholeNumber('maxAttempts', options.maxAttempts, { min: 1, max: 1_000 }),
     jitter: options.jitter === undefined ? 0 : ratio('jitter', options.jitter),
-    timeoutMs: options.timeout === undefined ? HEAPSTREAM_TIMEOUT_MS : Math.max(1, duration('timeout', options.timeout)),
+    timeoutMs: options.timeout === undefined ? HEAPSTREAM_TIMEOUT_MS : duration('timeout', options.timeout),
     concurrency: options.concurrency === undefined ? 10 : wholeNumber('concurrency', options.concurrency, { min: 1, max: 10_000 }),
-    duplicateRate: options.duplicateRate === undefined ? preset.duplicateRate ?? 0 : ratio('duplicateRate', options.duplicateRate),
+    // Explicit `duplicates` replace the duplicates scenario's rate instead of adding to it.
+    duplicateRate: options.duplicateRate !== undefined ? ratio('duplicateRate', options.duplicateRate) : options.duplicates !== undefined ? 0 : preset.duplicateRate ?? 0,
     duplicates: options.duplicates === undefined ? 0 : wholeNumber('duplicates', options.duplicates, { max: 100 }),
     duplicateWindowMs: options.duplicateWindow === undefined ? 300_000 : duration('duplicateWindow', options.duplicateWindow),
     reorder: options.reorder === undefined ? preset.reorder ?? false : flag('reorder', options.reorder),
@@ -135,7 +143,9 @@ export function resolveSimulation(options: SimulateOptions): ResolvedSimulation 
   };
   if (options.maxLatency !== undefined) settings.maxLatencyMs = duration('maxLatency', options.maxLatency);
   const count = options.events === undefined ? 20 : wholeNumber('events', options.events, { min: 1, max: 10_000_000 });
-  return { settings, virtualTime, scenario: options.scenario ?? null, count };
+  const scenario = options.scenario ?? null;
+  checkSettings(settings, { compression, scenario, names, virtualTime });
+  return { settings, virtualTime, scenario, compression, count };
 }
 
 function resolveSchedule(schedule: SimulateOptions['schedule']): number[] {

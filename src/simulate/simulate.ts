@@ -1,7 +1,7 @@
 /**
  * `simulate()`: HeapStream's delivery semantics against a handler, from a project's own
- * tests. The CLI's `simulate` runs the same engine (`runSimulation`, `runEngine`), and its
- * `--report` file holds the report this resolves to.
+ * tests. The CLI's `simulate` runs the same two steps (`prepareSimulation`, then
+ * `runSimulation`), and its `--report` file holds the report this resolves to.
  */
 import { openTarget, type OpenTarget } from '../delivery/targets.js';
 import { ExitCode, HswError, optionError } from '../errors.js';
@@ -11,10 +11,11 @@ import { userAgent } from '../version.js';
 import { VirtualClock, realClock } from './clock.js';
 import { SimulationEngine, type Deliver, type EngineResult, type EngineStats } from './engine.js';
 import type { EventStore } from './event-store.js';
-import { buildReport, fullReport, type FullReport, type SimulateReport } from './report.js';
-import { resolveSimulation, type SimulateOptions, type SimulatedAttempt } from './settings.js';
+import { buildReport, fullReport, type FullReport, type SimulateReport, type StopSignal } from './report.js';
+import { resolveSimulation, type ResolvedSimulation, type SimulateOptions, type SimulatedAttempt } from './settings.js';
 import { eventsFromFixtures, storeFixtures, synthesizeEvents } from './sources.js';
 import type { EventOutcome, SimulateSettings } from './types.js';
+import { OPTION_NAMES, type Compression, type OptionNames } from './validate.js';
 
 export interface SimulationRun {
   /** The summary; `fullReport(report, result)` adds every event. */
@@ -24,12 +25,30 @@ export interface SimulationRun {
   aborted: boolean;
 }
 
-/** What only the CLI needs on top of the library options. */
-export interface RunHooks {
+/** A run ready to start: options resolved and checked, events loaded or synthesized. */
+export interface PreparedSimulation extends ResolvedSimulation {
+  options: SimulateOptions;
+  events: EventStore;
+  /** What the options are called where they came from, for the report's advice. */
+  names: OptionNames;
+}
+
+/** What only the CLI needs on top of the library options, before the run. */
+export interface PrepareHooks {
+  /** The CLI's flag names, for messages (default: the library's option names). */
+  names?: OptionNames;
   /** Something a person should know (an event type not in the catalog). */
   warn?(message: string): void;
+}
+
+/** What only the CLI needs on top of the library options, during the run. */
+export interface RunHooks {
   /** Called as the run starts: what it will do, and its live counters (a progress bar). */
   onStart?(run: RunStart): void;
+  /** The command line that repeats the run, for the report. */
+  command?: string;
+  /** Why the signal stopped the run, for the report (default: "stopped", no signal). */
+  stopReason?(): { signal: StopSignal | null; reason: string } | undefined;
 }
 
 export interface RunStart {
@@ -42,27 +61,39 @@ export interface RunStart {
 export async function simulate(options: SimulateOptions): Promise<FullReport> {
   if (options === null || typeof options !== 'object') throw optionError('options', 'must be an object: simulate({ target, ... })');
   options.signal?.throwIfAborted();
-  const run = await runSimulation(options);
+  const run = await runSimulation(await prepareSimulation(options));
   if (run.aborted) throw options.signal?.reason ?? new DOMException('This operation was aborted', 'AbortError');
   return fullReport(run.report, run.result);
 }
 
-/** Options checked, events loaded or synthesized, the target opened, the engine run. */
-export async function runSimulation(options: SimulateOptions, hooks: RunHooks = {}): Promise<SimulationRun> {
-  const { settings, virtualTime, scenario, count } = resolveSimulation(options);
-  const events = await loadEvents(options, count, settings.seed, hooks.warn);
+/**
+ * Options resolved and checked, events loaded or synthesized: everything that can refuse
+ * the run, before anything is sent (and before the CLI starts the app under test).
+ */
+export async function prepareSimulation(options: SimulateOptions, hooks: PrepareHooks = {}): Promise<PreparedSimulation> {
+  const names = hooks.names ?? OPTION_NAMES;
+  const resolved = resolveSimulation(options, names);
+  const events = await loadEvents(options, resolved.count, resolved.settings.seed, hooks.warn);
+  return { ...resolved, options, events, names };
+}
+
+/** The target opened, the engine run, the report built. */
+export async function runSimulation(prepared: PreparedSimulation, hooks: RunHooks = {}): Promise<SimulationRun> {
+  const { options, settings } = prepared;
   const target = await openTarget(options.target, { ...(options.path !== undefined ? { path: options.path } : {}), connections: settings.concurrency, keepAliveTimeoutMs: 10_000 });
   try {
     return await runEngine({
       settings,
-      events,
+      events: prepared.events,
       target,
-      virtualTime,
-      scenario,
+      virtualTime: prepared.virtualTime,
+      scenario: prepared.scenario,
+      compression: prepared.compression,
+      names: prepared.names,
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.onAttempt ? { onAttempt: options.onAttempt } : {}),
       ...(options.onEvent ? { onEvent: options.onEvent } : {}),
-      ...(hooks.onStart ? { onStart: hooks.onStart } : {}),
+      ...hooks,
     });
   } finally {
     await target.close();
@@ -95,17 +126,18 @@ async function loadEvents(options: SimulateOptions, count: number, seed: number,
   return synthesizeEvents({ count, ...(options.type !== undefined ? { type: options.type } : {}), seed });
 }
 
-export interface EngineRun {
+export interface EngineRun extends RunHooks {
   settings: SimulateSettings;
   events: EventStore;
   target: OpenTarget;
   /** HeapStream time jumps ahead whenever no delivery is in progress (VirtualClock). */
   virtualTime: boolean;
   scenario: string | null;
+  compression: Compression;
+  names?: OptionNames;
   signal?: AbortSignal;
   onAttempt?(attempt: SimulatedAttempt): void;
   onEvent?(event: EventOutcome): void;
-  onStart?(run: RunStart): void;
 }
 
 /** One run of the engine against an open target, and its report. */
@@ -145,10 +177,18 @@ export async function runEngine(run: EngineRun): Promise<SimulationRun> {
   } finally {
     run.signal?.removeEventListener('abort', abort);
   }
-  const report = buildReport({ result, settings, target: target.label, scenario: run.scenario, tool: userAgent(), startedAt, clock: virtual ? 'virtual' : 'real' });
-  if (aborted) {
-    report.verdict.ok = false;
-    report.verdict.reasons.push(`stopped after ${engine.stats.finished} of ${order.length} events had finished`);
-  }
+  const report = buildReport({
+    result,
+    settings,
+    target: target.label,
+    scenario: run.scenario,
+    tool: userAgent(),
+    startedAt,
+    clock: virtual ? 'virtual' : 'real',
+    compression: run.compression,
+    names: run.names,
+    command: run.command ?? null,
+    stopped: aborted ? run.stopReason?.() ?? { signal: null, reason: 'stopped' } : undefined,
+  });
   return { report, result, aborted };
 }

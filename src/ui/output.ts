@@ -20,6 +20,8 @@ export interface Output {
   warn(text: string): void;
   /** An error on stderr that does not stop the command (the command's exit code says it). */
   error(text: string): void;
+  /** A plain line on stderr, in JSON mode too: a child process's log, CI workflow commands. */
+  note(text: string): void;
 }
 
 export interface OutputOptions {
@@ -52,6 +54,9 @@ export function createOutput(options: OutputOptions = {}): Output {
     },
     error(text) {
       stderr.write(`${colorFor(stderr).red('error:')} ${text}\n`);
+    },
+    note(text) {
+      stderr.write(`${text}\n`);
     },
   };
 }

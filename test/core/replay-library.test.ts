@@ -72,6 +72,29 @@ describe('replay()', () => {
     expect(calls).toBe(0);
   });
 
+  test('a signal stops sending: the send in flight ends uncounted and replay() rejects with its reason', async ({ dir }) => {
+    await writeFixtures(dir, [1, 2, 3].map((id) => ({ at: `2026-11-20T0${id}:00:00Z`, body: event('video.ready', id) })));
+    const controller = new AbortController();
+    let calls = 0;
+    let requestAborted = false;
+    const delivered: number[] = [];
+    const target = {
+      fetch: (request: Request) => {
+        if (++calls === 1) return new Response('ok');
+        // The second send hangs until the stop.
+        request.signal.addEventListener('abort', () => (requestAborted = true));
+        setTimeout(() => controller.abort(new Error('test over')), 20);
+        return new Promise<Response>(() => undefined);
+      },
+    };
+    const started = performance.now();
+    await expect(replay({ target, fixtures: dir, signal: controller.signal, onDelivery: (d) => delivered.push(d.copy) })).rejects.toThrow('test over');
+    expect(performance.now() - started).toBeLessThan(1_000);
+    expect(calls).toBe(2);
+    expect(delivered).toEqual([1]);
+    expect(requestAborted).toBe(true);
+  });
+
   test('options are checked and named', async ({ dir }) => {
     const target = { fetch: () => new Response('ok') };
     await expect(replay({ target, fixtures: dir, times: 0 })).rejects.toMatchObject({ code: 'HSW_BAD_VALUE', option: 'times', message: 'times 0 is not a whole number from 1 to 10000' });

@@ -10,7 +10,7 @@ import { run as runCommand } from '../../src/commands/simulate/run.js';
 import { HswError } from '../../src/errors.js';
 import { flagWording } from '../../src/cli.js';
 import { writeReport, fullReport, type FullReport } from '../../src/simulate/report.js';
-import { runSimulation, simulate } from '../../src/simulate/simulate.js';
+import { prepareSimulation, runSimulation, simulate } from '../../src/simulate/simulate.js';
 import type { SimulatedAttempt, SimulateOptions } from '../../src/simulate/settings.js';
 import { captureOutput, test } from '../helpers/context.js';
 import { event, writeFixtures } from '../helpers/fixtures.js';
@@ -148,7 +148,7 @@ describe('simulate() against in-process handlers', () => {
 
 describe('the report is the one --report writes', () => {
   it('simulate() resolves to exactly what the streamed report file holds', async () => {
-    const { report, result } = await runSimulation({ target: failing, events: 30, duplicates: 1, maxAttempts: 3, seed: 9 });
+    const { report, result } = await runSimulation(await prepareSimulation({ target: failing, events: 30, duplicates: 1, maxAttempts: 3, seed: 9 }));
     let text = '';
     await writeReport(async (chunk) => void (text += chunk), report, result);
     expect(JSON.parse(text)).toEqual(fullReport(report, result));
@@ -158,12 +158,12 @@ describe('the report is the one --report writes', () => {
     handler.setBehaviour((_request, index) => (index % 2 === 0 ? { status: 500 } : undefined));
     const reportFile = join(dir, 'report.json');
     const captured = captureOutput();
-    const { exitCode, report } = await runCommand({ to: new URL(handler.url), events: 4, within: 200, seed: 4, reportFile, output: captured.output });
+    const { exitCode, report } = await runCommand({ to: new URL(handler.url), events: 4, within: 2_000, seed: 4, seedGiven: true, command: 'simulate', github: null, reportFile, output: captured.output });
     expect(exitCode).toBe(0);
     const file = JSON.parse(await readFile(reportFile, 'utf8')) as FullReport;
     const { events, ...summary } = file;
     expect(summary).toEqual(JSON.parse(JSON.stringify(report)));
-    expect(file.settings).toMatchObject({ clock: 'real', timeScale: expect.closeTo((1_431 * MINUTE) / 200, 0) });
+    expect(file.settings).toMatchObject({ clock: 'real', timeScale: expect.closeTo((1_431 * MINUTE) / 2_000, 0) });
     expect(events).toHaveLength(4);
     expect(captured.stdout()).toMatch(/Simulating HeapStream delivery of 4 events to http:\/\/127\.0\.0\.1:\d+\/webhooks/);
   });
@@ -194,6 +194,30 @@ describe('options', () => {
     expect(flagWording(error)).toBe('--schedule "1m,5x" is not a list of durations; e.g. "1m,5m,15m" (units ms, s, m, h, d; a bare number is milliseconds)');
     const camel = (await simulate({ target: failing, duplicateRate: -1 }).catch((e: unknown) => e)) as HswError;
     expect(flagWording(camel)).toMatch(/^--duplicate-rate -1 is not a number from 0 to 1/);
+  });
+
+  it('settings that would make the run meaningless are refused in the options\' names', async () => {
+    const refused = async (options: Partial<SimulateOptions>): Promise<HswError> => (await simulate({ target: failing, ...options }).catch((e: unknown) => e)) as HswError;
+    expect(await refused({ timeout: 0 })).toMatchObject({ code: 'HSW_BAD_OPTIONS', message: expect.stringMatching(/^timeout 0 ms fails every attempt/) });
+    expect((await refused({ scenario: 'outage', outage: 0 })).message).toMatch(/^scenario outage with outage 0 has no outage; give a positive outage/);
+    // On the wall clock, a compression under which timers would collapse.
+    const tooShort = await refused({ clock: 'real', within: '100ms' });
+    expect(tooShort).toMatchObject({ code: 'HSW_BAD_OPTIONS' });
+    expect(tooShort.message).toMatch(/^within 100ms is too short to carry the retry schedule's shortest delay .*; give within 1\.5s or more$/);
+    expect(tooShort.message).not.toMatch(/--/);
+  });
+
+  it('on virtual time the same compression runs: its timers jump to the due time and cannot collapse', async () => {
+    const report = await simulate({ target: failing, events: 2, within: '100ms', maxAttempts: 3, seed: 1 });
+    expect(report.totals).toMatchObject({ attempts: 6, exhausted: 2 });
+    const scale = (1_431 * MINUTE) / 100;
+    expect(report.events[0]?.attempts.map((a) => Math.round((a.at * scale) / MINUTE))).toEqual([0, 1, 6]);
+  });
+
+  it('explicit duplicates replace the duplicates scenario\'s rate instead of clashing with it', async () => {
+    const report = await simulate({ target: { fetch: () => new Response('ok') }, events: 2, scenario: 'duplicates', duplicates: 2, seed: 1 });
+    expect(report.settings).toMatchObject({ duplicateRate: 0, duplicates: 2, reorder: true });
+    expect(report.totals.duplicatesSent).toBe(4);
   });
 
   it('a scenario presets what was not given; what was given wins', async () => {

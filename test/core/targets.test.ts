@@ -59,6 +59,19 @@ describe('a URL target', () => {
     const path = await openTarget('http://127.0.0.1:1/x', { path: '/y', connections: 1, keepAliveTimeoutMs: 1_000 }).catch((error: unknown) => error);
     expect(path).toMatchObject({ code: 'HSW_BAD_VALUE', option: 'path' });
   });
+
+  test('abort() ends every delivery in flight at once, as ABORTED like the in-process forms, and any after it', async ({ handler }) => {
+    handler.setBehaviour(() => ({ delayMs: 30_000 }));
+    const target = await open(handler.url);
+    const pending = [target.deliver(request(target)), target.deliver(request(target))];
+    await vi.waitFor(() => expect(handler.received).toHaveLength(2));
+    const started = performance.now();
+    target.abort();
+    for (const result of await Promise.all(pending)) expect(result).toMatchObject({ ok: false, error: { code: 'ABORTED' } });
+    expect(performance.now() - started).toBeLessThan(1_000);
+    expect(await target.deliver(request(target))).toMatchObject({ ok: false, error: { code: 'ABORTED' } });
+    expect(handler.received).toHaveLength(2);
+  });
 });
 
 describe('a fetch-style target', () => {

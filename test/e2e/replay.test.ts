@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.js';
+import { CliProcess, runCli } from '../helpers/cli.js';
 import { event, writeFixtures } from '../helpers/fixtures.js';
 import { TestHandler } from '../helpers/handler.js';
 import { KEY, runInPty } from '../helpers/pty.js';
@@ -127,4 +127,30 @@ describe('replay -i', () => {
     expect(code).toBe(2);
     expect(stderr).toMatch(/-i needs a terminal/);
   });
+});
+
+describe('replay: interrupted', () => {
+  for (const [signal, exitCode] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const) {
+    it(`${signal} stops sending, prints the summary of what was sent, and exits ${exitCode}`, async () => {
+      await fiveFixtures();
+      // The first two answers come at once; the third hangs until the signal.
+      handler.setBehaviour((_request, index) => (index < 2 ? undefined : { delayMs: 30_000 }));
+      const cli = new CliProcess(['replay', dir, '--to', handler.url, '--times', '2']);
+      try {
+        await cli.waitFor(/✓[^]*✓/);
+        const deadline = Date.now() + 5_000;
+        while (handler.received.length < 3 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+        cli.child.kill(signal);
+        expect(await cli.wait()).toBe(exitCode);
+      } finally {
+        await cli.stop();
+      }
+      // The send cut short by the signal is not reported as a failure.
+      expect(cli.stdout).toMatch(new RegExp(`^2 sent of 10 \\(interrupted by ${signal}\\) · 2 ok · 0 failed`, 'm'));
+      expect(handler.received).toHaveLength(3);
+    });
+  }
 });

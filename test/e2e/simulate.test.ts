@@ -8,6 +8,7 @@ import { event, writeFixtures } from '../helpers/fixtures.js';
 import { TestHandler, type Behaviour } from '../helpers/handler.js';
 import type { SimulateReport } from '../../src/simulate/report.js';
 import type { EventOutcome } from '../../src/simulate/types.js';
+import { findAll, parseXml } from '../helpers/xml.js';
 
 /** The report file: the summary plus every event's attempts. */
 type ReportFile = SimulateReport & { events: EventOutcome[] };
@@ -67,7 +68,7 @@ describe('simulate: retries', () => {
 
   it('always 500: exactly --max-attempts per event, exhausted, exit 1', async () => {
     handler.setBehaviour(() => ({ status: 500 }));
-    const { code, report, stdout } = await simulate(['--events', '8', '--within', '1s', '--max-attempts', '4']);
+    const { code, report, stdout } = await simulate(['--events', '8', '--within', '2s', '--max-attempts', '4']);
     expect(code).toBe(1);
     expect(stdout).toMatch(/FAIL: 8 of 8 events never got a 2xx within 4 attempts/);
     expect(countsPerBody()).toEqual(Array(8).fill(4));
@@ -77,7 +78,7 @@ describe('simulate: retries', () => {
 
   it('a handler sleeping 6 s times out at about 5 s and is retried', async () => {
     handler.setBehaviour(perBody((nth) => (nth === 1 ? { delayMs: 6_000 } : undefined)));
-    const { code, report } = await simulate(['--events', '2', '--within', '1s']);
+    const { code, report } = await simulate(['--events', '2', '--within', '2s']);
     expect(code).toBe(0);
     expect(report.totals.timeouts).toBe(2);
     for (const e of report.events) {
@@ -102,7 +103,7 @@ describe('simulate: duplicates and order', () => {
   });
 
   it('--duplicates N sends N exact extra copies', async () => {
-    const { report } = await simulate(['--events', '4', '--duplicates', '2', '--within', '1s']);
+    const { report } = await simulate(['--events', '4', '--duplicates', '2', '--within', '2s']);
     expect(countsPerBody()).toEqual([3, 3, 3, 3]);
     expect(report.totals.duplicatesSent).toBe(8);
   });
@@ -115,17 +116,17 @@ describe('simulate: duplicates and order', () => {
       const sorted = [...arrived].sort();
       return arrived.map((t) => sorted.indexOf(t));
     };
-    await simulate(['--events', '40', '--concurrency', '1', '--within', '1s']);
+    await simulate(['--events', '40', '--concurrency', '1', '--within', '2s']);
     const inOrder = timestamps();
     expect([...inOrder].sort()).toEqual(inOrder);
     handler.received.length = 0;
-    await simulate(['--events', '40', '--concurrency', '1', '--within', '1s', '--reorder']);
+    await simulate(['--events', '40', '--concurrency', '1', '--within', '2s', '--reorder']);
     const shuffled = ranks();
     expect(shuffled).not.toEqual([...shuffled].sort((a, b) => a - b));
     // Only within windows of 10: nothing moves across a window boundary.
     shuffled.forEach((rank, position) => expect(Math.floor(rank / 10)).toBe(Math.floor(position / 10)));
     handler.received.length = 0;
-    await simulate(['--events', '40', '--concurrency', '1', '--within', '1s', '--reorder']);
+    await simulate(['--events', '40', '--concurrency', '1', '--within', '2s', '--reorder']);
     expect(ranks()).toEqual(shuffled);
   });
 
@@ -134,7 +135,7 @@ describe('simulate: duplicates and order', () => {
       { at: '2026-11-20T01:00:00Z', body: event('video.created', 1), headers: { 'x-sig': 'one' } },
       { at: '2026-11-20T02:00:00Z', body: '{ "odd" :  -1.0 }' },
     ]);
-    const { code } = await simulate(['--fixtures', join(dir, 'fx'), '--within', '1s']);
+    const { code } = await simulate(['--fixtures', join(dir, 'fx'), '--within', '2s']);
     expect(code).toBe(0);
     expect(handler.received.map((r) => r.body.toString()).sort()).toEqual([event('video.created', 1), '{ "odd" :  -1.0 }'].sort());
     expect(handler.received.find((r) => r.body.toString().includes('"id": 1,'))?.headers['x-sig']).toBe('one');
@@ -160,7 +161,7 @@ describe('simulate: scenarios', () => {
   });
 
   it('flaky: lost answers make processed events arrive again', async () => {
-    const { code, report } = await simulate(['--scenario', 'flaky', '--events', '30', '--within', '1s']);
+    const { code, report } = await simulate(['--scenario', 'flaky', '--events', '30', '--within', '2s']);
     expect(code).toBe(0);
     expect(report.totals.answersLost).toBeGreaterThan(0);
     expect(handler.received.length).toBe(30 + report.totals.answersLost);
@@ -168,7 +169,7 @@ describe('simulate: scenarios', () => {
 
   it('--max-latency fails the verdict for slow acceptances', async () => {
     handler.setBehaviour(() => ({ delayMs: 120 }));
-    const { code, report } = await simulate(['--events', '3', '--within', '1s', '--max-latency', '50ms']);
+    const { code, report } = await simulate(['--events', '3', '--within', '2s', '--max-latency', '50ms']);
     expect(code).toBe(1);
     expect(report.totals.tooSlow).toBe(3);
   });
@@ -178,21 +179,21 @@ describe('simulate: outputs and --check', () => {
   it('--check passes with the report path in HEAPSTREAM_REPORT', async () => {
     const script = join(dir, 'check.mjs');
     await writeFile(script, "import { readFileSync } from 'node:fs'; const r = JSON.parse(readFileSync(process.env.HEAPSTREAM_REPORT, 'utf8')); console.log('checked', r.totals.events); process.exit(r.totals.delivered === 5 ? 0 : 3);");
-    const { code, stdout, report } = await simulate(['--events', '5', '--within', '1s', '--check', `node ${script}`]);
+    const { code, stdout, report } = await simulate(['--events', '5', '--within', '2s', '--check', `node ${script}`]);
     expect(stdout).toMatch(/checked 5/);
     expect(code).toBe(0);
     expect(report.check).toEqual({ command: `node ${script}`, exitCode: 0 });
   });
 
   it('--check failing fails the verdict', async () => {
-    const { code, stdout, report } = await simulate(['--events', '2', '--within', '1s', '--check', 'exit 4']);
+    const { code, stdout, report } = await simulate(['--events', '2', '--within', '2s', '--check', 'exit 4']);
     expect(code).toBe(1);
     expect(stdout).toMatch(/FAIL: --check "exit 4" exited 4/);
     expect(report.verdict.ok).toBe(false);
   });
 
   it('--check gets a report even without --report, and its output stays off stdout with --json', async () => {
-    const result = await runCli(['simulate', '--to', handler.url, '--events', '2', '--within', '1s', '--json', '--check', 'test -s "$HEAPSTREAM_REPORT" && echo from-check'], { timeoutMs: 30_000 });
+    const result = await runCli(['simulate', '--to', handler.url, '--events', '2', '--within', '2s', '--json', '--check', 'test -s "$HEAPSTREAM_REPORT" && echo from-check'], { timeoutMs: 30_000 });
     expect(result.code).toBe(0);
     expect(result.stderr).toMatch(/from-check/);
     const lines = result.stdout.trim().split('\n').map((l) => JSON.parse(l) as { kind: string });
@@ -202,7 +203,7 @@ describe('simulate: outputs and --check', () => {
   it('--junit writes a testcase per event, failures marked', async () => {
     handler.setBehaviour((request) => (request.body.toString().includes('video.ready') ? { status: 500 } : undefined));
     const junit = join(dir, 'junit.xml');
-    const { code, report } = await simulate(['--events', '8', '--within', '500ms', '--max-attempts', '2', '--junit', junit]);
+    const { code, report } = await simulate(['--events', '8', '--within', '2s', '--max-attempts', '2', '--junit', junit]);
     expect(code).toBe(1);
     const xml = await readFile(junit, 'utf8');
     expect(xml.match(/<testcase /g)).toHaveLength(8);
@@ -213,7 +214,7 @@ describe('simulate: outputs and --check', () => {
 
   it('reports latency percentiles and most in flight', async () => {
     handler.setBehaviour(() => ({ delayMs: 30 }));
-    const { report } = await simulate(['--events', '20', '--concurrency', '4', '--within', '1s']);
+    const { report } = await simulate(['--events', '20', '--concurrency', '4', '--within', '2s']);
     expect(report.maxInFlight).toBe(4);
     expect(handler.maxInFlight).toBe(4);
     expect(report.latencyMs.p50).toBeGreaterThanOrEqual(29);
@@ -222,7 +223,7 @@ describe('simulate: outputs and --check', () => {
 
   it('shows a progress bar on a terminal, then the summary table', async () => {
     handler.setBehaviour(() => ({ delayMs: 20 }));
-    const pty = runInPty(['simulate', '--to', handler.url, '--events', '60', '--concurrency', '2', '--within', '1s']);
+    const pty = runInPty(['simulate', '--to', handler.url, '--events', '60', '--concurrency', '2', '--within', '2s']);
     try {
       await pty.waitFor(/\[[█░]{24}\] \d+\/60 finished · \d+ delivered/);
       expect(await pty.exit).toBe(0);
@@ -251,7 +252,54 @@ describe('simulate: outputs and --check', () => {
   it('exits 2 on bad flags', async () => {
     expect((await runCli(['simulate', '--events', '2'])).code).toBe(2);
     expect((await runCli(['simulate', '--to', handler.url, '--duplicate-rate', '2'])).stderr).toMatch(/--duplicate-rate "2" is not a number from 0 to 1/);
-    expect((await runCli(['simulate', '--to', handler.url, '--within', '1s', '--time-scale', '10'])).code).toBe(2);
+    expect((await runCli(['simulate', '--to', handler.url, '--within', '2s', '--time-scale', '10'])).code).toBe(2);
     expect((await runCli(['simulate', '--to', handler.url, '--schedule', '1m,,5m'])).code).toBe(2);
   });
+
+  it('refuses a compression that would make the outage never happen, saying the smallest that works (no false pass)', async () => {
+    const result = await runCli(['simulate', '--to', handler.url, '--scenario', 'outage', '--within', '1ms']);
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).toMatch(/^error: --within 1ms is too short to carry the retry schedule's shortest delay \(1m would last 0\.0007 ms\) and the outage \(1h would last 0\.042 ms\).*give --within 1\.5s or more$/m);
+    expect(handler.received).toHaveLength(0);
+    expect((await runCli(['simulate', '--to', handler.url, '--timeout', '0'])).stderr).toMatch(/^error: --timeout 0 ms fails every attempt/);
+    expect((await runCli(['simulate', '--to', handler.url, '--duplicate-rate', '0.5', '--duplicates', '1'])).stderr).toMatch(/give one/);
+  });
+});
+
+describe('simulate: interrupted runs keep what they had', () => {
+  for (const [signal, exitCode] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const) {
+    it(`${signal} during --report --junit writes both, marked interrupted and parseable, and exits ${exitCode}`, async () => {
+      // The first five requests are answered at once, the other fifteen hang until the signal.
+      handler.setBehaviour((_request, index) => (index < 5 ? undefined : { delayMs: 30_000 }));
+      const reportFile = join(dir, 'report.json');
+      const junitFile = join(dir, 'junit.xml');
+      const cli = new CliProcess(['simulate', '--to', handler.url, '--type', 'video.ready', '--events', '20', '--concurrency', '20', '--report', reportFile, '--junit', junitFile, '--seed', '3']);
+      try {
+        await cli.waitFor(/Simulating HeapStream delivery of 20 events/);
+        const deadline = Date.now() + 10_000;
+        while (handler.received.length < 20 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 25));
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        cli.child.kill(signal);
+        expect(await cli.wait()).toBe(exitCode);
+      } finally {
+        await cli.stop();
+      }
+      const report = JSON.parse(await readFile(reportFile, 'utf8')) as ReportFile;
+      expect(report.interrupted).toEqual({ signal, reason: `interrupted by ${signal}`, finishedEvents: 5 });
+      expect(report.totals.delivered).toBe(5);
+      expect(report.events).toHaveLength(20);
+      expect(report.totals.unfinished).toBe(20 - report.totals.delivered);
+      expect(report.verdict.ok).toBe(false);
+      const root = parseXml(await readFile(junitFile, 'utf8'));
+      expect(findAll(root, 'testcase')).toHaveLength(20);
+      expect(findAll(root, 'skipped')).toHaveLength(report.totals.unfinished);
+      expect(findAll(root, 'property').find((p) => p.attributes['name'] === 'interrupted')?.attributes['value']).toBe(`interrupted by ${signal}`);
+      expect(cli.stdout).toMatch(new RegExp(`FAIL: interrupted by ${signal} after \\d+ of 20 events finished`));
+      expect(cli.stderr).toMatch(new RegExp(`interrupted by ${signal}: \\d+ of 20 events finished; .*report\\.json and .*junit\\.xml hold what ran so far`));
+    });
+  }
 });

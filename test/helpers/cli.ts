@@ -30,6 +30,8 @@ export function cleanEnv(extra: Record<string, string | undefined> = {}): NodeJS
   const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', XDG_CONFIG_HOME: CONFIG_HOME };
   delete env['FORCE_COLOR'];
   for (const key of Object.keys(env)) if (key.startsWith('HEAPSTREAM_')) delete env[key];
+  // Run inside GitHub Actions, the CLI would write to the real job's summary and outputs.
+  for (const key of ['GITHUB_ACTIONS', 'GITHUB_STEP_SUMMARY', 'GITHUB_OUTPUT']) delete env[key];
   for (const [key, value] of Object.entries(extra)) {
     if (value === undefined) delete env[key];
     else env[key] = value;

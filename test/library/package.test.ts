@@ -60,7 +60,7 @@ describe('CommonJS: require("heapstream-webhooks")', () => {
 const { createServer } = require('node:http');
 const { simulate } = require('heapstream-webhooks');
 const server = createServer((req, res) => req.resume().on('end', () => res.end())).listen(0, '127.0.0.1', async () => {
-  const report = await simulate({ target: 'http://127.0.0.1:' + server.address().port + '/hook', events: 3, within: 100, seed: 1 });
+  const report = await simulate({ target: 'http://127.0.0.1:' + server.address().port + '/hook', events: 3, within: '2s', seed: 1 });
   console.log(JSON.stringify({ ok: report.verdict.ok, clock: report.settings.clock, undici: Object.keys(require.cache).some((file) => file.includes('/node_modules/undici/')) }));
   server.close();
 });`;

@@ -2,7 +2,8 @@
  * `replay` end to end: load, report corrupt files, filter, pick, send, summarize.
  */
 import { ExitCode, HswError, type ExitCodeValue } from '../../errors.js';
-import { replay, type ReplaySummary } from '../../replay/replay.js';
+import { exitCodeFor, nextInterrupt, type InterruptReason } from '../../interrupt.js';
+import { runReplay, type ReplaySummary } from '../../replay/replay.js';
 import { selectFixtures, type FixtureFilter, type FixtureOrder } from '../../store/filter.js';
 import { loadFixtures } from '../../store/read.js';
 import { reportDelivery } from '../../ui/delivery-line.js';
@@ -48,21 +49,32 @@ export async function run(options: ReplayCommandOptions): Promise<ReplayCommandR
     selected = await pickFixtures(selected);
   }
 
-  const { deliveries: _deliveries, ...summary } = await replay({
+  // Ctrl-C or SIGTERM: stop sending, and still say what was sent.
+  const stop = new AbortController();
+  let interrupted: InterruptReason | undefined;
+  void nextInterrupt().then((reason) => {
+    interrupted = reason;
+    stop.abort();
+  });
+  const {
+    result: { deliveries: _deliveries, ...summary },
+  } = await runReplay({
     target: options.to,
     fixtures: selected,
     times: options.times,
     delay: options.delayMs,
     concurrency: options.concurrency,
     timeout: options.timeoutMs,
+    signal: stop.signal,
     onDelivery: ({ fixture, copy, url, result }) =>
       reportDelivery(output, { type: fixture.event.type, videoId: fixture.event.videoId, to: url, copy, times: options.times, result, file: relativeFile(fixture.file) }),
   });
-  output.record({ kind: 'summary', ...summary, invalid: invalid.length });
+  output.record({ kind: 'summary', ...summary, invalid: invalid.length, interrupted: interrupted ?? null });
   const statuses = Object.entries(summary.byStatus)
     .map(([status, count]) => `${status}×${count}`)
     .join(', ');
-  output.line(`\n${summary.sent} sent · ${summary.ok} ok · ${summary.failed} failed${statuses ? ` (${statuses})` : ''}${invalid.length ? ` · ${invalid.length} invalid fixture(s) ${options.skipInvalid ? 'skipped' : 'not sent'}` : ''}`);
-  const exitCode: ExitCodeValue = invalid.length > 0 && !options.skipInvalid ? ExitCode.usage : summary.failed > 0 ? ExitCode.failed : ExitCode.ok;
+  const stopped = interrupted ? ` of ${summary.planned} (interrupted by ${interrupted})` : '';
+  output.line(`\n${summary.sent} sent${stopped} · ${summary.ok} ok · ${summary.failed} failed${statuses ? ` (${statuses})` : ''}${invalid.length ? ` · ${invalid.length} invalid fixture(s) ${options.skipInvalid ? 'skipped' : 'not sent'}` : ''}`);
+  const exitCode: ExitCodeValue = interrupted ? exitCodeFor(interrupted) : invalid.length > 0 && !options.skipInvalid ? ExitCode.usage : summary.failed > 0 ? ExitCode.failed : ExitCode.ok;
   return { exitCode, summary, invalid: invalid.length };
 }

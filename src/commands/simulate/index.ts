@@ -16,7 +16,7 @@ interface SimulateFlags extends DeliveryFlags {
   maxAttempts?: string;
   jitter: string;
   duplicateRate?: string;
-  duplicates: string;
+  duplicates?: string;
   duplicateWindow: string;
   reorder?: boolean;
   reorderWindow: string;
@@ -30,6 +30,10 @@ interface SimulateFlags extends DeliveryFlags {
   report?: string;
   junit?: string;
   check?: string;
+  start?: string;
+  ready?: string;
+  startTimeout: string;
+  startLog?: string;
   json?: boolean;
 }
 
@@ -47,7 +51,7 @@ export function registerSimulate(program: Command): void {
     .option('--max-attempts <n>', 'attempts per event, first included (default: schedule length + 1 = 10)')
     .option('--jitter <0..1>', 'randomize each retry delay by up to ± this fraction', '0')
     .option('--duplicate-rate <0..1>', 'chance that an acknowledged event is sent again within the duplicate window')
-    .option('--duplicates <n>', 'extra copies of every acknowledged event', '0')
+    .option('--duplicates <n>', 'extra copies of every acknowledged event (instead of --duplicate-rate)')
     .option('--duplicate-window <duration>', 'HeapStream time within which duplicates follow the acknowledgment', '5m')
     .option('--reorder', 'deliver events out of timestamp order within windows of --reorder-window events')
     .option('--reorder-window <n>', 'events per reorder window', '10')
@@ -60,6 +64,10 @@ export function registerSimulate(program: Command): void {
     .option('--report <file>', 'write the full JSON report here')
     .option('--junit <file>', 'write JUnit XML here (a testcase per event)')
     .option('--check <command>', 'run after the run with HEAPSTREAM_REPORT set to the report path; its exit code joins the verdict')
+    .option('--start <command>', 'start the app under test (through a shell), wait until --to accepts connections, stop it and all it started after the run')
+    .option('--ready <url>', 'with --start: ready once this URL answers 2xx (default: once --to accepts connections)')
+    .option('--start-timeout <duration>', 'with --start: how long the app may take to be ready', '30s')
+    .option('--start-log <file>', "with --start: append the app's output to this file (default: shown on stderr, prefixed)")
     .option('--json', 'NDJSON only: a line per finished event, then a summary')
     .addHelpText(
       'after',
@@ -75,24 +83,48 @@ Examples:
   $ heapstream-webhooks simulate --to http://localhost:3000/webhooks --scenario outage --events 200 --concurrency 50
   $ heapstream-webhooks simulate --to http://localhost:3000/webhooks --fixtures fixtures/ --duplicate-rate 0.5 --reorder
   $ heapstream-webhooks simulate --to http://localhost:3000/webhooks --junit simulate.xml --check "node scripts/assert-one-row-per-video.js"
+  $ heapstream-webhooks simulate --start "npm start" --to http://localhost:3000/webhooks --junit simulate.xml --scenario outage
 
-Exit codes: 0 every event got a 2xx within its attempts (and --max-latency, and --check passed) · 1 otherwise · 2 bad flag or fixture · 130/143 interrupted`,
+In GitHub Actions (GITHUB_ACTIONS=true) a step summary, ::error annotations for failed events (at most 10)
+and the outputs verdict, delivered, exhausted, attempts and report are written as well.
+
+Exit codes: 0 every event got a 2xx within its attempts (and --max-latency, and --check passed) · 1 otherwise (or the --start app exited) · 2 bad flag or fixture · 130/143 interrupted (reports still written)`,
     )
-    .action(async (flags: SimulateFlags) => {
-      const [{ parseHandlerUrl }, { run }, { createOutput }, { parseSchedule }] = await Promise.all([
+    .action(async (flags: SimulateFlags, self: Command) => {
+      const [{ parseHandlerUrl }, { run }, { createOutput }, { parseSchedule }, { githubEnvironment }, { reproduceCommand }] = await Promise.all([
         import('../../delivery/url.js'),
         import('./run.js'),
         import('../../ui/output.js'),
         import('../../simulate/schedule.js'),
+        import('../../ci/github.js'),
+        import('../../ci/reproduce.js'),
       ]);
       const to = parseHandlerUrl('--to', requireHandler('simulate', flags.to));
       if (flags.timeScale !== undefined && flags.within !== undefined) throw new UsageError('--time-scale and --within both set the compression; give one');
       if (flags.fixtures && flags.type) throw new UsageError('--type synthesizes events, --fixtures replays recorded ones; give one');
+      if (!flags.start) {
+        const orphan = [flags.ready !== undefined && '--ready', self.getOptionValueSource('startTimeout') === 'cli' && '--start-timeout', flags.startLog !== undefined && '--start-log'].filter(Boolean);
+        if (orphan.length > 0) throw new UsageError(`${orphan.join(', ')} only apply with --start "<command>"`);
+      }
+      // Chosen here, so that the command line that repeats the run can name it.
+      const seed = flags.seed !== undefined ? parseInteger('--seed', flags.seed) : Math.floor(Math.random() * 2 ** 31);
       // The library's options; a flag not given stays undefined, so a scenario's preset and the
-      // library's defaults (the same as these flags') apply.
+      // library's defaults (the same as these flags') apply. run() checks them with the flags' names.
       finish(
         await run({
           to,
+          seed,
+          seedGiven: flags.seed !== undefined,
+          command: reproduceCommand(['simulate', ...givenFlags(self)], { seed, to: to.href }),
+          start: flags.start
+            ? {
+                command: flags.start,
+                readyUrl: flags.ready !== undefined ? parseHandlerUrl('--ready', flags.ready) : undefined,
+                timeoutMs: parseDuration('--start-timeout', flags.startTimeout),
+                logFile: flags.startLog,
+              }
+            : undefined,
+          github: githubEnvironment(process.env),
           ...(flags.fixtures ? { fixtures: flags.fixtures } : {}),
           ...(flags.type ? { type: flags.type } : {}),
           events: parseInteger('--events', flags.events, { min: 1, max: 10_000_000 }),
@@ -105,7 +137,7 @@ Exit codes: 0 every event got a 2xx within its attempts (and --max-latency, and 
           timeout: parseDuration('--timeout', flags.timeout),
           concurrency: parseInteger('--concurrency', flags.concurrency, { min: 1, max: 10_000 }),
           ...(flags.duplicateRate !== undefined ? { duplicateRate: parseRatio('--duplicate-rate', flags.duplicateRate) } : {}),
-          duplicates: parseInteger('--duplicates', flags.duplicates, { min: 0, max: 100 }),
+          ...(flags.duplicates !== undefined ? { duplicates: parseInteger('--duplicates', flags.duplicates, { min: 0, max: 100 }) } : {}),
           duplicateWindow: parseDuration('--duplicate-window', flags.duplicateWindow),
           ...(flags.reorder !== undefined ? { reorder: flags.reorder } : {}),
           reorderWindow: parseInteger('--reorder-window', flags.reorderWindow, { min: 2 }),
@@ -113,7 +145,6 @@ Exit codes: 0 every event got a 2xx within its attempts (and --max-latency, and 
           ...(flags.answerLoss !== undefined ? { answerLoss: parseRatio('--answer-loss', flags.answerLoss) } : {}),
           ...(flags.networkLatency !== undefined ? { networkLatency: parseDuration('--network-latency', flags.networkLatency) } : {}),
           ...(flags.maxLatency !== undefined ? { maxLatency: parseDuration('--max-latency', flags.maxLatency) } : {}),
-          ...(flags.seed !== undefined ? { seed: parseInteger('--seed', flags.seed) } : {}),
           ...(flags.report ? { reportFile: flags.report } : {}),
           ...(flags.junit ? { junitFile: flags.junit } : {}),
           ...(flags.check ? { check: flags.check } : {}),
@@ -121,4 +152,18 @@ Exit codes: 0 every event got a 2xx within its attempts (and --max-latency, and 
         }),
       );
     });
+}
+
+/** The flags as given on the command line (not defaults, not env), for the command that repeats the run. */
+function givenFlags(command: Command): string[] {
+  const args: string[] = [];
+  for (const option of command.options) {
+    const key = option.attributeName();
+    if (command.getOptionValueSource(key) !== 'cli') continue;
+    const value: unknown = command.getOptionValue(key);
+    const flag = option.long ?? option.short ?? '';
+    if (typeof value === 'boolean') args.push(flag);
+    else for (const one of Array.isArray(value) ? value : [value]) args.push(flag, String(one));
+  }
+  return args;
 }

@@ -1,32 +1,75 @@
 /**
- * `simulate` end to end: the library's `runSimulation()` (the engine `simulate()` runs),
- * then progress, report files, `--check` and the verdict around it.
+ * `simulate` end to end: the library's engine (`prepareSimulation()`, then
+ * `runSimulation()`, as `simulate()` runs it) with the CLI around it: the app under test,
+ * progress, report files, `--check`, GitHub Actions reporting, verdict. A run stopped by a
+ * signal or by the app exiting still writes its report and JUnit with what ran so far, and
+ * prints its summary.
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { AppUnderTest } from '../../ci/app.js';
+import type { GitHubEnvironment } from '../../ci/github.js';
 import { ExitCode, HswError } from '../../errors.js';
-import type { CommandResult } from '../types.js';
-import { exitCodeFor, nextInterrupt, type InterruptReason } from '../../interrupt.js';
+import { exitCodeFor, nextInterrupt } from '../../interrupt.js';
 import { writeFileAtomicStreamed } from '../../store/write.js';
 import type { Output } from '../../ui/output.js';
+import { printable } from '../../ui/sanitize.js';
 import { createSpinnerFactory, type Spinner } from '../../ui/spinner.js';
-import { renderTable } from '../../ui/table.js';
 import type { EngineResult, EngineStats } from '../../simulate/engine.js';
 import { writeJunit } from '../../simulate/junit.js';
-import { writeReport, type SimulateReport } from '../../simulate/report.js';
+import { writeReport, type SimulateReport, type StopSignal } from '../../simulate/report.js';
 import type { SimulateOptions } from '../../simulate/settings.js';
-import { runSimulation } from '../../simulate/simulate.js';
+import { prepareSimulation, runSimulation, type PreparedSimulation } from '../../simulate/simulate.js';
 import type { EventOutcome } from '../../simulate/types.js';
+import type { OptionNames } from '../../simulate/validate.js';
+import type { CommandResult } from '../types.js';
 import { round } from '../../round.js';
+import { printSummary } from './summary.js';
 
-/** The library's options (a URL target, no callbacks: the command owns those), plus files and output. */
-export interface SimulateCommandOptions extends Omit<SimulateOptions, 'target' | 'path' | 'clock' | 'signal' | 'onAttempt' | 'onEvent'> {
+/** What each setting is called on the command line, for the shared checks' messages. */
+export const FLAG_NAMES: OptionNames = {
+  within: '--within',
+  timeScale: '--time-scale',
+  schedule: '--schedule',
+  maxAttempts: '--max-attempts',
+  timeout: '--timeout',
+  duplicateRate: '--duplicate-rate',
+  duplicates: '--duplicates',
+  duplicateWindow: '--duplicate-window',
+  outage: '--outage',
+  answerLoss: '--answer-loss',
+  networkLatency: '--network-latency',
+  maxLatency: '--max-latency',
+  concurrency: '--concurrency',
+};
+
+export interface StartOptions {
+  command: string;
+  /** Ready when this answers 2xx (default: when the handler's port accepts connections). */
+  readyUrl?: URL | undefined;
+  timeoutMs: number;
+  /** The app's output goes to this file instead of stderr. */
+  logFile?: string | undefined;
+}
+
+/**
+ * The library's options (a URL target; the command owns the signal and the callbacks), with
+ * the seed always chosen (the command line that repeats the run names it), plus the CLI's own.
+ */
+export interface SimulateCommandOptions extends Omit<SimulateOptions, 'target' | 'path' | 'clock' | 'signal' | 'onAttempt' | 'onEvent' | 'seed'> {
   to: URL;
+  seed: number;
+  /** Whether --seed was given (else the seed is random, and the summary says how to repeat the run). */
+  seedGiven: boolean;
+  /** The command line that repeats this run. */
+  command: string;
   reportFile?: string;
   junitFile?: string;
   check?: string;
+  start?: StartOptions | undefined;
+  github: GitHubEnvironment | null;
   output: Output;
 }
 
@@ -34,55 +77,148 @@ export interface SimulateCommandResult extends CommandResult {
   report: SimulateReport;
 }
 
+/** Why the run stopped early: a signal, or the app under test exiting (signal null). */
+type Stop = { signal: StopSignal | null; reason: string };
+
 export async function run(options: SimulateCommandOptions): Promise<SimulateCommandResult> {
-  const { to, reportFile: reportOption, junitFile, check, output, ...simulation } = options;
-  // Ctrl-C or SIGTERM: stop scheduling and fail what is in flight at once.
+  const { to, start, github, output } = options;
+  // A signal, or the app exiting, stops the run; the engine sees one signal for both.
+  const stop = new AbortController();
+  let stoppedBy: Stop | undefined;
+  const stopRun = (by: Stop): void => {
+    if (stoppedBy) return;
+    stoppedBy = by;
+    stop.abort();
+  };
+  // Settings that make the run meaningless are refused here, before the app is started.
+  const prepared = await prepareSimulation(
+    { ...libraryOptions(options), target: to, signal: stop.signal, ...(output.json ? { onEvent: (outcome: EventOutcome) => output.record(eventLine(outcome)) } : {}) },
+    { names: FLAG_NAMES, warn: (message) => output.warn(printable(message)) },
+  );
   const interrupt = new AbortController();
-  let interrupted: InterruptReason | undefined;
-  void nextInterrupt().then((reason) => {
-    interrupted = reason;
-    interrupt.abort();
+  // Without stdoutClosed, only SIGINT and SIGTERM end this wait.
+  void nextInterrupt().then((signal) => interrupt.abort(signal as StopSignal));
+  // In --json mode stdout carries NDJSON only; GitHub reads workflow commands on stderr too.
+  const ci = (line: string): void => (output.json ? output.note(line) : output.line(line));
+  // The app's output and the run's progress are folded into one group in the GitHub log.
+  let grouped = Boolean(github);
+  if (grouped) ci(`::group::HeapStream simulate: ${prepared.events.count} events to ${to.href}`);
+  const endGroup = (): void => {
+    if (grouped) ci('::endgroup::');
+    grouped = false;
+  };
+  let app: AppUnderTest | undefined;
+  try {
+    if (start) app = await startApp(start, to, output, interrupt.signal);
+    return await simulate(options, prepared, { app, interrupt: interrupt.signal, stop: stopRun, stopped: () => stoppedBy, ci, endGroup });
+  } catch (error) {
+    endGroup();
+    if (interrupt.signal.aborted && error === interrupt.signal.reason) {
+      const signal = interrupt.signal.reason as StopSignal;
+      throw new HswError('HSW_INTERRUPTED', `interrupted by ${signal} while the app was starting; nothing was sent`, { exitCode: exitCodeFor(signal) });
+    }
+    // An app that never came up fails the step: say why where GitHub shows it.
+    if (github && error instanceof HswError && (error.code === 'HSW_APP_EXITED' || error.code === 'HSW_APP_NOT_READY')) {
+      const { workflowCommandData } = await import('../../ci/github.js');
+      ci(`::error title=HeapStream simulate::${workflowCommandData(error.message)}`);
+    }
+    throw error;
+  } finally {
+    await app?.stop();
+  }
+}
+
+/** The options that are the library's: all but the command's own. */
+function libraryOptions(options: SimulateCommandOptions): Omit<SimulateOptions, 'target'> {
+  const { to: _to, seedGiven: _seedGiven, command: _command, reportFile: _reportFile, junitFile: _junitFile, check: _check, start: _start, github: _github, output: _output, ...library } = options;
+  return library;
+}
+
+async function startApp(start: StartOptions, to: URL, output: Output, signal: AbortSignal): Promise<AppUnderTest> {
+  output.line(output.color.dim(`Starting the app: ${start.command}`));
+  const app = await AppUnderTest.start({
+    command: start.command,
+    connectTo: to,
+    readyUrl: start.readyUrl,
+    timeoutMs: start.timeoutMs,
+    // The app is the handler: what it prints may echo webhook bodies, so it is hostile text.
+    log: start.logFile ? { file: start.logFile } : (line) => output.note(`${output.color.dim('app │')} ${printable(line)}`),
+    signal,
   });
+  output.line(output.color.dim(`The app is ready (${start.readyUrl ? `${start.readyUrl.href} answered 2xx` : `${to.host} accepts connections`})`));
+  return app;
+}
+
+interface RunContext {
+  app: AppUnderTest | undefined;
+  interrupt: AbortSignal;
+  stop(by: Stop): void;
+  stopped(): Stop | undefined;
+  ci(line: string): void;
+  endGroup(): void;
+}
+
+async function simulate(options: SimulateCommandOptions, prepared: PreparedSimulation, context: RunContext): Promise<SimulateCommandResult> {
+  const { output } = options;
+  const { app } = context;
   const spinners = await createSpinnerFactory(output.interactive);
   let stopProgress = (): void => undefined;
+  // A signal or the app exiting stops scheduling and fails what is in flight at once.
+  const onInterrupt = (): void => context.stop({ signal: context.interrupt.reason as StopSignal, reason: `interrupted by ${context.interrupt.reason as string}` });
+  if (context.interrupt.aborted) onInterrupt();
+  else context.interrupt.addEventListener('abort', onInterrupt, { once: true });
+  let running = true;
+  void app?.exited.then(() => {
+    if (running) context.stop({ signal: null, reason: app.exitedError('during the run').message });
+  });
   let run;
   try {
-    run = await runSimulation(
-      {
-        ...simulation,
-        target: to,
-        signal: interrupt.signal,
-        ...(output.json ? { onEvent: (outcome: EventOutcome) => output.record(eventLine(outcome)) } : {}),
+    run = await runSimulation(prepared, {
+      command: options.command,
+      stopReason: context.stopped,
+      onStart: ({ settings, events, stats }) => {
+        output.line(`Simulating HeapStream delivery of ${events} events to ${options.to.href}${options.scenario ? ` (scenario ${options.scenario})` : ''}`);
+        output.line(output.color.dim(`  24 h schedule ×1/${round(settings.scale)} · ${settings.maxAttempts} attempts · ${settings.timeoutMs} ms timeout · ${settings.concurrency} in flight · seed ${settings.seed}${options.seedGiven ? '' : ' (random)'}`));
+        stopProgress = startProgress(spinners, stats);
       },
-      {
-        warn: (message) => output.warn(message),
-        onStart: ({ settings, events, stats }) => {
-          output.line(`Simulating HeapStream delivery of ${events} events to ${to.href}${options.scenario ? ` (scenario ${options.scenario})` : ''}`);
-          output.line(output.color.dim(`  24 h schedule ×1/${round(settings.scale)} · ${settings.maxAttempts} attempts · ${settings.timeoutMs} ms timeout · ${settings.concurrency} in flight · seed ${settings.seed}`));
-          stopProgress = startProgress(spinners, stats);
-        },
-      },
-    );
+    });
   } finally {
+    running = false;
     stopProgress();
+    context.interrupt.removeEventListener('abort', onInterrupt);
   }
-  if (run.aborted) throw new HswError('HSW_INTERRUPTED', 'interrupted: the simulation was stopped before every event finished', { exitCode: exitCodeFor(interrupted ?? 'SIGINT') });
+  context.endGroup();
 
   const { report, result } = run;
-  const reportFile = reportOption ?? (check ? join(await mkdtemp(join(tmpdir(), 'heapstream-simulate-')), 'report.json') : undefined);
-  if (check) {
+  const stoppedBy = run.aborted ? context.stopped() : undefined;
+  const reportFile = options.reportFile ?? (options.check && !stoppedBy ? join(await mkdtemp(join(tmpdir(), 'heapstream-simulate-')), 'report.json') : undefined);
+  if (options.check && !stoppedBy) {
     await writeReportFile(reportFile as string, report, result);
-    const exitCode = await runCheck(check, reportFile as string, output);
-    report.check = { command: check, exitCode };
+    const exitCode = await runCheck(options.check, reportFile as string, output);
+    report.check = { command: options.check, exitCode };
     if (exitCode !== 0) {
       report.verdict.ok = false;
-      report.verdict.reasons.push(`--check "${check}" exited ${exitCode ?? 'by a signal'}`);
+      report.verdict.reasons.push(`--check "${options.check}" exited ${exitCode ?? 'by a signal'}`);
     }
   }
   if (reportFile) await writeReportFile(reportFile, report, result);
-  if (junitFile) await writeFileAtomicStreamed(junitFile, (write) => writeJunit(write, report, result));
+  if (options.junitFile) await writeFileAtomicStreamed(options.junitFile, (write) => writeJunit(write, report, result));
 
-  printSummary(output, report, reportFile, junitFile);
+  printSummary(output, report, { reportFile, junitFile: options.junitFile, seedGiven: options.seedGiven });
+  if (options.github) {
+    const { publishToGitHub } = await import('../../ci/github.js');
+    await publishToGitHub(options.github, report, { reportFile, print: context.ci });
+  }
+  if (stoppedBy) {
+    const written = [reportFile, options.junitFile].filter(Boolean).join(' and ');
+    const message = `${stoppedBy.reason}: ${report.interrupted?.finishedEvents ?? 0} of ${report.totals.events} events finished${written ? `; ${written} hold what ran so far` : ''}`;
+    if (stoppedBy.signal) {
+      output.warn(message);
+      return { exitCode: exitCodeFor(stoppedBy.signal), report };
+    }
+    output.error(message);
+    return { exitCode: ExitCode.failed, report };
+  }
   return { exitCode: report.verdict.ok ? ExitCode.ok : ExitCode.failed, report };
 }
 
@@ -140,38 +276,3 @@ function runCheck(command: string, reportFile: string, output: Output): Promise<
     child.on('close', (code) => resolve(code));
   });
 }
-
-function printSummary(output: Output, report: SimulateReport, reportFile: string | undefined, junitFile: string | undefined): void {
-  const { totals, latencyMs, verdict } = report;
-  output.record({ kind: 'summary', totals, latencyMs, maxInFlight: report.maxInFlight, scheduler: report.scheduler, recovery: report.recovery, check: report.check, verdict, durationMs: report.durationMs, report: reportFile ?? null, junit: junitFile ?? null });
-  const c = output.color;
-  const non2xx = Object.entries(totals.non2xx).map(([code, n]) => `${code}×${n}`).join(', ') || '0';
-  const ms = (v: number | null): string => (v === null ? '-' : `${Math.round(v)} ms`);
-  output.line('');
-  output.line(
-    renderTable(
-      ['', ''],
-      [
-        ['events', `${totals.events} (${totals.delivered} delivered, ${totals.exhausted} exhausted)`],
-        ['attempts', `${totals.attempts} (${totals.retries} retries)`],
-        ['timeouts', String(totals.timeouts)],
-        ['non-2xx', non2xx],
-        ['unreachable / errors', `${totals.unreachable} / ${totals.errors}`],
-        ...(totals.outageFailures ? [['failed during outage', String(totals.outageFailures)]] : []),
-        ...(totals.answersLost ? [['answers lost (retried)', String(totals.answersLost)]] : []),
-        ['duplicates sent', String(totals.duplicatesSent)],
-        ['latency p50 / p95 / p99', `${ms(latencyMs.p50)} / ${ms(latencyMs.p95)} / ${ms(latencyMs.p99)}`],
-        ['most in flight', String(report.maxInFlight)],
-        ...(report.recovery ? [['after recovery', `${report.recovery.attemptsWithinBurst} attempts within ${report.recovery.burstWindowMs} ms of the first`]] : []),
-        ['duration', `${(report.durationMs / 1000).toFixed(1)} s`],
-      ],
-    )
-      .split('\n')
-      .slice(1)
-      .join('\n'),
-  );
-  if (reportFile) output.line(c.dim(`report: ${reportFile}`));
-  if (junitFile) output.line(c.dim(`junit: ${junitFile}`));
-  output.line(verdict.ok ? c.green.bold('PASS: every event got a 2xx within its attempts') : c.red.bold(`FAIL: ${verdict.reasons.join('; ')}`));
-}
-

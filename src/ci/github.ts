@@ -1,0 +1,111 @@
+/**
+ * GitHub Actions: a Markdown step summary, `::error` annotations for failed events (GitHub
+ * shows at most 10 per step), and step outputs. The formatting is pure (report in, text out)
+ * so that library users who run `simulate()` in their own job can write the same summary.
+ */
+import { appendFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { printable } from '../ui/sanitize.js';
+import { testName } from '../simulate/junit.js';
+import type { SimulateReport } from '../simulate/report.js';
+import { attemptTrail, outcomeWord } from '../simulate/outcome-text.js';
+
+/** GitHub shows at most this many error annotations per step. */
+export const MAX_ANNOTATIONS = 10;
+
+export interface GitHubEnvironment {
+  stepSummaryFile: string | undefined;
+  outputFile: string | undefined;
+}
+
+/** Set when running as a GitHub Actions step. */
+export function githubEnvironment(env: NodeJS.ProcessEnv): GitHubEnvironment | null {
+  if (env['GITHUB_ACTIONS'] !== 'true') return null;
+  return { stepSummaryFile: env['GITHUB_STEP_SUMMARY'] || undefined, outputFile: env['GITHUB_OUTPUT'] || undefined };
+}
+
+/**
+ * Markdown text: controls made visible, then every character that could start markup in a
+ * table cell backslash-escaped (emphasis, code, links and images, HTML, entities, cell
+ * breaks, strikethrough, GitHub's math and mentions).
+ */
+function md(text: string): string {
+  return printable(text).replace(/[\\`*_[\]<>|&~!$@]/g, '\\$&');
+}
+
+const ms = (value: number | null): string => (value === null ? '-' : String(Math.round(value)));
+
+/** The step summary: verdict, totals, worst events with their attempts, latency, seed, the command that repeats the run. */
+export function stepSummaryMarkdown(report: SimulateReport): string {
+  const { totals, verdict, latencyMs } = report;
+  const lines: string[] = [];
+  lines.push(`### ${verdict.ok ? '✅' : '❌'} HeapStream delivery simulation: ${verdict.ok ? 'PASS' : 'FAIL'}`, '');
+  lines.push(verdict.ok ? 'Every event got a 2xx within its attempts.' : verdict.reasons.map(md).join('  \n'), '');
+  const non2xx = Object.entries(totals.non2xx).map(([code, n]) => `${code}×${n}`).join(', ') || '0';
+  const rows: [string, string][] = [
+    ['events', `${totals.events}: ${totals.delivered} delivered, ${totals.exhausted} exhausted${totals.unfinished ? `, ${totals.unfinished} not finished` : ''}`],
+    ['attempts', `${totals.attempts} (${totals.retries} retries)`],
+    ['timeouts', String(totals.timeouts)],
+    ['non-2xx', non2xx],
+    ['unreachable / errors', `${totals.unreachable} / ${totals.errors}`],
+    ['duplicates sent', String(totals.duplicatesSent)],
+    ['latency p50 / p95 / p99 / max', `${ms(latencyMs.p50)} / ${ms(latencyMs.p95)} / ${ms(latencyMs.p99)} / ${ms(latencyMs.max)} ms`],
+    ['most in flight', String(report.maxInFlight)],
+    ['scenario', md(report.scenario ?? 'default')],
+    ['seed', String(report.settings.seed)],
+    ['duration', `${(report.durationMs / 1000).toFixed(1)} s`],
+  ];
+  lines.push('| | |', '| --- | --- |', ...rows.map(([name, value]) => `| ${name} | ${value} |`), '');
+  for (const warning of report.warnings) lines.push(`> ⚠️ ${md(warning)}`, '');
+  if (report.worstEvents.length > 0) {
+    lines.push(`#### ${verdict.ok ? 'Most retried events' : 'Worst events'}`, '', '| event | result | attempts |', '| --- | --- | --- |');
+    for (const event of report.worstEvents) lines.push(`| ${md(testName(event))} | ${outcomeWord(event)} | ${md(attemptTrail(event))} |`);
+    lines.push('');
+  }
+  if (report.command) {
+    const command = printable(report.command);
+    const fence = '`'.repeat(Math.max(3, ...[...command.matchAll(/`+/g)].map((m) => m[0].length + 1)));
+    lines.push('#### Reproduce', '', `${fence}sh`, command, fence, '');
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** Workflow-command data: `%`, CR and LF encoded; in properties `:` and `,` too. */
+export function workflowCommandData(text: string, property = false): string {
+  const encoded = printable(text).replace(/%/g, '%25');
+  return property ? encoded.replace(/:/g, '%3A').replace(/,/g, '%2C') : encoded;
+}
+
+/** `::error` lines for failed events (at most MAX_ANNOTATIONS), `::warning` for the report's warnings. */
+export function annotations(report: SimulateReport): string[] {
+  const failed = report.worstEvents.filter((event) => event.exhausted || event.tooSlow).slice(0, MAX_ANNOTATIONS);
+  return [
+    ...failed.map((event) => {
+      const why = event.exhausted ? `no 2xx within ${report.settings.maxAttempts} attempts` : `accepted in more than ${report.settings.maxLatencyMs} ms`;
+      return `::error title=${workflowCommandData(`HeapStream simulate: ${testName(event)} ${outcomeWord(event)}`, true)}::${workflowCommandData(`${why}: ${attemptTrail(event)}`)}`;
+    }),
+    ...report.warnings.map((warning) => `::warning title=HeapStream simulate::${workflowCommandData(warning)}`),
+  ];
+}
+
+/** Step outputs as `$GITHUB_OUTPUT` takes them; the report path in the delimiter form, which any text survives. */
+export function stepOutputs(report: SimulateReport, reportFile: string | undefined): string {
+  const delimiter = `hsw_${randomBytes(8).toString('hex')}`;
+  return [
+    `verdict=${report.verdict.ok ? 'pass' : 'fail'}`,
+    `delivered=${report.totals.delivered}`,
+    `exhausted=${report.totals.exhausted}`,
+    `attempts=${report.totals.attempts}`,
+    `report<<${delimiter}`,
+    reportFile ?? '',
+    delimiter,
+    '',
+  ].join('\n');
+}
+
+/** Writes the summary, the outputs and the annotations (through `print`, one line each). */
+export async function publishToGitHub(github: GitHubEnvironment, report: SimulateReport, options: { reportFile: string | undefined; print(line: string): void }): Promise<void> {
+  for (const line of annotations(report)) options.print(line);
+  if (github.stepSummaryFile) await appendFile(github.stepSummaryFile, stepSummaryMarkdown(report));
+  if (github.outputFile) await appendFile(github.outputFile, stepOutputs(report, options.reportFile));
+}

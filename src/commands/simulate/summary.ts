@@ -1,0 +1,72 @@
+/**
+ * The end-of-run summary on a terminal (and its NDJSON record): totals, latency, the seed,
+ * the worst events, warnings and the verdict. Event types come from fixtures and handlers,
+ * so they reach the terminal only through printable().
+ */
+import { testName } from '../../simulate/junit.js';
+import { attemptTrail, outcomeWord } from '../../simulate/outcome-text.js';
+import type { SimulateReport } from '../../simulate/report.js';
+import type { Output } from '../../ui/output.js';
+import { printable } from '../../ui/sanitize.js';
+import { renderTable } from '../../ui/table.js';
+
+/** Worst events listed on a terminal; the report file has every event. */
+const WORST_SHOWN = 5;
+
+export function printSummary(output: Output, report: SimulateReport, files: { reportFile: string | undefined; junitFile: string | undefined; seedGiven: boolean }): void {
+  const { totals, latencyMs, verdict } = report;
+  output.record({
+    kind: 'summary',
+    totals,
+    latencyMs,
+    maxInFlight: report.maxInFlight,
+    scheduler: report.scheduler,
+    recovery: report.recovery,
+    check: report.check,
+    seed: report.settings.seed,
+    warnings: report.warnings,
+    interrupted: report.interrupted,
+    verdict,
+    durationMs: report.durationMs,
+    report: files.reportFile ?? null,
+    junit: files.junitFile ?? null,
+  });
+  const c = output.color;
+  const non2xx = Object.entries(totals.non2xx).map(([code, n]) => `${code}×${n}`).join(', ') || '0';
+  const ms = (v: number | null): string => (v === null ? '-' : `${Math.round(v)} ms`);
+  const seed = report.settings.seed;
+  output.line('');
+  output.line(
+    renderTable(
+      ['', ''],
+      [
+        ['events', `${totals.events} (${totals.delivered} delivered, ${totals.exhausted} exhausted${totals.unfinished ? `, ${totals.unfinished} not finished` : ''})`],
+        ['attempts', `${totals.attempts} (${totals.retries} retries)`],
+        ['timeouts', String(totals.timeouts)],
+        ['non-2xx', non2xx],
+        ['unreachable / errors', `${totals.unreachable} / ${totals.errors}`],
+        ...(totals.outageFailures ? [['failed during outage', String(totals.outageFailures)]] : []),
+        ...(totals.answersLost ? [['answers lost (retried)', String(totals.answersLost)]] : []),
+        ['duplicates sent', String(totals.duplicatesSent)],
+        ['latency p50 / p95 / p99', `${ms(latencyMs.p50)} / ${ms(latencyMs.p95)} / ${ms(latencyMs.p99)}`],
+        ['most in flight', String(report.maxInFlight)],
+        ['retries late by (max)', report.scheduler.scheduledAttempts > 0 ? ms(report.scheduler.latenessMs.max) : '-'],
+        ...(report.recovery ? [['after recovery', `${report.recovery.attemptsWithinBurst} attempts within ${report.recovery.burstWindowMs} ms of the first`]] : []),
+        ['seed', files.seedGiven ? String(seed) : `${seed} (random; --seed ${seed} repeats this run)`],
+        ['duration', `${(report.durationMs / 1000).toFixed(1)} s`],
+      ],
+    )
+      .split('\n')
+      .slice(1)
+      .join('\n'),
+  );
+  const failed = report.worstEvents.filter((event) => event.exhausted || event.tooSlow);
+  if (failed.length > 0) {
+    output.line(c.bold('\nworst events'));
+    for (const event of failed.slice(0, WORST_SHOWN)) output.line(`  ${printable(testName(event))}  ${c.red(outcomeWord(event))}  ${c.dim(attemptTrail(event))}`);
+  }
+  if (files.reportFile) output.line(c.dim(`report: ${files.reportFile}`));
+  if (files.junitFile) output.line(c.dim(`junit: ${files.junitFile}`));
+  for (const warning of report.warnings) output.warn(warning);
+  output.line(verdict.ok ? c.green.bold('PASS: every event got a 2xx within its attempts') : c.red.bold(`FAIL: ${verdict.reasons.join('; ')}`));
+}
