@@ -12,6 +12,8 @@ export type { FullReport as SimulateReport } from './simulate/report.js';
 export type { EventOutcome as SimulatedEvent, AttemptRecord, AttemptError } from './simulate/types.js';
 export type { ScenarioName } from './simulate/scenarios.js';
 export type { Duration } from './option-values.js';
+// The GitHub Actions step summary the CLI writes, for a report from simulate().
+export { stepSummaryMarkdown } from './ci/github.js';
 
 // Recorded fixtures, sent again byte for byte.
 export { replay } from './replay/replay.js';

@@ -10,6 +10,7 @@ import {
   loadFixtures,
   replay,
   simulate,
+  stepSummaryMarkdown,
   type FetchTarget,
   type HswError,
   type NodeListener,
@@ -25,7 +26,7 @@ import {
 describe('the package entry', () => {
   it('exports exactly the library, and none of the CLI internals', () => {
     expect(Object.keys(library).sort()).toEqual(
-      ['CATALOG', 'HEAPSTREAM_TIMEOUT_MS', 'HswError', 'LIFECYCLE', 'buildEvent', 'buildFlow', 'buildRequest', 'loadFixtures', 'readFixture', 'replay', 'send', 'serializeEvent', 'simulate'].sort(),
+      ['CATALOG', 'HEAPSTREAM_TIMEOUT_MS', 'HswError', 'LIFECYCLE', 'buildEvent', 'buildFlow', 'buildRequest', 'loadFixtures', 'readFixture', 'replay', 'send', 'serializeEvent', 'simulate', 'stepSummaryMarkdown'].sort(),
     );
   });
 
@@ -40,6 +41,8 @@ describe('the package entry', () => {
     expectTypeOf<SimulateOptions['schedule']>().toEqualTypeOf<readonly (number | string)[] | string | undefined>();
     expectTypeOf<NonNullable<SimulateOptions['onAttempt']>>().parameter(0).toEqualTypeOf<SimulatedAttempt>();
     expectTypeOf<SimulatedAttempt['index']>().toBeNumber();
+    expectTypeOf(stepSummaryMarkdown).toBeCallableWith({} as SimulateReport);
+    expectTypeOf(stepSummaryMarkdown).returns.toBeString();
   });
 
   it('takes every target form', () => {
