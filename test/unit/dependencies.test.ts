@@ -1,7 +1,7 @@
 /**
  * npm's audit endpoint is not reachable from every machine, so the advisories that touch
- * our production tree are checked by the versions `npm ls` resolves. localtunnel 2.0.2 pins
- * axios 0.21.4; package.json overrides it.
+ * our production tree are checked by the versions `npm ls` resolves from the lockfile.
+ * localtunnel 2.0.2 pins axios 0.21.4; package.json overrides it.
  */
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -13,7 +13,13 @@ interface Node {
 }
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const tree = JSON.parse(execFileSync('npm', ['ls', '--omit=dev', '--all', '--json'], { cwd: root, encoding: 'utf8' })) as Node;
+// The tree as package-lock.json resolves it (what `npm ci` installs), not as node_modules
+// happens to be laid out: where node_modules is a symlink shared by several checkouts, npm
+// lists every package in it as extraneous, runs to megabytes and exits 1. The buffer is
+// large all the same, so that a big tree is never cut off (ENOBUFS).
+const tree = JSON.parse(
+  execFileSync('npm', ['ls', '--package-lock-only', '--omit=dev', '--all', '--json'], { cwd: root, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }),
+) as Node;
 
 function versionsOf(name: string, node: Node = tree, found = new Set<string>()): Set<string> {
   for (const [dep, child] of Object.entries(node.dependencies ?? {})) {
