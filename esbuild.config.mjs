@@ -1,4 +1,5 @@
-// The library entry as one file per module system, run after tsc (npm run build):
+// The library entry as one file per module system, bundled by esbuild after tsc
+// (`npm run build` runs `node esbuild.config.mjs`):
 // - dist/index.mjs (ESM): one file instead of the ~40 modules tsc writes, so importing the
 //   library costs about as much as requiring it (Node's ESM loader pays per module);
 // - dist/index.cjs (CommonJS): `require('heapstream-webhooks')` on every Node that `engines`
@@ -12,8 +13,7 @@ import { copyFile, mkdir, readdir, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const dist = join(root, 'dist');
+const dist = join(dirname(fileURLToPath(import.meta.url)), 'dist');
 
 const common = {
   entryPoints: [join(dist, 'index.js')],
