@@ -11,3 +11,4 @@ export { readFixture, loadFixtures } from './store/read.js';
 export { selectFixtures, type FixtureFilter, type FixtureOrder } from './store/filter.js';
 export type { Fixture, LoadedFixture, EventSummary } from './store/types.js';
 export { HswError, UsageError, ExitCode, type ErrorCode } from './errors.js';
+export { checkEvent, type DriftFinding, type DriftKind } from './events/drift.js';
