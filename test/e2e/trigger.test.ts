@@ -125,6 +125,12 @@ describe('trigger --save', () => {
     expect(code).toBe(0);
     expect(await readdir(join(dir, 'fixtures'))).toHaveLength(1);
   });
+
+  it('exits 2 at once with one line for a directory that cannot be made (here: under /proc, where mkdir -p spins)', async () => {
+    const { code, stderr } = await runCli(['trigger', 'video.created', '--save', '/proc/hsw/fixtures'], { timeoutMs: 5_000 });
+    expect(code).toBe(2);
+    expect(stderr).toBe('error: the directory "/proc/hsw/fixtures" cannot be used: "/proc" does not take new directories; choose another one\n');
+  });
 });
 
 describe('trigger without a type', () => {

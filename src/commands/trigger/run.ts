@@ -8,6 +8,7 @@ import { ExitCode } from '../../errors.js';
 import { buildEvent, buildFlow, type BuiltEvent } from '../../events/builder.js';
 import { LIFECYCLE } from '../../events/catalog.js';
 import type { Assignment } from '../../events/set-path.js';
+import { ensureDirectory } from '../../store/directory.js';
 import { makeFixture, saveFixture } from '../../store/write.js';
 import { reportDelivery } from '../../ui/delivery-line.js';
 import type { Output } from '../../ui/output.js';
@@ -41,6 +42,8 @@ export interface TriggerResult extends CommandResult {
 
 export async function run(options: TriggerOptions): Promise<TriggerResult> {
   const { output } = options;
+  // A directory that cannot be made is an input error, found before anything is sent.
+  if (options.saveDir !== undefined && !options.print) await ensureDirectory(options.saveDir);
   const buildOptions = {
     set: options.set,
     force: options.force,
