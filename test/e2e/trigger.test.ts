@@ -133,6 +133,20 @@ describe('trigger --save', () => {
   });
 });
 
+describe('trigger --like', () => {
+  it('prints an event built like a recording; --keep-ids keeps its ids; --keep-ids alone is a usage error', async () => {
+    const sample = new URL('../../fixtures/2026-11-27T13-19-02-180Z_video.failed_v501_0eab5e.json', import.meta.url).pathname;
+    const recorded = (JSON.parse(await readFile(sample, 'utf8')) as { request: { body: string } }).request.body;
+    const { code, stdout } = await runCli(['trigger', '--like', sample, '--keep-ids', '--print']);
+    expect(code).toBe(0);
+    const withoutTime = (text: string): string => text.replace(/"timestamp": "[^"]*"/, '');
+    expect(withoutTime(stdout)).toBe(`${withoutTime(recorded)}\n`);
+    expect(stdout).not.toBe(`${recorded}\n`);
+    const alone = await runCli(['trigger', 'video.ready', '--keep-ids', '--print']);
+    expect(alone).toMatchObject({ code: 2, stderr: 'error: --keep-ids goes with --like <fixture>\n' });
+  });
+});
+
 describe('trigger without a type', () => {
   it('is a usage error (exit 2) when stdin is not a terminal', async () => {
     const { code, stderr } = await runCli(['trigger', '--to', handler.url]);
