@@ -135,6 +135,8 @@ function fieldsOf(model: FieldModel): Map<string, FieldModel> {
 }
 
 function compare(node: AnyNode, model: FieldModel, path: Path, findings: Findings): void {
+  // A full list ends the walk: a hostile body must not cost a finding's text per key.
+  if (findings.full) return;
   const actual = typeOf(node);
   if (!fits(actual, model.type)) {
     if (model.type === 'float' && actual === 'integer') {
@@ -157,6 +159,7 @@ function compare(node: AnyNode, model: FieldModel, path: Path, findings: Finding
     for (const { key, value } of members) present.set(key, value);
     let matched = 0;
     for (const [key, value] of present) {
+      if (findings.full) return;
       const childModel = fields.get(key);
       if (childModel) {
         matched++;
@@ -170,7 +173,7 @@ function compare(node: AnyNode, model: FieldModel, path: Path, findings: Finding
     }
   } else if (node.kind === 'array' && model.items) {
     const items: readonly AnyNode[] = node.items;
-    for (let index = 0; index < items.length; index++) compare(items[index] as AnyNode, model.items, { parent: path, key: index }, findings);
+    for (let index = 0; index < items.length && !findings.full; index++) compare(items[index] as AnyNode, model.items, { parent: path, key: index }, findings);
   }
 }
 
@@ -206,8 +209,12 @@ class Findings {
   readonly list: DriftFinding[] = [];
   private readonly seen = new Set<string>();
 
+  get full(): boolean {
+    return this.list.length >= Findings.MAX;
+  }
+
   add(kind: DriftKind, path: string, message: string, expected?: string, actual?: string): void {
-    if (this.list.length >= Findings.MAX) return;
+    if (this.full) return;
     const key = `${kind}\u0000${path.replace(/\[\d+\]/g, '[]')}\u0000${expected ?? ''}\u0000${actual ?? ''}`;
     if (this.seen.has(key)) return;
     this.seen.add(key);
