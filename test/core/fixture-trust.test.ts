@@ -66,6 +66,15 @@ describe('an invalid fixture is named at load (exit 2), never sent', () => {
   });
 });
 
+describe('a recorded header that only negotiated its own hop', () => {
+  test('a recorded Expect: 100-continue (curl, bodies over 1 KiB) is dropped, not a failed delivery', async ({ dir, handler }) => {
+    await writeEdited(dir, 'curl.json', (f) => (f.request['headers'] = { 'content-type': 'application/json', expect: '100-continue' }), event('video.ready', 7).padEnd(2_000, ' '));
+    const result = await replay(replayOptions([dir], handler, captureOutput().output));
+    expect(result.summary).toMatchObject({ sent: 1, ok: 1 });
+    expect(handler.received[0]?.headers['expect']).toBeUndefined();
+  });
+});
+
 describe('files a fixture must not be', () => {
   test('a symlink to outside its directory is refused; one inside it is read', async ({ dir }) => {
     const fixtures = join(dir, 'fixtures');
