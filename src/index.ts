@@ -39,5 +39,8 @@ export { send, HEAPSTREAM_TIMEOUT_MS, type SendOptions } from './delivery/send.j
 export type { DeliveryResult, DeliveryErrorKind } from './delivery/types.js';
 export type { HeaderMap } from './delivery/headers.js';
 
+// Real events against the model (drift).
+export { checkEvent, type DriftFinding, type DriftKind } from './events/drift.js';
+
 // Errors carry a stable code; branch on it, never on the message.
 export { HswError, type ErrorCode } from './errors.js';

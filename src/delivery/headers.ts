@@ -11,6 +11,9 @@ const HOP_BY_HOP = new Set([
   'trailer',
   'transfer-encoding',
   'upgrade',
+  // `Expect: 100-continue` (curl sends it for bodies over 1 KiB) negotiates one hop; undici
+  // refuses to send it, which would turn a recorded webhook into a failed delivery.
+  'expect',
   // Recomputed for the new hop: the target host and the length of the bytes we send.
   'host',
   'content-length',

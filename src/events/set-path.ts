@@ -37,15 +37,21 @@ export function listPaths(value: unknown, prefix = ''): string[] {
   return paths;
 }
 
+/** The keys of a dotted path; empty keys and prototype names are refused. */
+export function splitPath(path: string): string[] {
+  const keys = path.split('.');
+  if (keys.some((key) => key === '' || key === '__proto__' || key === 'constructor' || key === 'prototype')) {
+    throw optionError('set', `path "${path}" is not a valid dotted path`, 'HSW_UNKNOWN_PATH');
+  }
+  return keys;
+}
+
 /**
  * Sets `path` in a plain object tree, in place. An unknown path is an error naming the
  * valid ones, unless `force` (then missing objects are created).
  */
 export function setPath(target: Record<string, unknown>, assignment: Assignment, force = false): void {
-  const keys = assignment.path.split('.');
-  if (keys.some((key) => key === '' || key === '__proto__' || key === 'constructor' || key === 'prototype')) {
-    throw optionError('set', `path "${assignment.path}" is not a valid dotted path`, 'HSW_UNKNOWN_PATH');
-  }
+  const keys = splitPath(assignment.path);
   let node: Record<string, unknown> = target;
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i] as string;

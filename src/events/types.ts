@@ -20,6 +20,23 @@ export interface HeapStreamEvent {
   video: HeapStreamVideo;
 }
 
+/**
+ * A JSON type as a strict parser sees it: numbers are integers or floats by how they are
+ * written (`12` or `12.0`), which JSON.parse forgets and a typed handler does not.
+ */
+export type JsonType = 'string' | 'integer' | 'float' | 'boolean' | 'null' | 'object' | 'array';
+
+/** The model of one field of an event. */
+export interface FieldModel {
+  type: JsonType;
+  /** A string form that strict parsers depend on. */
+  format?: 'timestamp';
+  /** An object's fields, in HeapStream's key order. */
+  fields?: Readonly<Record<string, FieldModel>>;
+  /** An array's items. */
+  items?: FieldModel;
+}
+
 /** One entry of the event catalog: what a synthetic event of this type looks like. */
 export interface CatalogEntry {
   type: string;

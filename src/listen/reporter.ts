@@ -5,6 +5,8 @@ import { relative } from 'node:path';
 import { describeResult } from '../delivery/describe.js';
 import type { Output } from '../ui/output.js';
 import type { Spinner } from '../ui/spinner.js';
+import type { DriftFinding } from '../events/drift.js';
+import { printable } from '../ui/sanitize.js';
 import type { ListenEvent, ListenReady, ListenReporter, ListenSummary } from './types.js';
 import type { RejectedRequest } from '../receiver/types.js';
 import type { TunnelEvent } from '../tunnel/types.js';
@@ -76,7 +78,8 @@ export class ConsoleListenReporter implements ListenReporter {
     const handler = event.handler ? `handler ${describeResult(event.handler)}` : c.dim('not forwarded');
     const file = event.fixture ? c.dim(relative(process.cwd(), event.fixture)) : '';
     const duplicate = event.duplicate ? c.yellow(' [duplicate]') : '';
-    out.line(`${c.dim(time)} ${event.via === 'tunnel' ? '⇄' : '→'} ${what.padEnd(16)} ${video.padEnd(10)} ${status}  ${handler}  ${file}${duplicate}`);
+    const drift = event.drift.length > 0 ? c.yellow(` [drift: ${driftText(event.drift)}]`) : '';
+    out.line(`${c.dim(time)} ${event.via === 'tunnel' ? '⇄' : '→'} ${what.padEnd(16)} ${video.padEnd(10)} ${status}  ${handler}  ${file}${duplicate}${drift}`);
   }
 
   rejected(rejected: RejectedRequest): void {
@@ -95,8 +98,14 @@ export class ConsoleListenReporter implements ListenReporter {
     out.record({ kind: 'summary', ...summary });
     out.line('');
     out.line(
-      `${summary.received} received · ${summary.forwarded} forwarded (${summary.handlerOk} ok, ${summary.handlerFailed} failed) · ${summary.recorded} recorded · ${summary.duplicates} duplicates · ${summary.rejected} rejected`,
+      `${summary.received} received · ${summary.forwarded} forwarded (${summary.handlerOk} ok, ${summary.handlerFailed} failed) · ${summary.recorded} recorded · ${summary.duplicates} duplicates · ${summary.drifting} drifting from the model · ${summary.rejected} rejected`,
     );
   }
 }
 
+/** The first finding, and how many more: `format video.asset.duration +1`. Paths come from the body. */
+function driftText(findings: readonly DriftFinding[]): string {
+  const [first] = findings;
+  const more = findings.length > 1 ? ` +${findings.length - 1}` : '';
+  return first ? `${first.kind} ${printable(first.path)}${more}` : '';
+}

@@ -12,6 +12,7 @@ import { HswError, describeError } from '../errors.js';
 import { Receiver } from '../receiver/server.js';
 import type { CapturedRequest, ReceiverAnswer } from '../receiver/types.js';
 import { eventMatcher } from '../store/filter.js';
+import { checkBody } from '../events/drift.js';
 import { summarizeBody } from '../store/body.js';
 import { makeFixture, saveFixture } from '../store/write.js';
 import { TunnelKeeper } from '../tunnel/keeper.js';
@@ -41,6 +42,7 @@ export class ListenSession {
     handlerOk: 0,
     handlerFailed: 0,
     duplicates: 0,
+    drifting: 0,
     filtered: 0,
     recorded: 0,
     recordErrors: 0,
@@ -123,6 +125,8 @@ export class ListenSession {
     const { options } = this;
     this.summary.received++;
     const event = summarizeBody(request.body);
+    const check = checkBody(request.body);
+    if (check.json && check.findings.length > 0) this.summary.drifting++;
     const duplicate = this.remember(request.body);
     if (duplicate) this.summary.duplicates++;
     const filtered = this.matchEvent !== undefined && !this.matchEvent(event.type);
@@ -133,6 +137,7 @@ export class ListenSession {
       type: event.type,
       videoId: event.videoId,
       json: event.json,
+      drift: check.json ? check.findings : [],
       duplicate,
       filtered,
     };

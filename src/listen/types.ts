@@ -1,4 +1,5 @@
 import type { DeliveryResult } from '../delivery/types.js';
+import type { DriftFinding } from '../events/drift.js';
 import type { RejectedRequest } from '../receiver/types.js';
 import type { TunnelEvent } from '../tunnel/types.js';
 
@@ -44,6 +45,8 @@ export interface ListenEvent {
   type: string | null;
   videoId: number | null;
   json: boolean;
+  /** Where the body differs from the catalog's model of its type (empty when it fits or is not JSON). */
+  drift: DriftFinding[];
   /** What the sender (HeapStream) was answered. */
   status: number;
   /** The handler's outcome, when forwarded. */
@@ -59,6 +62,8 @@ export interface ListenSummary {
   handlerOk: number;
   handlerFailed: number;
   duplicates: number;
+  /** Events whose body differs from the catalog's model. */
+  drifting: number;
   filtered: number;
   recorded: number;
   recordErrors: number;

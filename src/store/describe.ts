@@ -1,5 +1,5 @@
 import { relative } from 'node:path';
-import { printable } from '../ui/sanitize.js';
+import { printable, printableValue } from '../ui/sanitize.js';
 import type { LoadedFixture } from './types.js';
 
 /** The columns `fixtures list` and the replay picker show for a fixture. */
@@ -18,11 +18,11 @@ export function fixtureRow(loaded: LoadedFixture, cwd = process.cwd()): FixtureR
   const lastAnswer = !response
     ? '-'
     : response.status !== undefined
-      ? String(response.status)
-      : (response.error?.kind ?? 'error');
+      ? printableValue(response.status)
+      : printableValue(response.error?.kind ?? 'error');
   return {
-    time: fixture.recordedAt.replace('T', ' ').replace(/\.\d+Z$/, 'Z'),
-    // Type and status come from the body: hostile until made printable.
+    // Everything here came from the fixture file (the body, or a hand edit): hostile until made printable.
+    time: printable(fixture.recordedAt.replace('T', ' ').replace(/\.\d+Z$/, 'Z')),
     type: event.type !== null ? printable(event.type) : event.json ? '(no event_type)' : '(not JSON)',
     video: event.videoId !== null ? String(event.videoId) : '-',
     status: event.status !== null ? printable(event.status) : '-',

@@ -100,3 +100,23 @@ describe('fixtures rm', () => {
     expect(await readdir(dir)).toHaveLength(2);
   });
 });
+
+describe('fixtures check and schema', () => {
+  const repository = new URL('../../', import.meta.url).pathname;
+
+  it('check: the shipped samples in ./fixtures pass (exit 0); the drift data exits 2 with a finding per NDJSON line', async () => {
+    const samples = await runCli(['fixtures', 'check'], { cwd: repository });
+    expect(samples).toMatchObject({ code: 0, stdout: '5 fixtures checked: all fit the model\n', stderr: '' });
+    const drift = await runCli(['fixtures', 'check', 'test/data/drift', '--json'], { cwd: repository });
+    expect(drift.code).toBe(2);
+    const kinds = drift.stdout.trim().split('\n').map((line) => (JSON.parse(line) as { kind: string }).kind);
+    expect(kinds).toHaveLength(10);
+    expect(kinds).toContain('unparseable');
+  });
+
+  it('schema: a block per event type', async () => {
+    const { code, stdout } = await runCli(['fixtures', 'schema', dir, '--event', 'video.ready']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^video\.ready · 1 recording · in the catalog\n {2}PATH\s+TYPES SEEN\s+IN\s+MODEL\n/);
+  });
+});

@@ -79,7 +79,7 @@ describe('replay: wiring', () => {
     expect((await runCli(['replay', dir])).code).toBe(2);
     const missing = await runCli(['replay', join(dir, 'nope'), '--to', handler.url]);
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toMatch(/nope: not found/);
+    expect(missing.stderr).toBe(`error: ${join(dir, 'nope')}: not found\n`);
   });
 
   it('maps its flags: filters, order, copies and --json', async () => {

@@ -125,6 +125,26 @@ describe('trigger --save', () => {
     expect(code).toBe(0);
     expect(await readdir(join(dir, 'fixtures'))).toHaveLength(1);
   });
+
+  it('exits 2 at once with one line for a directory that cannot be made (here: under /proc, where mkdir -p spins)', async () => {
+    const { code, stderr } = await runCli(['trigger', 'video.created', '--save', '/proc/hsw/fixtures'], { timeoutMs: 5_000 });
+    expect(code).toBe(2);
+    expect(stderr).toBe('error: the directory "/proc/hsw/fixtures" cannot be used: "/proc" does not take new directories; choose another one\n');
+  });
+});
+
+describe('trigger --like', () => {
+  it('prints an event built like a recording; --keep-ids keeps its ids; --keep-ids alone is a usage error', async () => {
+    const sample = new URL('../../fixtures/2026-11-27T13-19-02-180Z_video.failed_v501_0eab5e.json', import.meta.url).pathname;
+    const recorded = (JSON.parse(await readFile(sample, 'utf8')) as { request: { body: string } }).request.body;
+    const { code, stdout } = await runCli(['trigger', '--like', sample, '--keep-ids', '--print']);
+    expect(code).toBe(0);
+    const withoutTime = (text: string): string => text.replace(/"timestamp": "[^"]*"/, '');
+    expect(withoutTime(stdout)).toBe(`${withoutTime(recorded)}\n`);
+    expect(stdout).not.toBe(`${recorded}\n`);
+    const alone = await runCli(['trigger', 'video.ready', '--keep-ids', '--print']);
+    expect(alone).toMatchObject({ code: 2, stderr: 'error: --keep-ids goes with --like <fixture>\n' });
+  });
 });
 
 describe('trigger without a type', () => {

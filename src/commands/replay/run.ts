@@ -9,6 +9,7 @@ import { loadFixtures } from '../../store/read.js';
 import { reportDelivery } from '../../ui/delivery-line.js';
 import type { Output } from '../../ui/output.js';
 import { relativeFile } from '../../store/describe.js';
+import { printable } from '../../ui/sanitize.js';
 import type { CommandResult } from '../types.js';
 
 export interface ReplayCommandOptions {
@@ -33,11 +34,15 @@ export interface ReplayCommandResult extends CommandResult {
 export async function run(options: ReplayCommandOptions): Promise<ReplayCommandResult> {
   const { output } = options;
   const { fixtures, invalid } = await loadFixtures(options.paths);
+  // When nothing could be read, each reason is the error (one per cause, no second one).
+  const nothingRead = fixtures.length === 0 && invalid.length > 0;
   for (const bad of invalid) {
-    if (options.skipInvalid) output.warn(`skipping ${bad.reason}`);
-    else output.error(bad.reason);
+    // The reason names a file, and file names come with the fixtures: hostile.
+    if (options.skipInvalid && !nothingRead) output.warn(`skipping ${printable(bad.reason)}`);
+    else output.error(printable(bad.reason));
     output.record({ kind: 'invalid', file: bad.file, reason: bad.reason });
   }
+  if (nothingRead) return { exitCode: ExitCode.usage, summary: { planned: 0, sent: 0, ok: 0, failed: 0, byStatus: {}, timeouts: 0, unreachable: 0 }, invalid: invalid.length };
   let selected = selectFixtures(fixtures, options.filter, options.order);
   if (selected.length === 0) {
     const where = options.paths.join(', ');

@@ -14,6 +14,8 @@ interface TriggerFlags extends DeliveryFlags {
   projectId?: string;
   seed?: string;
   list?: boolean;
+  like?: string;
+  keepIds?: boolean;
   times: string;
   flow?: string;
   delay: string;
@@ -39,6 +41,8 @@ export function registerTrigger(program: Command): void {
     .option('--project-id <id>', 'project id to use')
     .option('--seed <n>', 'seed for reproducible ids and durations')
     .option('--list', 'list the event types with a description each')
+    .option('--like <fixture>', 'build the event from a recording: its shape, key order and number formatting, a fresh timestamp and ids (a bare name is looked up in ./fixtures)')
+    .option('--keep-ids', "with --like: keep the recording's ids")
     .addOption(new Option('--flow <name>', 'send a sequence for one video instead of one event').choices(['lifecycle']))
     .option('--json', 'machine-readable NDJSON output only')
     .addHelpText(
@@ -49,7 +53,9 @@ Examples:
   $ heapstream-webhooks trigger video.ready --to http://localhost:3000/webhooks
   $ heapstream-webhooks fire video.failed --to http://localhost:3000/webhooks --times 3
   $ heapstream-webhooks trigger --flow lifecycle --video-id 500 --delay 1s --to http://localhost:3000/webhooks
-  $ heapstream-webhooks trigger video.ready --set video.asset.duration=12 --save`,
+  $ heapstream-webhooks trigger video.ready --set video.asset.duration=12 --save
+  $ heapstream-webhooks trigger --like fixtures/2026-11-27T13-09-48-312Z_video.ready_v500_2cef13.json --to http://localhost:3000/webhooks
+  $ heapstream-webhooks trigger video.transcoded --like fixtures/2026-11-27T13-09-48-312Z_video.ready_v500_2cef13.json --print`,
     )
     .action(async (type: string | undefined, flags: TriggerFlags) => {
       const { createOutput } = await import('../../ui/output.js');
@@ -65,10 +71,14 @@ Examples:
       if (!flags.print && !to && saveDir === undefined) {
         throw new UsageError('trigger needs somewhere to put the event: --to <url>, --print or --save [dir]');
       }
-      const eventType = flags.flow ? 'video.created' : (type ?? (await askType()));
+      if (flags.keepIds && flags.like === undefined) throw new UsageError('--keep-ids goes with --like <fixture>');
+      if (flags.like !== undefined && flags.flow) throw new UsageError('--like builds one event; it does not go with --flow');
+      // With --like a type is optional: it replaces the recording's event_type.
+      const eventType = flags.flow ? 'video.created' : flags.like !== undefined ? type : (type ?? (await askType()));
       finish(
         await run({
-          type: eventType,
+          ...(eventType !== undefined ? { type: eventType } : {}),
+          ...(flags.like !== undefined ? { like: { fixture: flags.like, fixturesDir: fixturesDir(), keepIds: Boolean(flags.keepIds) } } : {}),
           ...(flags.flow === 'lifecycle' ? { flow: 'lifecycle' as const } : {}),
           ...(to ? { to } : {}),
           print: Boolean(flags.print),
