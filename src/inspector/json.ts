@@ -116,9 +116,9 @@ export function parseJson(text: string): ParseResult {
         entries.push([key, value(depth + 1)]);
         space();
         if (text[i] === ',') {
-          i++;
+          const comma = i++;
           space();
-          if (text[i] === '}') fail('trailing comma before "}"');
+          if (text[i] === '}') fail('trailing comma before "}"', comma);
           continue;
         }
         if (text[i] === '}') {
@@ -140,9 +140,9 @@ export function parseJson(text: string): ParseResult {
         items.push(value(depth + 1));
         space();
         if (text[i] === ',') {
-          i++;
+          const comma = i++;
           space();
-          if (text[i] === ']') fail('trailing comma before "]"');
+          if (text[i] === ']') fail('trailing comma before "]"', comma);
           continue;
         }
         if (text[i] === ']') {

@@ -21,7 +21,7 @@ const STATUS_FILTERS: [StatusFilter, string][] = [
   ['ok', '2xx'],
   ['client', '4xx'],
   ['server', '5xx'],
-  ['failed', 'No answer (timeout, unreachable)'],
+  ['failed', 'Timeout, unreachable'],
   ['none', 'Not forwarded'],
 ];
 
@@ -47,7 +47,7 @@ export function startInspector(root: HTMLElement, info: InspectorInfo): void {
   );
   const search = h('input', { id: 'search', type: 'search', placeholder: 'Filter: type, video, status, file   ( / )', 'aria-label': 'Free text filter', autocomplete: 'off', oninput: () => renderList() });
   const shown = h('span', { class: 'muted count', 'aria-live': 'polite' });
-  const compareButton = h('button', { type: 'button', id: 'compare', class: 'btn', disabled: true, onclick: () => openCompare() }, 'Compare');
+  const compareButton = h('button', { type: 'button', id: 'compare', class: 'btn', disabled: true, onclick: () => void openCompare() }, 'Compare');
   const connection = h('span', { class: 'pill conn', title: 'Live updates' }, 'connecting…');
   const list = h('ol', { class: 'list', role: 'listbox', 'aria-label': 'Deliveries, newest first', tabindex: '0' });
   const listPane = h('section', { class: 'list-pane', 'aria-label': 'Deliveries' }, list);
@@ -263,15 +263,28 @@ export function startInspector(root: HTMLElement, info: InspectorInfo): void {
         ' · ',
         VIA[s.via],
         d.request.remoteAddress ? ` from ${d.request.remoteAddress}` : '',
-        ' · ',
-        h('code', { class: 'file' }, visible(d.file)),
         s.mark ? [' · ', h('span', { class: `tag t-${s.mark}` }, s.mark)] : null,
+        h('code', { class: 'file' }, visible(d.file)),
       ),
+      answerLine(s),
       pane === 'edit' && text !== null ? editor(text) : null,
       replaysSection(s.id),
       h('section', { class: 'request' }, h('div', { class: 'panel-head' }, h('h3', null, 'Request')), h('p', { class: 'reqline' }, h('code', null, d.request.method, ' ', visible(d.request.path), visible(query))), headersTable(d.request.headers)),
       bodyPanel(d.request.body, 'Body'),
       answerSection(d.answer, 'Handler answer', s.answer ? null : 'Not forwarded: listen answered 200 once it was recorded.'),
+    );
+  }
+
+  /** The outcome at a glance, above the request; the full answer follows the body. */
+  function answerLine(s: EntrySummary): HTMLElement {
+    if (!s.answer) return h('p', { class: 'answer-line muted' }, s.sent !== null ? `answered ${s.sent} to the sender; not forwarded` : 'not forwarded');
+    return h(
+      'p',
+      { class: 'answer-line' },
+      'handler ',
+      h('span', { class: `badge s-${statusClass(s.answer)}` }, answerLabel(s.answer)),
+      h('span', { class: 'latency' }, `in ${ms(s.answer.durationMs)}`),
+      s.sent !== null && s.sent !== s.answer.status ? h('span', { class: 'muted' }, `· answered ${s.sent} to the sender`) : null,
     );
   }
 
