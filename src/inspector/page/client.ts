@@ -1,5 +1,6 @@
 /** The page's side of the inspector API. */
 import type { ApiError, EntryDetail, InspectorInfo, ReplayOutcome, ReplayRequest } from '../api.js';
+import type { StormData } from '../storm-types.js';
 
 /** Handed over in the page by the server; replay requests carry it back. */
 function sessionToken(): string {
@@ -16,6 +17,7 @@ async function getJson<T>(path: string): Promise<T> {
 export const api = {
   info: (): Promise<InspectorInfo> => getJson('/api/info'),
   entry: (id: string): Promise<EntryDetail> => getJson(`/api/entries/${encodeURIComponent(id)}`),
+  storm: (): Promise<StormData> => getJson('/api/storm'),
   async replay(request: ReplayRequest): Promise<ReplayOutcome> {
     const response = await fetch('/api/replay', {
       method: 'POST',
