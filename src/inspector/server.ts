@@ -15,6 +15,7 @@ import { readFixture } from '../store/read.js';
 import { STREAM_ENTRY, STREAM_SNAPSHOT, type InspectorInfo, type ReplayOutcome, type ReplayRequest } from './api.js';
 import { loadPageAssets, type PageAssets } from './assets.js';
 import { EntryList, answerSummary, bodyBytes } from './entries.js';
+import type { StormData } from './storm-types.js';
 import { hostAllowed, loopbackHosts, newSessionToken, stateChangeRefusal, TOKEN_HEADER } from './security.js';
 
 /** How much of a handler's answer to a replay is kept for the page. */
@@ -34,6 +35,8 @@ export interface InspectorOptions {
   replayTimeoutMs?: number;
   /** Where the page bundle is (default: dist/inspector/page). */
   assetsDir?: string;
+  /** A simulate run to show instead of fixtures (`inspect --report`). */
+  storm?: StormData;
   /** Told about failures that concern no request in particular (a live event it could not read). */
   warn?(text: string): void;
 }
@@ -159,6 +162,8 @@ export class InspectorServer {
         return this.json(res, 200, this.info());
       case '/api/stream':
         return this.stream(res);
+      case '/api/storm':
+        return this.options.storm ? this.json(res, 200, this.options.storm) : this.json(res, 404, { error: 'no report is open' });
     }
     const entry = /^\/api\/entries\/([^/]+)$/.exec(path);
     if (entry) {

@@ -45,8 +45,15 @@ export function duration(ms: number): string {
   if (ms === 0) return '0';
   if (ms < 1_000) return `${round(ms)} ms`;
   if (ms < 60_000) return `${round(ms / 1_000)} s`;
-  if (ms < 3_600_000) return `${round(ms / 60_000)} min`;
-  return `${round(ms / 3_600_000)} h`;
+  // Whole minutes and hours read better than 1.3 h: 1 h 15 min.
+  if (ms < 3_600_000) {
+    const minutes = Math.floor(ms / 60_000);
+    const seconds = Math.round((ms % 60_000) / 1_000);
+    return seconds ? `${minutes} min ${seconds} s` : `${minutes} min`;
+  }
+  const hours = Math.floor(ms / 3_600_000);
+  const minutes = Math.round((ms % 3_600_000) / 60_000);
+  return minutes ? `${hours} h ${minutes} min` : `${hours} h`;
 }
 
 function round(n: number): string {

@@ -101,13 +101,15 @@ export function startStorm(root: HTMLElement, data: StormData): void {
     type = Number(typeSelect.value);
     const counts = sumCounts();
     renderChips(counts);
-    const width = Math.max(300, charts.clientWidth || root.clientWidth - 32);
+    // Card padding taken off; the two small charts sit side by side only in a wide window.
+    const width = Math.max(280, (charts.clientWidth || root.clientWidth - 32) - 30);
+    const half = width >= 760 ? width / 2 - 22 : width;
     replaceChildren(
       charts,
       card('Attempts over time, by outcome', timeline(data, counts, enabled, width), legendNote(data)),
       card('Requests in flight', inFlightChart(data, width)),
       card('Latency over time: p50 and p99 per bucket, dots for kept events', latencyChart(data, width, type, enabled)),
-      h('div', { class: 'pair' }, card('Latency histogram', histogram(data, type, enabled, Math.max(300, width / 2 - 8))), card('Attempts per event (original delivery)', attemptsChart(data, Math.max(300, width / 2 - 8)))),
+      h('div', { class: 'pair' }, card('Latency histogram', histogram(data, type, enabled, half)), card('Attempts per event (original delivery)', attemptsChart(data, half))),
     );
     renderWorst(width);
   }
@@ -310,8 +312,8 @@ function histogram(data: StormData, type: number, enabled: Set<number>, width: n
   bins.forEach((n, i) => {
     const notSent = i === bins.length - 1;
     g.appendChild(svg('rect', { class: notSent ? 'bar o-outage' : 'bar hist', x: x(i) + 1, y: y(n), width: Math.max(1, x(1) - x(0) - 2), height: y(0) - y(n), 'data-count': n, 'data-tip': 'bin', 'data-label': labels[i], 'data-bin': i }));
-    // Every label when they fit, else every other one.
-    if (x(1) - x(0) >= 30 || i % 2 === 0 || notSent) g.appendChild(svg('text', { class: 'tick-label', x: x(i + 0.5), y: f.height - f.margin.bottom + 14, 'text-anchor': 'middle' }, short(i)));
+    // Every label when they fit, else every other one (ending on "not sent").
+    if (x(1) - x(0) >= 32 || i % 2 === 1) g.appendChild(svg('text', { class: 'tick-label', x: x(i + 0.5), y: f.height - f.margin.bottom + 14, 'text-anchor': 'middle' }, short(i)));
   });
   root.appendChild(g);
   root.appendChild(svg('text', { class: 'axis-title', x: f.width - f.margin.right, y: f.height - 6, 'text-anchor': 'end' }, 'latency below (ms, s) · n/s: not sent'));
