@@ -86,7 +86,8 @@ export class StormBuilder {
       const bucket = Math.min(this.bucketCount - 1, Math.max(0, Math.floor(attempt.at / this.widthMs)));
       counts[bucket * O + o] = (counts[bucket * O + o] as number) + 1;
       if (attempt.copy === 0) originalAttempts++;
-      attempts.push([attempt.at, attempt.attempt, attempt.copy, attempt.status, o, attempt.latencyMs]);
+      // A tenth of a millisecond is finer than any chart draws, and keeps the file small.
+      attempts.push([tenth(attempt.at), attempt.attempt, attempt.copy, attempt.status, o, tenth(attempt.latencyMs)]);
       if (o === NOT_SENT) {
         histogram[HISTOGRAM_EDGES_MS.length + 1] = (histogram[HISTOGRAM_EDGES_MS.length + 1] as number) + 1;
         continue;
@@ -266,6 +267,10 @@ export class StormBuilder {
     }
     return { p50, p99 };
   }
+}
+
+function tenth(ms: number): number {
+  return Math.round(ms * 10) / 10;
 }
 
 /** The command that runs the same simulation again (same settings, same seed). */

@@ -3,30 +3,20 @@
  * Without a browser the tests skip locally (with a message), and fail under CI, where a
  * skipped browser test would pass unseen.
  */
-import { existsSync } from 'node:fs';
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { describe } from 'vitest';
+import { CHROMIUM_PATH, chromiumAvailable } from './chromium.js';
 
-export const CHROMIUM_PATH = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
-const available = existsSync(CHROMIUM_PATH);
+export { launchBrowser } from './chromium.js';
 
-if (!available && !process.env['CI']) {
+if (!chromiumAvailable && !process.env['CI']) {
   console.warn(`browser tests skipped: no Chromium at ${CHROMIUM_PATH} (apt-get install chromium, or set CHROMIUM_PATH)`);
 }
 
 /** describe() when a browser can run (or under CI, where its absence must fail), else skip. */
-export const describeBrowser = available || process.env['CI'] ? describe : describe.skip;
-
-export async function launchBrowser(): Promise<Browser> {
-  if (!available) throw new Error(`no Chromium at ${CHROMIUM_PATH}: install Debian's chromium package (apt-get install chromium) or set CHROMIUM_PATH`);
-  const { chromium } = await import('playwright-core');
-  return chromium.launch({
-    executablePath: CHROMIUM_PATH,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
-}
+export const describeBrowser = chromiumAvailable || process.env['CI'] ? describe : describe.skip;
 
 /** Screenshots land here (ignored by git); the README's copy is test/screenshots/inspector.png. */
 export const SCREENSHOT_DIR = fileURLToPath(new URL('../screenshots/out/', import.meta.url));
