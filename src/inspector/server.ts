@@ -167,7 +167,13 @@ export class InspectorServer {
     }
     const entry = /^\/api\/entries\/([^/]+)$/.exec(path);
     if (entry) {
-      const detail = await this.entries.detail(decodeURIComponent(entry[1] as string));
+      let detail;
+      try {
+        detail = await this.entries.detail(decodeURIComponent(entry[1] as string));
+      } catch (error) {
+        // Removed or broken since it was listed: say so rather than fail.
+        return this.json(res, 404, { error: describeError(error) });
+      }
       return detail ? this.json(res, 200, detail) : this.json(res, 404, { error: 'no such recorded delivery' });
     }
     return this.text(res, 404, 'not found\n');

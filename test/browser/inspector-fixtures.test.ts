@@ -153,6 +153,16 @@ describeBrowser('inspect [dir]', () => {
     await page.close();
   });
 
+  it('says so when a listed fixture was removed meanwhile', async () => {
+    const { page, errors } = await openPage();
+    const created = page.locator('li.row', { hasText: 'video.created' });
+    await rm(join(dir, (await created.getAttribute('data-id')) as string));
+    await created.click();
+    await expect(page.locator('.detail-pane .syntax-error').textContent()).resolves.toMatch(/^Could not load it: .*video\.created.*cannot read/);
+    expect(errors.filter((e) => !e.includes('404'))).toEqual([]);
+    await page.close();
+  });
+
   it('is readable in dark mode, wide and narrow', async () => {
     const { page, errors } = await openPage(1280, 'dark');
     await page.locator('li.row', { hasText: 'video.deleted' }).click();

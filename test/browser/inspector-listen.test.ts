@@ -11,6 +11,7 @@ import type { Browser, Page } from 'playwright-core';
 import { request } from 'undici';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
 import { CliProcess } from '../helpers/cli.js';
+import { buildEvent } from '../../src/events/builder.js';
 import { event } from '../helpers/fixtures.js';
 import { TestHandler } from '../helpers/handler.js';
 import { describeBrowser, launchBrowser, screenshot, watchErrors } from '../helpers/browser.js';
@@ -62,12 +63,21 @@ describeBrowser('listen --ui', () => {
     return page.locator('li.row').nth(index);
   }
 
-  it('prints the inspector URL and serves it on loopback only', async () => {
+  it('prints the inspector URL; without recording, a webhook is listed but has no detail', async () => {
     expect(uiUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
     const human = new CliProcess(['listen', '--no-tunnel', '--port', '0', '--ui', '--no-record', '--path', '/hook'], { cwd: dir });
+    const other = await browser.newPage();
     try {
-      await human.waitFor(/Inspector\s+http:\/\/127\.0\.0\.1:\d+\//);
+      const local = (await human.waitFor(/Listening\s+(http:\/\/127\.0\.0\.1:\d+\/hook)/))[1] as string;
+      const ui = (await human.waitFor(/Inspector\s+(http:\/\/127\.0\.0\.1:\d+\/)/))[1] as string;
+      await other.goto(ui);
+      await other.locator('.conn[data-state="live"]').waitFor();
+      const response = await request(local, { method: 'POST', body: event('video.ready', 500) });
+      await response.body.dump();
+      await other.locator('li.row').click();
+      await expect(other.locator('.detail-pane').textContent()).resolves.toContain('was not recorded (--no-record)');
     } finally {
+      await other.close();
       await human.stop();
     }
   });
@@ -235,15 +245,20 @@ describeBrowser('listen --ui', () => {
   });
 
   it('looks right at 1280×800 and in a narrow window', async () => {
-    await post(event('video.created', 500));
-    await post(event('video.failed', 500));
-    await post(event('video.failed', 500));
-    await post(event('video.ready', 500));
-    await row(3).waitFor();
+    // A video's life as HeapStream would post it, with a failed encode retried.
+    const now = new Date('2026-11-27T13:09:00Z');
+    for (const [type, videoId] of [['video.created', 500], ['video.uploaded', 500], ['video.encoding', 500], ['video.ready', 500], ['video.created', 501], ['video.failed', 501], ['video.failed', 501], ['video.updated', 500]] as const) {
+      await post(buildEvent(type, { videoId, seed: videoId, now }).body);
+    }
+    await row(7).waitFor();
     // From the snapshot, so no row is still flashing as new.
     await page.reload();
     await row(1).click();
     await page.locator('.detail-pane section.answer').waitFor();
+    await page.locator('button[data-action="replay"]').click();
+    await page.locator('.replays li.replay').waitFor();
+    await page.mouse.move(0, 0);
+    await page.locator('.toast.show').waitFor({ state: 'detached' });
     await screenshot(page, 'listen-wide');
     await page.setViewportSize({ width: 420, height: 800 });
     await screenshot(page, 'listen-narrow-detail');
