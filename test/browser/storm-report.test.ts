@@ -8,7 +8,11 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { Writable } from 'node:stream';
+import { run as runInspect } from '../../src/commands/inspect/run.js';
 import { stormFromReportFile } from '../../src/inspector/report-file.js';
+import type { InterruptReason } from '../../src/interrupt.js';
+import { createOutput } from '../../src/ui/output.js';
 import { stormHtml } from '../../src/inspector/storm-html.js';
 import { runCli } from '../helpers/cli.js';
 import { TestHandler } from '../helpers/handler.js';
@@ -103,6 +107,32 @@ describeBrowser('simulate HTML report', () => {
     expect(errors).toEqual([]);
     expect(requests).toEqual([pathToFileURL(file).href]);
     await page.close();
+  });
+
+  it('draws the same picture in the inspector for a report file (inspect --report)', async () => {
+    const records: { ui?: string }[] = [];
+    let stop: (reason: InterruptReason) => void = () => undefined;
+    const stopped = new Promise<InterruptReason>((resolve) => (stop = resolve));
+    const stdout = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        records.push(JSON.parse(chunk.toString()) as { ui?: string });
+        done();
+      },
+    });
+    const finished = runInspect({ dir: 'unused', port: 0, timeoutMs: 5_000, report: join(dir, 'flaky.json'), output: createOutput({ json: true, stdout }), stop: stopped });
+    try {
+      for (let i = 0; i < 200 && records.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+      const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+      const errors = watchErrors(page);
+      await page.goto(records[0]?.ui as string);
+      await page.locator('svg.chart').first().waitFor();
+      expect(await timelineCounts(page)).toEqual({ '2xx': EVENTS, 'non-2xx': 2 * EVENTS });
+      expect(errors).toEqual([]);
+      await page.close();
+    } finally {
+      stop('SIGINT');
+      await finished;
+    }
   });
 
   it('marks the outage window and the recovery burst', async () => {
