@@ -5,15 +5,15 @@
 import type { ListenReporter } from '../listen/types.js';
 import type { InspectorServer } from './server.js';
 
-export function withInspector(console: ListenReporter, inspector: InspectorServer): ListenReporter {
+export function withInspector(terminal: ListenReporter, inspector: InspectorServer): ListenReporter {
   return {
-    ready: (info) => console.ready({ ...info, ui: inspector.url }),
-    tunnel: (event) => console.tunnel(event),
+    ready: (info) => terminal.ready({ ...info, ui: inspector.url }),
+    tunnel: (event) => terminal.tunnel(event),
     event: (event) => {
-      console.event(event);
+      terminal.event(event);
       void inspector.publish(event);
     },
-    rejected: (rejected) => console.rejected(rejected),
-    warn: (text) => console.warn(text),
+    rejected: (rejected) => terminal.rejected(rejected),
+    warn: (text) => terminal.warn(text),
   };
 }

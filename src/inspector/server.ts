@@ -151,13 +151,13 @@ export class InspectorServer {
     const assets = this.assets as PageAssets;
     switch (path) {
       case '/':
-        return this.send(res, 200, 'text/html; charset=utf-8', pageHtml(this.token));
+        return this.respond(res, 200, 'text/html; charset=utf-8', pageHtml(this.token));
       case '/page.js':
-        return this.send(res, 200, 'text/javascript; charset=utf-8', assets.script);
+        return this.respond(res, 200, 'text/javascript; charset=utf-8', assets.script);
       case '/page.css':
-        return this.send(res, 200, 'text/css; charset=utf-8', assets.style);
+        return this.respond(res, 200, 'text/css; charset=utf-8', assets.style);
       case '/favicon.svg':
-        return this.send(res, 200, 'image/svg+xml', FAVICON);
+        return this.respond(res, 200, 'image/svg+xml', FAVICON);
       case '/api/info':
         return this.json(res, 200, this.info());
       case '/api/stream':
@@ -266,17 +266,17 @@ export class InspectorServer {
     return this.json(res, 200, outcome);
   }
 
-  private send(res: ServerResponse, status: number, type: string, body: string, extra: Record<string, string> = {}): void {
+  private respond(res: ServerResponse, status: number, type: string, body: string, extra: Record<string, string> = {}): void {
     res.writeHead(status, { ...SECURITY_HEADERS, 'content-type': type, ...extra });
     res.end(res.req.method === 'HEAD' ? undefined : body);
   }
 
   private text(res: ServerResponse, status: number, body: string, extra: Record<string, string> = {}): void {
-    this.send(res, status, 'text/plain; charset=utf-8', body, extra);
+    this.respond(res, status, 'text/plain; charset=utf-8', body, extra);
   }
 
   private json(res: ServerResponse, status: number, value: unknown): void {
-    this.send(res, status, 'application/json; charset=utf-8', JSON.stringify(value));
+    this.respond(res, status, 'application/json; charset=utf-8', JSON.stringify(value));
   }
 }
 

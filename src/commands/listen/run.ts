@@ -57,7 +57,7 @@ export async function run(options: RunListenOptions): Promise<ListenResult> {
  * Loaded only with --ui: the inspector, over the directory this session records into, and a
  * reporter that tells it about every webhook as well as the console.
  */
-async function startInspector(options: Omit<ListenOptions, 'reporter'>, port: number, output: Output, console: ListenReporter): Promise<{ server: InspectorServer; reporter: ListenReporter }> {
+async function startInspector(options: Omit<ListenOptions, 'reporter'>, port: number, output: Output, terminal: ListenReporter): Promise<{ server: InspectorServer; reporter: ListenReporter }> {
   const [{ InspectorServer }, { withInspector }] = await Promise.all([import('../../inspector/server.js'), import('../../inspector/listen-reporter.js')]);
   const inspector = new InspectorServer({
     port,
@@ -68,5 +68,5 @@ async function startInspector(options: Omit<ListenOptions, 'reporter'>, port: nu
     warn: (text) => output.warn(text),
   });
   await inspector.start();
-  return { server: inspector, reporter: withInspector(console, inspector) };
+  return { server: inspector, reporter: withInspector(terminal, inspector) };
 }
