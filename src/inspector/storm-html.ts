@@ -4,8 +4,20 @@
  * no connection at all keeps the file from reaching the network, or running anything else.
  */
 import { createHash } from 'node:crypto';
+import type { EngineResult } from '../simulate/engine.js';
+import type { SimulateReport } from '../simulate/report.js';
+import { writeFileAtomic } from '../store/write.js';
 import { loadPageAssets, type PageAssets } from './assets.js';
+import { StormBuilder } from './storm.js';
 import { STORM_DATA_ID, type StormData } from './storm-types.js';
+
+/** Writes the picture of a run the engine just made, from its attempt log, one event at a time. */
+export async function writeStormHtml(file: string, report: SimulateReport, result: EngineResult): Promise<void> {
+  const builder = new StormBuilder(report);
+  const indexes = Uint32Array.from(result.order).sort();
+  for (const index of indexes) builder.add(result.outcome(index));
+  await writeFileAtomic(file, await stormHtml(builder.finish()));
+}
 
 export async function stormHtml(data: StormData, assets?: PageAssets): Promise<string> {
   const { script, style } = assets ?? (await loadPageAssets());
@@ -14,7 +26,7 @@ export async function stormHtml(data: StormData, assets?: PageAssets): Promise<s
   const json = JSON.stringify(data).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026');
   const csp = [`default-src 'none'`, `script-src '${sha256(inlineScript)}'`, `style-src '${sha256(style)}'`, `img-src data:`, `base-uri 'none'`, `form-action 'none'`].join('; ');
   const s = data.summary;
-  const title = `${s.interrupted ? 'INTERRUPTED' : s.verdict.ok ? 'PASS' : 'FAIL'} · simulate · ${s.target}`;
+  const title = `${s.verdict.ok ? 'PASS' : 'FAIL'}${s.interrupted ? ' (interrupted)' : ''} · simulate · ${s.target}`;
   return `<!doctype html>
 <html lang="en">
 <head>

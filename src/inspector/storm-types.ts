@@ -38,9 +38,12 @@ export interface StormData {
     seed: number;
     /** HeapStream time = run time × timeScale. */
     timeScale: number;
-    interrupted: boolean;
+    /** Why the run stopped before every event finished; null when it did not. */
+    interrupted: string | null;
+    /** What a reader should know that does not fail the verdict. */
+    warnings: string[];
     verdict: { ok: boolean; reasons: string[] };
-    totals: { events: number; delivered: number; exhausted: number; tooSlow: number; attempts: number; retries: number; duplicatesSent: number };
+    totals: { events: number; delivered: number; exhausted: number; tooSlow: number; attempts: number; retries: number; duplicatesSent: number; unfinished: number };
     latencyMs: { p50: number | null; p95: number | null; p99: number | null; max: number | null };
     maxInFlight: number;
     reproduce: string;

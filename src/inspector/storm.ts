@@ -5,7 +5,8 @@
  * only the failing events, the worst ones and a sample keep their detail.
  */
 import { createRandom } from '../events/random.js';
-import { percentile, type SimulateReport } from '../simulate/report.js';
+import { percentile } from '../simulate/percentiles.js';
+import type { SimulateReport } from '../simulate/report.js';
 import type { AttemptRecord, EventOutcome } from '../simulate/types.js';
 import { grown } from '../simulate/typed-arrays.js';
 import { OUTCOMES, type OutcomeName, type StormAttempt, type StormData, type StormEvent } from './storm-types.js';
@@ -115,7 +116,8 @@ export class StormBuilder {
         durationMs: report.durationMs,
         seed: report.settings.seed,
         timeScale: report.settings.timeScale,
-        interrupted: (report as { interrupted?: unknown }).interrupted === true,
+        interrupted: report.interrupted?.reason ?? null,
+        warnings: report.warnings,
         verdict: report.verdict,
         totals: {
           events: report.totals.events,
@@ -125,6 +127,7 @@ export class StormBuilder {
           attempts: report.totals.attempts,
           retries: report.totals.retries,
           duplicatesSent: report.totals.duplicatesSent,
+          unfinished: report.totals.unfinished,
         },
         latencyMs: report.latencyMs,
         maxInFlight: report.maxInFlight,
@@ -273,10 +276,9 @@ function tenth(ms: number): number {
   return Math.round(ms * 10) / 10;
 }
 
-/** The command that runs the same simulation again (same settings, same seed). */
+/** The command that runs the same simulation again: the report's own, else one made from its settings. */
 export function reproduceCommand(report: SimulateReport): string {
-  const given = (report as { reproduce?: unknown }).reproduce;
-  if (typeof given === 'string' && given) return given;
+  if (report.command) return report.command;
   const s = report.settings;
   const parts = ['heapstream-webhooks simulate', `--to ${report.target}`];
   if (report.scenario) parts.push(`--scenario ${report.scenario}`);

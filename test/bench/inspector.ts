@@ -87,16 +87,20 @@ function syntheticReport(events: number, durationMs: number): SimulateReport {
     tool: 'heapstream-webhooks/bench',
     target: 'http://127.0.0.1:3000/webhooks',
     scenario: 'outage',
+    command: null,
     startedAt: new Date().toISOString(),
     durationMs,
     settings: { schedule: ['1m', '5m', '15m', '30m', '1h', '2h', '4h', '8h', '8h'], timeScale: 2880, maxAttempts: 10, timeoutMs: 5_000, concurrency: 50, duplicateRate: 0, duplicates: 0, reorder: false, outage: '1h', answerLoss: 0, networkLatencyMs: 0, maxLatencyMs: null, seed: 7 },
-    totals: { events, delivered: events, exhausted: 0, tooSlow: 0, attempts: 0, retries: 0, timeouts: 0, unreachable: 0, errors: 0, outageFailures: 0, answersLost: 0, non2xx: {}, duplicatesSent: 0 },
+    totals: { events, delivered: events, exhausted: 0, tooSlow: 0, attempts: 0, retries: 0, timeouts: 0, unreachable: 0, errors: 0, outageFailures: 0, answersLost: 0, non2xx: {}, duplicatesSent: 0, unfinished: 0 },
     latencyMs: { p50: 20, p95: 200, p99: 380, max: 405 },
     maxInFlight: 50,
-    scheduler: { maxPending: 0, latenessMs: { p50: 0, p95: 0, p99: 0, max: 0 } },
+    scheduler: { maxPending: 0, scheduledAttempts: 0, latenessMs: { p50: 0, p95: 0, p99: 0, max: 0 }, behind: null },
     recovery: { at: durationMs / 10, firstAttemptAt: durationMs / 10 + 5, attemptsWithinBurst: Math.round(events / 10), burstWindowMs: 1_000 },
     check: null,
     verdict: { ok: true, reasons: [] },
+    warnings: [],
+    interrupted: null,
+    worstEvents: [],
   };
 }
 

@@ -2,7 +2,7 @@
  * The simulate HTML report in real Chromium, opened from a file as a CI artifact would be:
  * runs whose numbers are known (fail-first-2, an outage), checked mark by mark.
  */
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -10,11 +10,9 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { Writable } from 'node:stream';
 import { run as runInspect } from '../../src/commands/inspect/run.js';
-import { stormFromReportFile } from '../../src/inspector/report-file.js';
 import type { InterruptReason } from '../../src/interrupt.js';
 import { createOutput } from '../../src/ui/output.js';
-import { stormHtml } from '../../src/inspector/storm-html.js';
-import { runCli } from '../helpers/cli.js';
+import { CliProcess, runCli } from '../helpers/cli.js';
 import { TestHandler } from '../helpers/handler.js';
 import { describeBrowser, launchBrowser, screenshot, watchErrors } from '../helpers/browser.js';
 
@@ -24,13 +22,13 @@ let dir: string;
 let flaky: TestHandler;
 let healthy: TestHandler;
 
-/** Runs simulate against `handler` and returns the HTML report's path and the JSON report. */
+/** Runs simulate against `handler` with --html and --report; returns the HTML file and the JSON report. */
 async function simulate(name: string, handler: TestHandler, args: string[]): Promise<{ file: string; report: { totals: Record<string, number> } }> {
   const reportFile = join(dir, `${name}.json`);
-  const result = await runCli(['simulate', '--to', handler.url, '--events', String(EVENTS), '--seed', '7', '--within', '3s', '--report', reportFile, ...args], { timeoutMs: 60_000 });
-  expect(result.stderr).toBe('');
   const file = join(dir, `${name}.html`);
-  await writeFile(file, await stormHtml(await stormFromReportFile(reportFile)));
+  const result = await runCli(['simulate', '--to', handler.url, '--events', String(EVENTS), '--seed', '7', '--report', reportFile, '--html', file, ...args], { timeoutMs: 60_000 });
+  expect(result.code).toBe(0);
+  expect(result.stdout).toContain(`html: ${file}`);
   return { file, report: JSON.parse(await readFile(reportFile, 'utf8')) as { totals: Record<string, number> } };
 }
 
@@ -148,6 +146,30 @@ describeBrowser('simulate HTML report', () => {
     expect(errors).toEqual([]);
     expect(requests).toEqual([pathToFileURL(file).href]);
     expect((await stat(file)).size).toBeLessThan(200_000);
+    await page.close();
+  });
+
+  it('is written on Ctrl-C too, with what ran so far', async () => {
+    const hanging = await new TestHandler((_request, index) => (index < 5 ? undefined : { delayMs: 30_000 })).start();
+    const file = join(dir, 'interrupted.html');
+    const cli = new CliProcess(['simulate', '--to', hanging.url, '--events', '20', '--concurrency', '20', '--html', file, '--seed', '3']);
+    try {
+      await cli.waitFor(/Simulating HeapStream delivery of 20 events/);
+      const deadline = Date.now() + 10_000;
+      while (hanging.received.length < 20 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 25));
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(await cli.interrupt()).toBe(130);
+    } finally {
+      await cli.stop();
+      await hanging.stop();
+    }
+    expect(cli.stderr).toMatch(/interrupted by SIGINT: 5 of 20 events finished; .*interrupted\.html hold what ran so far/);
+    const { page, errors } = await open(file);
+    await expect(page.locator('.verdict').textContent()).resolves.toBe('FAIL');
+    await expect(page.locator('.reasons').textContent()).resolves.toContain('interrupted by SIGINT after 5 of 20 events finished');
+    await expect(page.locator('.total', { hasText: 'unfinished' }).locator('dd').textContent()).resolves.toBe('15');
+    expect(await timelineCounts(page)).toEqual({ '2xx': 5 });
+    expect(errors).toEqual([]);
     await page.close();
   });
 });

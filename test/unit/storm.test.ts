@@ -9,16 +9,20 @@ function report(overrides: Partial<SimulateReport> = {}): SimulateReport {
     tool: 'heapstream-webhooks/test',
     target: 'http://127.0.0.1:3000/hook',
     scenario: null,
+    command: null,
     startedAt: '2026-11-27T10:00:00.000Z',
     durationMs: 1_000,
     settings: { schedule: ['1m', '5m'], timeScale: 60, maxAttempts: 3, timeoutMs: 5_000, concurrency: 10, duplicateRate: 0, duplicates: 0, reorder: false, outage: null, answerLoss: 0, networkLatencyMs: 0, maxLatencyMs: null, seed: 7 },
-    totals: { events: 0, delivered: 0, exhausted: 0, tooSlow: 0, attempts: 0, retries: 0, timeouts: 0, unreachable: 0, errors: 0, outageFailures: 0, answersLost: 0, non2xx: {}, duplicatesSent: 0 },
+    totals: { events: 0, delivered: 0, exhausted: 0, tooSlow: 0, attempts: 0, retries: 0, timeouts: 0, unreachable: 0, errors: 0, outageFailures: 0, answersLost: 0, non2xx: {}, duplicatesSent: 0, unfinished: 0 },
     latencyMs: { p50: 10, p95: 20, p99: 30, max: 40 },
     maxInFlight: 2,
-    scheduler: { maxPending: 0, latenessMs: { p50: 0, p95: 0, p99: 0, max: 0 } },
+    scheduler: { maxPending: 0, scheduledAttempts: 0, latenessMs: { p50: 0, p95: 0, p99: 0, max: 0 }, behind: null },
     recovery: null,
     check: null,
     verdict: { ok: true, reasons: [] },
+    warnings: [],
+    interrupted: null,
+    worstEvents: [],
     ...overrides,
   };
 }
@@ -107,7 +111,8 @@ describe('storm picture', () => {
     expect(data.histogram.byType.map((bins) => bins.reduce((a, b) => a + b, 0))).toEqual([1, 1]);
   });
 
-  it('writes the command that runs the same simulation again', () => {
+  it("uses the report's own command to reproduce the run, else writes one from its settings", () => {
+    expect(reproduceCommand(report({ command: 'heapstream-webhooks simulate --to http://x --seed 3' }))).toBe('heapstream-webhooks simulate --to http://x --seed 3');
     expect(reproduceCommand(report({ scenario: 'outage', totals: { ...report().totals, events: 20 } }))).toBe(
       'heapstream-webhooks simulate --to http://127.0.0.1:3000/hook --scenario outage --events 20 --schedule 1m,5m --time-scale 60 --max-attempts 3 --timeout 5000 --concurrency 10 --seed 7',
     );

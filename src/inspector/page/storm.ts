@@ -39,17 +39,18 @@ export function startStorm(root: HTMLElement, data: StormData): void {
   const charts = h('div', { class: 'charts' });
   const worst = h('section', { class: 'card worst', 'aria-label': 'Worst events' });
 
-  document.title = `${s.verdict.ok ? 'PASS' : 'FAIL'} · simulate · ${s.target}`;
+  document.title = `${s.verdict.ok ? 'PASS' : 'FAIL'}${s.interrupted ? ' (interrupted)' : ''} · simulate · ${s.target}`;
   document.body.classList.add('storm');
   replaceChildren(
     root,
     h(
       'header',
       { class: 'storm-head' },
-      h('span', { class: `verdict ${s.verdict.ok ? 'pass' : 'fail'}` }, s.interrupted ? 'INTERRUPTED' : s.verdict.ok ? 'PASS' : 'FAIL'),
+      h('span', { class: `verdict ${s.verdict.ok ? 'pass' : 'fail'}` }, s.verdict.ok ? 'PASS' : 'FAIL'),
       h('div', null, h('h1', null, 'HeapStream delivery simulation'), h('p', { class: 'muted' }, visible(s.target), s.scenario ? ` · scenario ${s.scenario}` : '', ` · ${fullTime(s.startedAt)} · ${duration(s.durationMs)} · seed ${s.seed}`)),
     ),
     s.verdict.reasons.length ? h('ul', { class: 'reasons' }, s.verdict.reasons.map((reason) => h('li', null, visible(reason)))) : null,
+    s.warnings.length ? h('ul', { class: 'warnings' }, s.warnings.map((warning) => h('li', null, visible(warning)))) : null,
     h('div', { class: 'reproduce' }, h('span', { class: 'muted' }, 'Reproduce'), h('code', { id: 'reproduce' }, visible(s.reproduce))),
     totals(data),
     h('div', { class: 'toolbar storm-filters' }, typeSelect, chips),
@@ -157,6 +158,7 @@ function totals(data: StormData): HTMLElement {
     ['delivered', count(t.delivered), t.delivered === t.events ? 'good' : undefined],
     ['exhausted', count(t.exhausted), t.exhausted > 0 ? 'bad' : undefined],
     ['too slow', count(t.tooSlow), t.tooSlow > 0 ? 'bad' : undefined],
+    ...(t.unfinished > 0 ? [['unfinished', count(t.unfinished), 'bad'] as [string, string, string]] : []),
     ['attempts', count(t.attempts)],
     ['retries', count(t.retries)],
     ['duplicates sent', count(t.duplicatesSent)],
@@ -192,15 +194,20 @@ function timeline(data: StormData, counts: Uint32Array, enabled: Set<number>, wi
   const root = chart(f, 'Attempts over time by outcome');
   const plotTop = f.margin.top;
   const plotHeight = f.height - f.margin.bottom - f.margin.top;
+  // Bands under the bars, their labels over them.
+  const labels: SVGElement[] = [];
   if (data.outage) {
-    root.appendChild(svg('rect', { class: 'outage-window', x: x(0), y: plotTop, width: Math.max(1, x(Math.min(end, data.outage.endMs)) - x(0)), height: plotHeight, 'data-tip': 'outage' }));
-    root.appendChild(svg('text', { class: 'band-label', x: x(0) + 4, y: plotTop + 12 }, 'outage'));
+    const ox = x(Math.min(end, data.outage.endMs));
+    root.appendChild(svg('rect', { class: 'outage-window', x: x(0), y: plotTop, width: Math.max(1, ox - x(0)), height: plotHeight, 'data-tip': 'outage' }));
+    labels.push(svg('text', { class: 'band-label', x: ox - 4, y: plotTop + 12, 'text-anchor': 'end' }, 'outage'));
   }
   if (data.recovery) {
     const rx = x(data.recovery.firstAttemptAt);
     const rEnd = x(Math.min(end, data.recovery.firstAttemptAt + data.recovery.windowMs));
     root.appendChild(svg('rect', { class: 'recovery-burst', x: rx, y: plotTop, width: Math.max(3, rEnd - rx), height: plotHeight, 'data-tip': 'recovery' }));
-    root.appendChild(svg('text', { class: 'band-label', x: rx + 5, y: plotTop + 26 }, `recovery burst: ${count(data.recovery.attempts)} in ${duration(data.recovery.windowMs)}`));
+    // Beside the box, on whichever side has room.
+    const right = rx < (f.margin.left + f.width - f.margin.right) / 2;
+    labels.push(svg('text', { class: 'band-label burst-label', x: right ? rEnd + 5 : rx - 5, y: plotTop + 26, 'text-anchor': right ? 'start' : 'end' }, `recovery burst: ${count(data.recovery.attempts)} attempts in ${duration(data.recovery.windowMs)}`));
   }
   yAxis(root, y, ticks(0, max, 4), f.margin.left, f.width - f.margin.left - f.margin.right, (v) => count(v));
   const barWidth = Math.max(1, x(widthMs) - x(0) - (x(widthMs) - x(0) > 4 ? 1 : 0));
@@ -216,6 +223,7 @@ function timeline(data: StormData, counts: Uint32Array, enabled: Set<number>, wi
     }
   }
   root.appendChild(bars);
+  for (const label of labels) root.appendChild(label);
   const runTicks = timeTicks(end, Math.max(3, Math.floor(width / 110)));
   xAxis(root, x, runTicks, f.height - f.margin.bottom, duration);
   const scale = data.summary.timeScale;
