@@ -146,20 +146,19 @@ function recordedAnswer(loaded: LoadedFixture): AnswerDetail | null {
         headers?: Record<string, string | string[]>;
         body?: string;
         bodyEncoding?: 'utf8' | 'base64';
-        bodyTruncated?: boolean;
-        contentType?: string;
+        truncated?: boolean;
       })
     | undefined;
   if (!response) return null;
   const body = typeof response.body === 'string' ? Buffer.from(response.body, response.bodyEncoding === 'base64' ? 'base64' : 'utf8') : null;
   const headers = response.headers && typeof response.headers === 'object' ? headerList(response.headers) : null;
-  const contentType = response.contentType ?? headers?.find(([name]) => name.toLowerCase() === 'content-type')?.[1] ?? null;
+  const contentType = headers?.find(([name]) => name.toLowerCase() === 'content-type')?.[1] ?? null;
   return {
     ...answerSummary(response),
     target: response.target ?? null,
     errorMessage: response.error?.message ?? null,
     headers,
-    body: body ? bodyBytes(body, Boolean(response.bodyTruncated)) : null,
+    body: body ? bodyBytes(body, Boolean(response.truncated)) : null,
     contentType,
   };
 }
