@@ -487,6 +487,8 @@ export function startInspector(root: HTMLElement, info: InspectorInfo): void {
       return;
     }
     if (typing || event.metaKey || event.ctrlKey || event.altKey) return;
+    // Enter on a focused button or disclosure is that control's own.
+    if (event.key === 'Enter' && target.matches('button, summary, a, input')) return;
     const actions: Record<string, () => void> = {
       j: () => move(1),
       ArrowDown: () => move(1),
