@@ -3,7 +3,7 @@
  * their text, so `-1.0` against `-1` is a difference (a typed handler sees a float in one and
  * an integer in the other). Pure: the page and tests call it alike.
  */
-import { jsonText, parseJson, type JsonNode, type JsonSyntaxError } from './json.js';
+import { jsonText, parseJson, type JsonError, type JsonNode, type ParsedJson } from './json.js';
 
 export interface DiffEntry {
   /** `video.asset.duration`, `video.asset.errors[0]`, `["odd key"]`; empty for the root. */
@@ -17,7 +17,7 @@ export interface DiffEntry {
 export type CompareResult =
   | { kind: 'json'; differences: DiffEntry[] }
   /** One side (or both) is not JSON: only whether the bytes are equal can be said. */
-  | { kind: 'text'; equal: boolean; errors: { before: JsonSyntaxError | null; after: JsonSyntaxError | null } };
+  | { kind: 'text'; equal: boolean; errors: { before: JsonError | null; after: JsonError | null } };
 
 export function compareBodies(before: string, after: string): CompareResult {
   const a = parseJson(before);
@@ -26,37 +26,39 @@ export function compareBodies(before: string, after: string): CompareResult {
   return { kind: 'text', equal: before === after, errors: { before: a.ok ? null : a.error, after: b.ok ? null : b.error } };
 }
 
-export function diffJson(before: JsonNode, after: JsonNode, path = ''): DiffEntry[] {
-  if (before.kind === 'object' && after.kind === 'object') {
-    const out: DiffEntry[] = [];
-    // With duplicate keys the last one counts, as in JSON.parse and most handlers.
-    const left = new Map(before.entries);
-    const right = new Map(after.entries);
-    for (const [key, value] of left) {
-      const child = joinKey(path, key);
-      const other = right.get(key);
-      if (other === undefined) out.push({ path: child, kind: 'removed', before: jsonText(value) });
-      else out.push(...diffJson(value, other, child));
+export function diffJson(before: ParsedJson, after: ParsedJson): DiffEntry[] {
+  const out: DiffEntry[] = [];
+  const textA = (node: JsonNode): string => jsonText(node, before.text);
+  const textB = (node: JsonNode): string => jsonText(node, after.text);
+  const walk = (a: JsonNode, b: JsonNode, path: string): void => {
+    if (a.kind === 'object' && b.kind === 'object') {
+      // With duplicate keys the last one counts, as in JSON.parse and most handlers.
+      const left = new Map(a.members.map((m) => [m.key, m.value]));
+      const right = new Map(b.members.map((m) => [m.key, m.value]));
+      for (const [key, value] of left) {
+        const other = right.get(key);
+        if (other === undefined) out.push({ path: joinKey(path, key), kind: 'removed', before: textA(value) });
+        else walk(value, other, joinKey(path, key));
+      }
+      for (const [key, value] of right) if (!left.has(key)) out.push({ path: joinKey(path, key), kind: 'added', after: textB(value) });
+      return;
     }
-    for (const [key, value] of right) if (!left.has(key)) out.push({ path: joinKey(path, key), kind: 'added', after: jsonText(value) });
-    return out;
-  }
-  if (before.kind === 'array' && after.kind === 'array') {
-    const out: DiffEntry[] = [];
-    const length = Math.max(before.items.length, after.items.length);
-    for (let k = 0; k < length; k++) {
-      const child = `${path}[${k}]`;
-      const a = before.items[k];
-      const b = after.items[k];
-      if (a === undefined) out.push({ path: child, kind: 'added', after: jsonText(b as JsonNode) });
-      else if (b === undefined) out.push({ path: child, kind: 'removed', before: jsonText(a) });
-      else out.push(...diffJson(a, b, child));
+    if (a.kind === 'array' && b.kind === 'array') {
+      for (let k = 0; k < Math.max(a.items.length, b.items.length); k++) {
+        const x = a.items[k];
+        const y = b.items[k];
+        if (x === undefined) out.push({ path: `${path}[${k}]`, kind: 'added', after: textB(y as JsonNode) });
+        else if (y === undefined) out.push({ path: `${path}[${k}]`, kind: 'removed', before: textA(x) });
+        else walk(x, y, `${path}[${k}]`);
+      }
+      return;
     }
-    return out;
-  }
-  const a = jsonText(before);
-  const b = jsonText(after);
-  return a === b ? [] : [{ path, kind: 'changed', before: a, after: b }];
+    const x = textA(a);
+    const y = textB(b);
+    if (x !== y) out.push({ path, kind: 'changed', before: x, after: y });
+  };
+  walk(before.root, after.root, '');
+  return out;
 }
 
 function joinKey(path: string, key: string): string {

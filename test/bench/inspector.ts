@@ -90,7 +90,7 @@ function syntheticReport(events: number, durationMs: number): SimulateReport {
     command: null,
     startedAt: new Date().toISOString(),
     durationMs,
-    settings: { schedule: ['1m', '5m', '15m', '30m', '1h', '2h', '4h', '8h', '8h'], timeScale: 2880, maxAttempts: 10, timeoutMs: 5_000, concurrency: 50, duplicateRate: 0, duplicates: 0, reorder: false, outage: '1h', answerLoss: 0, networkLatencyMs: 0, maxLatencyMs: null, seed: 7 },
+    settings: { schedule: ['1m', '5m', '15m', '30m', '1h', '2h', '4h', '8h', '8h'], clock: 'real', timeScale: 2880, maxAttempts: 10, timeoutMs: 5_000, concurrency: 50, duplicateRate: 0, duplicates: 0, reorder: false, outage: '1h', answerLoss: 0, networkLatencyMs: 0, maxLatencyMs: null, seed: 7 },
     totals: { events, delivered: events, exhausted: 0, tooSlow: 0, attempts: 0, retries: 0, timeouts: 0, unreachable: 0, errors: 0, outageFailures: 0, answersLost: 0, non2xx: {}, duplicatesSent: 0, unfinished: 0 },
     latencyMs: { p50: 20, p95: 200, p99: 380, max: 405 },
     maxInFlight: 50,

@@ -127,7 +127,7 @@ describeBrowser('inspect [dir]', () => {
     const { page } = await openPage();
     const broken = page.locator('li.row', { hasText: '(not JSON)' });
     await broken.nth(1).click();
-    await expect(page.locator('.syntax-error').textContent()).resolves.toBe('Not valid JSON: expected a key in quotes, found "o" at line 1, column 31');
+    await expect(page.locator('.syntax-error').textContent()).resolves.toBe('Not valid JSON: expected a key, found "o" at line 1, column 31');
     await expect(page.locator('mark.error-at').textContent()).resolves.toBe('o');
     await broken.nth(0).click();
     await expect(page.locator('pre.hex').textContent()).resolves.toBe(`00000000  ${'ff fe 00 41'.padEnd(47)}  ...A`);
@@ -158,7 +158,7 @@ describeBrowser('inspect [dir]', () => {
     const created = page.locator('li.row', { hasText: 'video.created' });
     await rm(join(dir, (await created.getAttribute('data-id')) as string));
     await created.click();
-    await expect(page.locator('.detail-pane .syntax-error').textContent()).resolves.toMatch(/^Could not load it: .*video\.created.*cannot read/);
+    await expect(page.locator('.detail-pane .syntax-error').textContent()).resolves.toMatch(/^Could not load it: .*video\.created/);
     expect(errors.filter((e) => !e.includes('404'))).toEqual([]);
     await page.close();
   });

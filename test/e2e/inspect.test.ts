@@ -54,7 +54,7 @@ describe('inspect --report', () => {
     scenario: null,
     startedAt: '2026-11-27T10:00:00.000Z',
     durationMs: 100,
-    settings: { schedule: ['1m'], timeScale: 600, maxAttempts: 2, timeoutMs: 5000, concurrency: 1, duplicateRate: 0, duplicates: 0, reorder: false, outage: null, answerLoss: 0, networkLatencyMs: 0, maxLatencyMs: null, seed: 1 },
+    settings: { schedule: ['1m'], clock: 'real', timeScale: 600, maxAttempts: 2, timeoutMs: 5000, concurrency: 1, duplicateRate: 0, duplicates: 0, reorder: false, outage: null, answerLoss: 0, networkLatencyMs: 0, maxLatencyMs: null, seed: 1 },
     totals: { events: 1, delivered: 1, exhausted: 0, tooSlow: 0, attempts: 2, retries: 1, timeouts: 0, unreachable: 0, errors: 0, outageFailures: 0, answersLost: 0, non2xx: { 500: 1 }, duplicatesSent: 0 },
     latencyMs: { p50: 3, p95: 4, p99: 4, max: 4 },
     maxInFlight: 1,

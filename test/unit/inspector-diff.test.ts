@@ -40,7 +40,7 @@ describe('compareBodies', () => {
     expect(result.kind).toBe('text');
     if (result.kind !== 'text') return;
     expect(result.equal).toBe(false);
-    expect(result.errors.before).toMatchObject({ line: 1, column: 8 });
+    expect(result.errors.before).toMatchObject({ line: 1, column: 8, message: 'unexpected end of input' });
     expect(result.errors.after).toBeNull();
   });
 });

@@ -12,7 +12,7 @@ function report(overrides: Partial<SimulateReport> = {}): SimulateReport {
     command: null,
     startedAt: '2026-11-27T10:00:00.000Z',
     durationMs: 1_000,
-    settings: { schedule: ['1m', '5m'], timeScale: 60, maxAttempts: 3, timeoutMs: 5_000, concurrency: 10, duplicateRate: 0, duplicates: 0, reorder: false, outage: null, answerLoss: 0, networkLatencyMs: 0, maxLatencyMs: null, seed: 7 },
+    settings: { schedule: ['1m', '5m'], clock: 'real', timeScale: 60, maxAttempts: 3, timeoutMs: 5_000, concurrency: 10, duplicateRate: 0, duplicates: 0, reorder: false, outage: null, answerLoss: 0, networkLatencyMs: 0, maxLatencyMs: null, seed: 7 },
     totals: { events: 0, delivered: 0, exhausted: 0, tooSlow: 0, attempts: 0, retries: 0, timeouts: 0, unreachable: 0, errors: 0, outageFailures: 0, answersLost: 0, non2xx: {}, duplicatesSent: 0, unfinished: 0 },
     latencyMs: { p50: 10, p95: 20, p99: 30, max: 40 },
     maxInFlight: 2,

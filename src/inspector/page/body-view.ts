@@ -5,7 +5,7 @@
  */
 import { printableSegments } from '../../ui/sanitize.js';
 import type { BodyBytes } from '../api.js';
-import { parseJson, type JsonNode } from '../json.js';
+import { parseJson, type JsonNode, type ParsedJson } from '../json.js';
 import { h, type Child } from './dom.js';
 import { bytes as formatBytes } from './format.js';
 
@@ -47,7 +47,7 @@ const PRETTY_LIMIT = 512 * 1024;
 export function prettyView(text: string): HTMLElement {
   if (text.length > PRETTY_LIMIT) return h('div', null, h('p', { class: 'note' }, `Large body (${formatBytes(text.length)}): shown as it is.`), h('pre', { class: 'code' }, visible(text)));
   const parsed = parseJson(text);
-  if (parsed.ok) return h('pre', { class: 'code json' }, jsonNodes(parsed.value, 0));
+  if (parsed.ok) return h('pre', { class: 'code json' }, jsonNodes(parsed.value, parsed.value.root, 0));
   const { error } = parsed;
   const at = error.offset;
   return h(
@@ -58,16 +58,16 @@ export function prettyView(text: string): HTMLElement {
   );
 }
 
-function jsonNodes(node: JsonNode, depth: number): Child[] {
+function jsonNodes(parsed: ParsedJson, node: JsonNode, depth: number): Child[] {
   const indent = '  '.repeat(depth + 1);
   const close = '  '.repeat(depth);
   switch (node.kind) {
     case 'object':
-      if (node.entries.length === 0) return [h('span', { class: 'p' }, '{}')];
+      if (node.members.length === 0) return [h('span', { class: 'p' }, '{}')];
       return [
         h('span', { class: 'p' }, '{'),
         '\n',
-        node.entries.map(([key, child], i) => [indent, h('span', { class: 'k' }, visible(JSON.stringify(key))), h('span', { class: 'p' }, ': '), jsonNodes(child, depth + 1), i < node.entries.length - 1 ? h('span', { class: 'p' }, ',') : null, '\n']),
+        node.members.map((member, i) => [indent, h('span', { class: 'k' }, visible(JSON.stringify(member.key))), h('span', { class: 'p' }, ': '), jsonNodes(parsed, member.value, depth + 1), i < node.members.length - 1 ? h('span', { class: 'p' }, ',') : null, '\n']),
         close,
         h('span', { class: 'p' }, '}'),
       ];
@@ -76,16 +76,18 @@ function jsonNodes(node: JsonNode, depth: number): Child[] {
       return [
         h('span', { class: 'p' }, '['),
         '\n',
-        node.items.map((child, i) => [indent, jsonNodes(child, depth + 1), i < node.items.length - 1 ? h('span', { class: 'p' }, ',') : null, '\n']),
+        node.items.map((child, i) => [indent, jsonNodes(parsed, child, depth + 1), i < node.items.length - 1 ? h('span', { class: 'p' }, ',') : null, '\n']),
         close,
         h('span', { class: 'p' }, ']'),
       ];
     case 'string':
       return [h('span', { class: 's' }, visible(JSON.stringify(node.value)))];
     case 'number':
-      return [h('span', { class: 'n' }, node.raw)];
-    case 'literal':
-      return [h('span', { class: 'l' }, node.raw)];
+      // As written: -1.0 stays -1.0.
+      return [h('span', { class: 'n' }, parsed.text.slice(node.start, node.end))];
+    case 'boolean':
+    case 'null':
+      return [h('span', { class: 'l' }, node.kind === 'null' ? 'null' : String(node.value))];
   }
 }
 
