@@ -28,6 +28,8 @@ export interface EntrySummary {
   sent: number | null;
   /** The same bytes arrived before: after a failed answer (a retry) or after a 2xx (a duplicate). */
   mark: 'retry' | 'duplicate' | null;
+  /** How many places the body differs from the catalog's model of its type (drift). */
+  drift: number;
   /** Arrived while this inspector was running. */
   live: boolean;
   /** A fixture backs it, so it can be opened and replayed. */
@@ -65,6 +67,8 @@ export interface EntryDetail {
     body: BodyBytes;
   };
   answer: AnswerDetail | null;
+  /** Where the body differs from the catalog's model of its type. */
+  drift: { path: string; message: string }[];
 }
 
 export interface ReplayRequest {

@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { DeliveryResult } from '../delivery/types.js';
+import { checkBody } from '../events/drift.js';
 import type { ListenEvent } from '../listen/types.js';
 import { loadFixtures, readFixture } from '../store/read.js';
 import type { LoadedFixture } from '../store/types.js';
@@ -62,6 +63,7 @@ export class EntryList {
       answer: event.handler ? answerSummary(event.handler) : null,
       sent: event.status,
       mark: event.duplicate ? 'duplicate' : null,
+      drift: event.drift.length,
       live: true,
       recorded: false,
     };
@@ -114,9 +116,15 @@ function summarize(loaded: LoadedFixture, live: boolean): EntrySummary {
     answer: response ? answerSummary(response) : null,
     sent: null,
     mark: null,
+    drift: driftOf(loaded.body).length,
     live,
     recorded: true,
   };
+}
+
+function driftOf(body: Buffer): { path: string; message: string }[] {
+  const check = checkBody(body);
+  return check.json ? check.findings.map(({ path, message }) => ({ path, message })) : [];
 }
 
 export function answerSummary(result: Pick<DeliveryResult, 'ok' | 'status' | 'durationMs' | 'error'>): AnswerSummary {
@@ -177,5 +185,6 @@ function detailOf(loaded: LoadedFixture, summary: EntrySummary): EntryDetail {
       body: bodyBytes(loaded.body),
     },
     answer: recordedAnswer(loaded),
+    drift: driftOf(loaded.body),
   };
 }

@@ -37,6 +37,8 @@ describeBrowser('inspect [dir]', () => {
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'hsw-inspect-'));
     await writeFixtures(dir, [
+      // A float written as an integer: drift from the model.
+      { at: '2026-11-27T09:59:59.000Z', body: event('video.uploaded', 600).replace('-1.0', '-1'), status: 200 },
       { at: '2026-11-27T10:00:00.000Z', body: event('video.created', 500), status: 200 },
       { at: '2026-11-27T10:00:01.000Z', body: event('video.ready', 500), status: 500 },
       { at: '2026-11-27T10:00:02.000Z', body: event('video.ready', 500), status: 200 },
@@ -84,14 +86,24 @@ describeBrowser('inspect [dir]', () => {
   it('lists the recorded fixtures, newest first, and says which files are not fixtures', async () => {
     const { page, errors } = await openPage();
     const types = await page.locator('li.row .c-type .type').allTextContents();
-    expect(types).toHaveLength(7);
+    expect(types).toHaveLength(8);
     expect(types[0]).toBe('video.deleted');
-    expect(types.at(-1)).toBe('video.created');
+    expect(types.at(-1)).toBe('video.uploaded');
     await expect(page.locator('.banner').textContent()).resolves.toContain('notes.json');
     // The same bytes again after a 500 is a retry; after a 2xx, a duplicate.
     const marks = await page.locator('li.row').evaluateAll((rows) => rows.map((row) => row.querySelector('.t-retry, .t-duplicate')?.textContent ?? ''));
-    expect(marks).toEqual(['', '', '', '', 'retry', '', '']);
+    expect(marks).toEqual(['', '', '', '', 'retry', '', '', '']);
     await expect(page.locator('button#compare').isDisabled()).resolves.toBe(true);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('marks drift from the model and says where', async () => {
+    const { page, errors } = await openPage();
+    // The float written as an integer, and the hostile body's unknown event type.
+    await expect(page.locator('li.row .t-drift').count()).resolves.toBe(2);
+    await page.locator('li.row', { hasText: 'video.uploaded' }).click();
+    await expect(page.locator('section.drift li').allTextContents()).resolves.toEqual([expect.stringMatching(/^video\.asset\.duration float written without a decimal point \(-1\)/)]);
     expect(errors).toEqual([]);
     await page.close();
   });

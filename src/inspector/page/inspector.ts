@@ -116,7 +116,7 @@ export function startInspector(root: HTMLElement, info: InspectorInfo): void {
     if (statusFilter.value && statusClass(entry.answer, entry.sent) !== statusFilter.value) return false;
     const text = search.value.trim().toLowerCase();
     if (!text) return true;
-    const haystack = [entry.type ?? 'not json', entry.videoId === null ? '' : `v${entry.videoId}`, entry.videoStatus ?? '', answerLabel(entry.answer), entry.sent ?? '', entry.id, VIA[entry.via], entry.mark ?? ''].join(' ').toLowerCase();
+    const haystack = [entry.type ?? 'not json', entry.videoId === null ? '' : `v${entry.videoId}`, entry.videoStatus ?? '', answerLabel(entry.answer), entry.sent ?? '', entry.id, VIA[entry.via], entry.mark ?? '', entry.drift > 0 ? 'drift' : ''].join(' ').toLowerCase();
     return text.split(/\s+/).every((word) => haystack.includes(word));
   }
 
@@ -174,6 +174,7 @@ export function startInspector(root: HTMLElement, info: InspectorInfo): void {
         'span',
         { class: 'c-marks' },
         entry.mark ? h('span', { class: `tag t-${entry.mark}`, title: entry.mark === 'retry' ? 'the same bytes arrived before and failed' : 'the same bytes arrived before and were accepted' }, entry.mark) : null,
+        entry.drift > 0 ? h('span', { class: 'tag t-drift', title: `${entry.drift} difference(s) from the catalog's model of this event type` }, 'drift') : null,
         h('span', { class: `tag t-via`, title: entry.via === 'tunnel' ? 'through the public tunnel' : entry.via === 'local' ? 'straight to the local port' : 'built by trigger' }, VIA[entry.via]),
       ),
     );
@@ -271,6 +272,7 @@ export function startInspector(root: HTMLElement, info: InspectorInfo): void {
       replaysSection(s.id),
       h('section', { class: 'request' }, h('div', { class: 'panel-head' }, h('h3', null, 'Request')), h('p', { class: 'reqline' }, h('code', null, d.request.method, ' ', visible(d.request.path), visible(query))), headersTable(d.request.headers)),
       bodyPanel(d.request.body, 'Body'),
+      driftSection(d.drift),
       answerSection(d.answer, 'Handler answer', s.answer ? null : 'Not forwarded: listen answered 200 once it was recorded.'),
     );
   }
@@ -285,6 +287,16 @@ export function startInspector(root: HTMLElement, info: InspectorInfo): void {
       h('span', { class: `badge s-${statusClass(s.answer)}` }, answerLabel(s.answer)),
       h('span', { class: 'latency' }, `in ${ms(s.answer.durationMs)}`),
       s.sent !== null && s.sent !== s.answer.status ? h('span', { class: 'muted' }, `· answered ${s.sent} to the sender`) : null,
+    );
+  }
+
+  function driftSection(findings: EntryDetail['drift']): HTMLElement | null {
+    if (findings.length === 0) return null;
+    return h(
+      'section',
+      { class: 'drift' },
+      h('div', { class: 'panel-head' }, h('h3', null, 'Drift from the model'), h('span', { class: 'muted' }, 'where this body differs from what the catalog says HeapStream sends')),
+      h('ul', null, findings.map((f) => h('li', null, h('code', null, visible(f.path)), ' ', visible(f.message)))),
     );
   }
 
