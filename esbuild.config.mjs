@@ -8,12 +8,15 @@
 //   TypeScript gives `require` consumers types that say what they get.
 // Dependencies stay external (undici and picomatch are CommonJS themselves). Both bundles
 // sit where dist/version.js does, which finds package.json one directory up.
+// - dist/inspector/page/: the inspector's page (listen --ui, inspect, simulate --html), a
+//   browser bundle and its stylesheet; nothing is fetched from a CDN at run time.
 import { build } from 'esbuild';
 import { copyFile, mkdir, readdir, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const dist = join(dirname(fileURLToPath(import.meta.url)), 'dist');
+const root = dirname(fileURLToPath(import.meta.url));
+const dist = join(root, 'dist');
 
 const common = {
   entryPoints: [join(dist, 'index.js')],
@@ -47,3 +50,13 @@ async function copyDeclarations(dir) {
 }
 await copyDeclarations(dist);
 await writeFile(join(types, 'package.json'), '{ "type": "commonjs" }\n');
+
+await build({
+  entryPoints: [join(root, 'src/inspector/page/page.ts'), join(root, 'src/inspector/page/page.css')],
+  outdir: join(dist, 'inspector/page'),
+  bundle: true,
+  minify: true,
+  target: ['es2022', 'chrome110', 'firefox110', 'safari16'],
+  legalComments: 'none',
+  logLevel: 'warning',
+});

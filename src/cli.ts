@@ -12,6 +12,7 @@ import { registerTrigger } from './commands/trigger/index.js';
 import { registerReplay } from './commands/replay/index.js';
 import { registerSimulate } from './commands/simulate/index.js';
 import { registerFixtures } from './commands/fixtures/index.js';
+import { registerInspect } from './commands/inspect/index.js';
 
 export function buildProgram(): CommandType {
   const program = new Command('heapstream-webhooks')
@@ -37,6 +38,7 @@ Environment: HEAPSTREAM_FORWARD_TO, HEAPSTREAM_TUNNEL_HOST, HEAPSTREAM_FIXTURES_
   registerReplay(program);
   registerSimulate(program);
   registerFixtures(program);
+  registerInspect(program);
   return program;
 }
 

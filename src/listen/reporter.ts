@@ -25,9 +25,10 @@ export class ConsoleListenReporter implements ListenReporter {
 
   ready(info: ListenReady): void {
     const { out } = this;
-    out.record({ kind: 'ready', localUrl: info.localUrl, publicUrl: null, tunnel: info.tunnel, forwardTo: info.forwardTo, recordDir: info.recordDir });
+    out.record({ kind: 'ready', localUrl: info.localUrl, publicUrl: null, tunnel: info.tunnel, forwardTo: info.forwardTo, recordDir: info.recordDir, ...(info.ui ? { ui: info.ui } : {}) });
     const c = out.color;
     out.line(`${c.bold('Listening')}     ${info.localUrl}  ${c.dim('(local)')}`);
+    if (info.ui) out.line(`${c.bold('Inspector')}     ${c.bold.underline(info.ui)}  ${c.dim('(open it in a browser)')}`);
     out.line(info.forwardTo ? `${c.bold('Forwarding')}    → ${info.forwardTo}` : `${c.bold('Forwarding')}    ${c.dim('off: answering 200 and recording (add --forward-to <url>)')}`);
     out.line(`${c.bold('Recording')}     ${info.recordDir ?? c.dim('off')}`);
     if (info.tunnel === 'connecting') this.spinner = this.startSpinner(`Opening a public tunnel via ${this.tunnelHost ?? 'localtunnel'} …`);

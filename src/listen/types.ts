@@ -36,6 +36,8 @@ export interface ListenReady {
   forwardTo: string | null;
   recordDir: string | null;
   tunnel: 'connecting' | 'off';
+  /** The inspector's URL, when it runs alongside (`--ui`). */
+  ui?: string;
 }
 
 /** One webhook, after it was answered, forwarded and recorded. */

@@ -21,3 +21,19 @@ export function printable(text: string): string {
 export function printableValue(value: unknown): string {
   return printable(typeof value === 'string' ? value : String(value));
 }
+
+/**
+ * printable() as segments, for views that show escapes apart from the text (the inspector
+ * page colours `\x1b` so that it cannot pass for four typed characters).
+ */
+export function printableSegments(text: string): { text: string; escaped: boolean }[] {
+  const out: { text: string; escaped: boolean }[] = [];
+  let last = 0;
+  for (const match of text.matchAll(UNSAFE)) {
+    if (match.index > last) out.push({ text: text.slice(last, match.index), escaped: false });
+    out.push({ text: printable(match[0]), escaped: true });
+    last = match.index + match[0].length;
+  }
+  if (last < text.length) out.push({ text: text.slice(last), escaped: false });
+  return out;
+}

@@ -3,6 +3,7 @@
  * on loopback only. Pass section names to run a subset: `npm run bench -- startup`.
  */
 import { spawnSync } from 'node:child_process';
+import { benchInspector, benchStorm } from './inspector.js';
 import { benchLibrary } from './library.js';
 import { benchListen } from './listen.js';
 import { benchSimulate } from './simulate.js';
@@ -13,6 +14,8 @@ const sections: Record<string, () => void | Promise<void>> = {
   listen: () => benchListen(),
   simulate: () => benchSimulate(),
   library: () => benchLibrary(),
+  inspector: () => benchInspector(),
+  storm: () => benchStorm(),
 };
 
 const wanted = process.argv.slice(2);

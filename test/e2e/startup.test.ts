@@ -29,6 +29,11 @@ describe('start-up', () => {
     }
   });
 
+  it.each([[['--help']], [['listen', '--help']], [['inspect', '--help']]])('%j loads none of the inspector', async (args) => {
+    const loaded = await modulesLoadedBy(args);
+    expect(loaded.filter((url) => url.includes('/dist/inspector/'))).toEqual([]);
+  });
+
   it('trigger --print does not load the prompt, tunnel or spinner libraries', async () => {
     const loaded = await modulesLoadedBy(['trigger', 'video.created', '--print']);
     for (const heavy of ['@inquirer', 'localtunnel', '/ora/']) {

@@ -21,6 +21,8 @@ interface ListenFlags {
   probeInterval: string;
   events?: string;
   newUrl?: boolean;
+  ui?: boolean;
+  uiPort?: string;
   json?: boolean;
 }
 
@@ -47,7 +49,9 @@ export function registerListen(program: Command): void {
     .option('--tunnel-timeout <ms>', 'how long opening the tunnel may take', '10s')
     .option('--probe-interval <ms>', 'how often to check the tunnel end to end through the public URL', '15s')
     .option('--events <glob>', 'only forward and show these event types, e.g. "video.*" or video.ready,video.failed')
-    .option('--json', 'NDJSON only: a ready line, tunnel lines, one line per event, a summary')
+    .option('--ui', 'also serve the web inspector on 127.0.0.1: every webhook live, replay, compare')
+    .option('--ui-port <n>', 'port for the inspector (implies --ui; default: a free one)')
+    .option('--json', 'NDJSON only: a ready line (with `ui` under --ui), tunnel lines, one line per event, a summary')
     .addHelpText(
       'after',
       `
@@ -56,6 +60,7 @@ Examples:
   $ heapstream-webhooks listen --forward-to http://localhost:3000/webhooks
   $ heapstream-webhooks listen --forward-to http://localhost:3000/webhooks --subdomain my-app-dev --events "video.*"
   $ heapstream-webhooks listen --no-tunnel --port 0 --json
+  $ heapstream-webhooks listen --forward-to http://localhost:3000/webhooks --ui
 
 Ctrl-C stops accepting, lets in-flight deliveries finish (up to 10 s), prints a summary and exits 130 (143 on SIGTERM).`,
     )
@@ -86,6 +91,7 @@ Ctrl-C stops accepting, lets in-flight deliveries finish (up to 10 s), prints a 
             : {}),
           shutdownGraceMs: Math.min(forwardTimeoutMs + 1_000, 10_000),
           newUrl: Boolean(flags.newUrl),
+          ...(flags.ui || flags.uiPort !== undefined ? { uiPort: flags.uiPort !== undefined ? parseInteger('--ui-port', flags.uiPort, { min: 0, max: 65_535 }) : 0 } : {}),
           output: createOutput({ json: Boolean(flags.json) }),
         }),
       );

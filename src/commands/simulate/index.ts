@@ -29,6 +29,7 @@ interface SimulateFlags extends DeliveryFlags {
   seed?: string;
   report?: string;
   junit?: string;
+  html?: string;
   check?: string;
   start?: string;
   ready?: string;
@@ -63,6 +64,7 @@ export function registerSimulate(program: Command): void {
     .option('--seed <n>', 'seed for jitter, duplicates, reordering and losses: the same seed, the same run')
     .option('--report <file>', 'write the full JSON report here')
     .option('--junit <file>', 'write JUnit XML here (a testcase per event)')
+    .option('--html <file>', 'write a self-contained HTML picture of the run here (timeline, in flight, latency, worst events)')
     .option('--check <command>', 'run after the run with HEAPSTREAM_REPORT set to the report path; its exit code joins the verdict')
     .option('--start <command>', 'start the app under test (through a shell), wait until --to accepts connections, stop it and all it started after the run')
     .option('--ready <url>', 'with --start: ready once this URL answers 2xx (default: once --to accepts connections)')
@@ -80,7 +82,7 @@ Scenarios:
 
 Examples:
   $ heapstream-webhooks simulate --to http://localhost:3000/webhooks
-  $ heapstream-webhooks simulate --to http://localhost:3000/webhooks --scenario outage --events 200 --concurrency 50
+  $ heapstream-webhooks simulate --to http://localhost:3000/webhooks --scenario outage --events 200 --concurrency 50 --html simulate.html
   $ heapstream-webhooks simulate --to http://localhost:3000/webhooks --fixtures fixtures/ --duplicate-rate 0.5 --reorder
   $ heapstream-webhooks simulate --to http://localhost:3000/webhooks --junit simulate.xml --check "node scripts/assert-one-row-per-video.js"
   $ heapstream-webhooks simulate --start "npm start" --to http://localhost:3000/webhooks --junit simulate.xml --scenario outage
@@ -147,6 +149,7 @@ Exit codes: 0 every event got a 2xx within its attempts (and --max-latency, and 
           ...(flags.maxLatency !== undefined ? { maxLatency: parseDuration('--max-latency', flags.maxLatency) } : {}),
           ...(flags.report ? { reportFile: flags.report } : {}),
           ...(flags.junit ? { junitFile: flags.junit } : {}),
+          ...(flags.html ? { htmlFile: flags.html } : {}),
           ...(flags.check ? { check: flags.check } : {}),
           output: createOutput({ json: Boolean(flags.json) }),
         }),

@@ -67,6 +67,8 @@ export interface SimulateCommandOptions extends Omit<SimulateOptions, 'target' |
   command: string;
   reportFile?: string;
   junitFile?: string;
+  /** A self-contained HTML picture of the run (`--html`). */
+  htmlFile?: string;
   check?: string;
   start?: StartOptions | undefined;
   github: GitHubEnvironment | null;
@@ -203,14 +205,15 @@ async function simulate(options: SimulateCommandOptions, prepared: PreparedSimul
   }
   if (reportFile) await writeReportFile(reportFile, report, result);
   if (options.junitFile) await writeFileAtomicStreamed(options.junitFile, (write) => writeJunit(write, report, result));
+  if (options.htmlFile) await (await import('../../inspector/storm-html.js')).writeStormHtml(options.htmlFile, report, result);
 
-  printSummary(output, report, { reportFile, junitFile: options.junitFile, seedGiven: options.seedGiven });
+  printSummary(output, report, { reportFile, junitFile: options.junitFile, htmlFile: options.htmlFile, seedGiven: options.seedGiven });
   if (options.github) {
     const { publishToGitHub } = await import('../../ci/github.js');
     await publishToGitHub(options.github, report, { reportFile, print: context.ci });
   }
   if (stoppedBy) {
-    const written = [reportFile, options.junitFile].filter(Boolean).join(' and ');
+    const written = [reportFile, options.junitFile, options.htmlFile].filter(Boolean).join(' and ');
     const message = `${stoppedBy.reason}: ${report.interrupted?.finishedEvents ?? 0} of ${report.totals.events} events finished${written ? `; ${written} hold what ran so far` : ''}`;
     if (stoppedBy.signal) {
       output.warn(message);

@@ -13,7 +13,7 @@ import { renderTable } from '../../ui/table.js';
 /** Worst events listed on a terminal; the report file has every event. */
 const WORST_SHOWN = 5;
 
-export function printSummary(output: Output, report: SimulateReport, files: { reportFile: string | undefined; junitFile: string | undefined; seedGiven: boolean }): void {
+export function printSummary(output: Output, report: SimulateReport, files: { reportFile: string | undefined; junitFile: string | undefined; htmlFile?: string | undefined; seedGiven: boolean }): void {
   const { totals, latencyMs, verdict } = report;
   output.record({
     kind: 'summary',
@@ -30,6 +30,7 @@ export function printSummary(output: Output, report: SimulateReport, files: { re
     durationMs: report.durationMs,
     report: files.reportFile ?? null,
     junit: files.junitFile ?? null,
+    html: files.htmlFile ?? null,
   });
   const c = output.color;
   const non2xx = Object.entries(totals.non2xx).map(([code, n]) => `${code}×${n}`).join(', ') || '0';
@@ -67,6 +68,7 @@ export function printSummary(output: Output, report: SimulateReport, files: { re
   }
   if (files.reportFile) output.line(c.dim(`report: ${files.reportFile}`));
   if (files.junitFile) output.line(c.dim(`junit: ${files.junitFile}`));
+  if (files.htmlFile) output.line(c.dim(`html: ${files.htmlFile}`));
   for (const warning of report.warnings) output.warn(warning);
   output.line(verdict.ok ? c.green.bold('PASS: every event got a 2xx within its attempts') : c.red.bold(`FAIL: ${verdict.reasons.join('; ')}`));
 }

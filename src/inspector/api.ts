@@ -1,0 +1,105 @@
+/**
+ * What the inspector's server and its page say to each other (JSON over HTTP and SSE).
+ * Shared by both sides, so it imports nothing from Node or the DOM.
+ */
+
+/** The handler's answer in a line: enough for the list and the status filter. */
+export interface AnswerSummary {
+  ok: boolean;
+  status: number | null;
+  durationMs: number;
+  /** timeout, unreachable, error: why there was no HTTP answer. */
+  error: string | null;
+}
+
+/** One delivery in the list: a fixture on disk, or a webhook that arrived while listening. */
+export interface EntrySummary {
+  /** The fixture's file name, or `live-N` for a webhook that was not recorded. */
+  id: string;
+  recordedAt: string;
+  via: 'tunnel' | 'local' | 'synthetic';
+  type: string | null;
+  videoId: number | null;
+  videoStatus: string | null;
+  json: boolean;
+  /** The handler's answer, when the webhook was forwarded. */
+  answer: AnswerSummary | null;
+  /** What the sender (HeapStream) was answered; known for webhooks that arrived live. */
+  sent: number | null;
+  /** The same bytes arrived before: after a failed answer (a retry) or after a 2xx (a duplicate). */
+  mark: 'retry' | 'duplicate' | null;
+  /** How many places the body differs from the catalog's model of its type (drift). */
+  drift: number;
+  /** Arrived while this inspector was running. */
+  live: boolean;
+  /** A fixture backs it, so it can be opened and replayed. */
+  recorded: boolean;
+}
+
+/** Bytes exactly as they are: base64 on the wire; the page decides how to show them. */
+export interface BodyBytes {
+  base64: string;
+  size: number;
+  /** Only the first `size` bytes were kept (answers are capped). */
+  truncated: boolean;
+}
+
+export type HeaderList = [name: string, value: string][];
+
+export interface AnswerDetail extends AnswerSummary {
+  target: string | null;
+  errorMessage: string | null;
+  headers: HeaderList | null;
+  body: BodyBytes | null;
+  contentType: string | null;
+}
+
+export interface EntryDetail {
+  summary: EntrySummary;
+  /** The fixture file, as given to the inspector (relative when it was). */
+  file: string;
+  request: {
+    method: string;
+    path: string;
+    query: string;
+    headers: HeaderList;
+    remoteAddress: string | null;
+    body: BodyBytes;
+  };
+  answer: AnswerDetail | null;
+  /** Where the body differs from the catalog's model of its type. */
+  drift: { path: string; message: string }[];
+}
+
+export interface ReplayRequest {
+  id: string;
+  /** An edited body (UTF-8 text) to send instead of the recorded bytes. */
+  body?: string;
+}
+
+export interface ReplayOutcome {
+  id: string;
+  url: string;
+  edited: boolean;
+  sentBytes: number;
+  at: string;
+  answer: AnswerDetail;
+}
+
+export interface InspectorInfo {
+  mode: 'listen' | 'inspect' | 'report';
+  /** Where fixtures are listed from. */
+  source: string | null;
+  /** Where Replay sends; null: replay is off. */
+  replayTo: string | null;
+  /** Files in the directory that could not be read as fixtures. */
+  skipped: { file: string; reason: string }[];
+}
+
+export interface ApiError {
+  error: string;
+}
+
+/** Server-sent event names. */
+export const STREAM_SNAPSHOT = 'snapshot';
+export const STREAM_ENTRY = 'entry';
