@@ -67,12 +67,33 @@ export function buildEvent(type: string, options: BuildEventOptions = {}): Built
 }
 
 function buildWith(type: string, id: Identity, random: Random, now: Date, options: BuildEventOptions): BuiltEvent {
+  const { known, event } = eventWith(type, id, random, now, options);
+  return { type, known, event, body: serializeEvent(event) };
+}
+
+function eventWith(type: string, id: Identity, random: Random, now: Date, options: BuildEventOptions): { known: boolean; event: HeapStreamEvent } {
   const entry = findCatalogEntry(type);
   const event = makeEvent(type, entry ?? BASE, id, random, now);
   for (const assignment of options.set ?? []) {
     setPath(event as unknown as Record<string, unknown>, assignment, options.force);
   }
-  return { type, known: entry !== undefined, event, body: serializeEvent(event) };
+  return { known: entry !== undefined, event };
+}
+
+/**
+ * Step `step` of `buildFlow(types, options)`, not yet serialized: the same event (the
+ * steps before it are built for their random draws only). For callers that keep the seed
+ * and serialize on demand, rather than keeping every body.
+ */
+export function flowEvent(types: readonly string[], step: number, options: BuildEventOptions & { stepMs?: number } = {}): HeapStreamEvent {
+  const random = createRandom(options.seed);
+  const id = pickIdentity(random, options);
+  const start = (options.now ?? new Date()).getTime();
+  const stepMs = options.stepMs ?? 1_000;
+  for (let index = 0; ; index++) {
+    const { event } = eventWith(types[index] as string, id, random, new Date(start + index * stepMs), options);
+    if (index === step) return event;
+  }
 }
 
 /**

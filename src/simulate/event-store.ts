@@ -1,7 +1,9 @@
 /**
  * Events for a simulation, stored in columns: every body in one growing buffer (views are
  * handed out per attempt), numbers in typed arrays. 100,000 events then cost their bytes
- * plus a few dozen bytes each, not a few hundred objects each.
+ * plus a few dozen bytes each, not a few hundred objects each. Synthesized events keep no
+ * bytes at all: they are rebuilt from their seed for each attempt (`lazy`), so a million of
+ * them cost a few bytes each, and their timestamps are kept as numbers.
  */
 import type { HeaderMap } from '../delivery/headers.js';
 import { createRandom } from '../events/random.js';
@@ -18,6 +20,13 @@ export interface NewSimEvent {
   source?: string;
 }
 
+/** A synthesized event: its body is `build(index)`, its timestamp a number that sorts like the string would. */
+export interface LazySimEvent {
+  type: string | null;
+  videoId: number | null;
+  timestampKey: number;
+}
+
 export class EventStore {
   private bodies = Buffer.allocUnsafe(64 * 1024);
   private used = 0;
@@ -28,6 +37,7 @@ export class EventStore {
   private readonly typeNames: (string | null)[] = [];
   private readonly typeIndex = new Map<string | null, number>();
   private timestamps: (string | null)[] = [];
+  private timestampKeys = new Float64Array(0);
   private readonly headerList: HeaderMap[] = [];
   private readonly sourceList: string[] = [];
   count = 0;
@@ -35,7 +45,18 @@ export class EventStore {
   constructor(
     private readonly defaultHeaders: HeaderMap,
     private readonly defaultSource = 'synthetic',
+    /** Builds the body of event `index`, for stores filled with `addLazy`. */
+    private readonly build?: (index: number) => Buffer,
   ) {}
+
+  addLazy(event: LazySimEvent): number {
+    const i = this.count++;
+    if (i >= this.offsets.length) this.growRows();
+    if (i >= this.timestampKeys.length) this.timestampKeys = grown(this.timestampKeys, this.offsets.length);
+    this.timestampKeys[i] = event.timestampKey;
+    this.setColumns(i, event.type, event.videoId);
+    return i;
+  }
 
   add(event: NewSimEvent): number {
     const i = this.count++;
@@ -46,20 +67,25 @@ export class EventStore {
     this.offsets[i] = this.used;
     this.lengths[i] = bytes.length;
     this.used += bytes.length;
-    this.videoIds[i] = event.videoId ?? Number.NaN;
-    let typeId = this.typeIndex.get(event.type);
-    if (typeId === undefined) {
-      typeId = this.typeNames.push(event.type) - 1;
-      this.typeIndex.set(event.type, typeId);
-    }
-    this.typeIds[i] = typeId;
+    this.setColumns(i, event.type, event.videoId);
     this.timestamps.push(event.timestamp);
     if (event.headers) this.headerList[i] = event.headers;
     if (event.source) this.sourceList[i] = event.source;
     return i;
   }
 
+  private setColumns(i: number, type: string | null, videoId: number | null): void {
+    this.videoIds[i] = videoId ?? Number.NaN;
+    let typeId = this.typeIndex.get(type);
+    if (typeId === undefined) {
+      typeId = this.typeNames.push(type) - 1;
+      this.typeIndex.set(type, typeId);
+    }
+    this.typeIds[i] = typeId;
+  }
+
   body(i: number): Buffer {
+    if (this.build) return this.build(i);
     return this.bodies.subarray(this.offsets[i], (this.offsets[i] as number) + (this.lengths[i] as number));
   }
 
@@ -86,8 +112,11 @@ export class EventStore {
    */
   order(options: { reorder: boolean; window: number; seed: number }): Uint32Array {
     const stamps = this.timestamps;
-    const order = Uint32Array.from({ length: this.count }, (_, i) => i).sort((a, b) => compare(stamps[a] ?? null, stamps[b] ?? null) || a - b);
+    const keys = this.timestampKeys;
+    const byStamp = this.build ? (a: number, b: number) => (keys[a] as number) - (keys[b] as number) || a - b : (a: number, b: number) => compare(stamps[a] ?? null, stamps[b] ?? null) || a - b;
+    const order = Uint32Array.from({ length: this.count }, (_, i) => i).sort(byStamp);
     this.timestamps = [];
+    this.timestampKeys = new Float64Array(0);
     if (!options.reorder) return order;
     const random = createRandom(options.seed ^ 0x5eed);
     for (let start = 0; start < order.length; start += options.window) {

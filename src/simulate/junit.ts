@@ -29,33 +29,56 @@ export function testName(event: Pick<EventOutcome, 'index' | 'type' | 'videoId'>
 }
 
 export async function writeJunit(write: (chunk: string) => Promise<void>, report: SimulateReport, result: EngineResult): Promise<void> {
-  const { totals } = report;
-  const failures = totals.exhausted + totals.tooSlow;
-  const seconds = (report.durationMs / 1000).toFixed(3);
-  const counts = `tests="${totals.events}" failures="${failures}" errors="0" skipped="${totals.unfinished}" time="${seconds}"`;
-  await write(
-    [
-      '<?xml version="1.0" encoding="UTF-8"?>',
-      `<testsuites name="heapstream-webhooks simulate" ${counts}>`,
-      `  <testsuite name="${attr(`simulate ${report.scenario ?? 'default'}`)}" ${counts} timestamp="${attr(report.startedAt)}">`,
-      '    <properties>',
-      ...properties(report).map(([name, value]) => `      <property name="${attr(name)}" value="${attr(value)}"/>`),
-      '    </properties>',
-      '',
-    ].join('\n'),
-  );
+  await write(junitHead(report));
   const indexes = [...result.order].sort((a, b) => a - b);
+  const terms = testcaseTerms(report);
   let batch: string[] = [];
   for (const index of indexes) {
-    batch.push(testcase(result.outcome(index), report));
+    batch.push(testcase(result.outcome(index), terms));
     if (batch.length === 1_000) {
       await write(batch.join(''));
       batch = [];
     }
   }
-  const notes = [...(report.interrupted ? [`${report.interrupted.reason}; ${report.interrupted.finishedEvents} of ${totals.events} events finished`] : []), ...report.warnings];
+  await write(`${batch.join('')}${junitTail(report)}`);
+}
+
+/** The XML up to the first testcase: counts and properties, which only the finished run knows. */
+export function junitHead(report: SimulateReport): string {
+  const { totals } = report;
+  const failures = totals.exhausted + totals.tooSlow;
+  const seconds = (report.durationMs / 1000).toFixed(3);
+  const counts = `tests="${totals.events}" failures="${failures}" errors="0" skipped="${totals.unfinished}" time="${seconds}"`;
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites name="heapstream-webhooks simulate" ${counts}>`,
+    `  <testsuite name="${attr(`simulate ${report.scenario ?? 'default'}`)}" ${counts} timestamp="${attr(report.startedAt)}">`,
+    '    <properties>',
+    ...properties(report).map(([name, value]) => `      <property name="${attr(name)}" value="${attr(value)}"/>`),
+    '    </properties>',
+    '',
+  ].join('\n');
+}
+
+/** The XML after the last testcase. */
+export function junitTail(report: SimulateReport): string {
+  const notes = [...(report.interrupted ? [`${report.interrupted.reason}; ${report.interrupted.finishedEvents} of ${report.totals.events} events finished`] : []), ...report.warnings];
   const systemErr = notes.length > 0 ? `    <system-err>${xmlEscape(notes.join('\n'))}</system-err>\n` : '';
-  await write(`${batch.join('')}${systemErr}  </testsuite>\n</testsuites>\n`);
+  return `${systemErr}  </testsuite>\n</testsuites>\n`;
+}
+
+/**
+ * What a testcase says besides its event: the run's limits, known before it starts, and why
+ * it stopped, which only unfinished events (written after the run) mention.
+ */
+export interface TestcaseTerms {
+  maxAttempts: number;
+  maxLatencyMs: number | null;
+  interrupted: string | undefined;
+}
+
+export function testcaseTerms(report: SimulateReport): TestcaseTerms {
+  return { maxAttempts: report.settings.maxAttempts, maxLatencyMs: report.settings.maxLatencyMs, interrupted: report.interrupted?.reason };
 }
 
 /** What a reader needs to reproduce the run and to trust it. */
@@ -73,7 +96,7 @@ function properties(report: SimulateReport): [string, string][] {
   ];
 }
 
-function testcase(event: EventOutcome, report: SimulateReport): string {
+export function testcase(event: EventOutcome, terms: TestcaseTerms): string {
   const seconds = event.attempts.reduce((sum, a) => sum + a.latencyMs, 0) / 1000;
   const trail = event.attempts
     .map((a) => `copy ${a.copy} attempt ${a.attempt} at ${a.at} ms: ${a.ok ? 'ok' : ''} ${a.status ?? ''} ${a.error ?? ''} (${a.latencyMs} ms)`.replace(/\s+/g, ' ').trim())
@@ -82,8 +105,8 @@ function testcase(event: EventOutcome, report: SimulateReport): string {
   const out = trail ? `\n      <system-out>${xmlEscape(trail)}</system-out>` : '';
   if (event.delivered && !event.tooSlow) return `${open}${out}\n    </testcase>\n`;
   if (!event.delivered && !event.exhausted) {
-    return `${open}\n      <skipped message="${attr(`not finished: ${report.interrupted?.reason ?? 'the run stopped'}`)}"/>${out}\n    </testcase>\n`;
+    return `${open}\n      <skipped message="${attr(`not finished: ${terms.interrupted ?? 'the run stopped'}`)}"/>${out}\n    </testcase>\n`;
   }
-  const message = event.delivered ? `accepted in more than ${report.settings.maxLatencyMs} ms` : `no 2xx within ${report.settings.maxAttempts} attempts`;
+  const message = event.delivered ? `accepted in more than ${terms.maxLatencyMs} ms` : `no 2xx within ${terms.maxAttempts} attempts`;
   return `${open}\n      <failure message="${attr(message)}" type="${event.delivered ? 'too-slow' : 'exhausted'}">${xmlEscape(trail)}</failure>\n    </testcase>\n`;
 }

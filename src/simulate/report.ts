@@ -232,22 +232,34 @@ export function fullReport(report: SimulateReport, result: EngineResult): FullRe
   return { ...report, events: [...reportEvents(result)] };
 }
 
+/** The report file up to its first event: the summary pretty-printed, `events` opened. */
+export function reportHead(report: SimulateReport): string {
+  const head = JSON.stringify(report, null, 2);
+  return `${head.slice(0, -2)},\n  "events": [`;
+}
+
+/** One event of the report file's `events`, one per line; `first` has no leading comma. */
+export function reportEventLine(outcome: EventOutcome, first: boolean): string {
+  return `${first ? '' : ','}\n    ${JSON.stringify(outcome)}`;
+}
+
+export const REPORT_TAIL = '\n  ]\n}\n';
+
 /**
  * Writes the report as JSON: the summary pretty-printed, then `events`, one event per line
  * (diff-friendly, and streamed so 100,000 events never sit in memory as one string).
  */
 export async function writeReport(write: (chunk: string) => Promise<void>, report: SimulateReport, result: EngineResult): Promise<void> {
-  const head = JSON.stringify(report, null, 2);
-  await write(`${head.slice(0, -2)},\n  "events": [`);
+  await write(reportHead(report));
   let batch: string[] = [];
   let first = true;
   for (const outcome of reportEvents(result)) {
-    batch.push(`${first ? '' : ','}\n    ${JSON.stringify(outcome)}`);
+    batch.push(reportEventLine(outcome, first));
     first = false;
     if (batch.length === 1_000) {
       await write(batch.join(''));
       batch = [];
     }
   }
-  await write(`${batch.join('')}\n  ]\n}\n`);
+  await write(`${batch.join('')}${REPORT_TAIL}`);
 }

@@ -49,6 +49,8 @@ export interface RunHooks {
   command?: string;
   /** Why the signal stopped the run, for the report (default: "stopped", no signal). */
   stopReason?(): { signal: StopSignal | null; reason: string } | undefined;
+  /** Event `index` is over (its outcome is final), for files written while the run goes. */
+  onEventFinished?(index: number, outcome: (index: number) => EventOutcome): void;
 }
 
 export interface RunStart {
@@ -147,7 +149,8 @@ export async function runEngine(run: EngineRun): Promise<SimulationRun> {
   const virtual = run.virtualTime ? new VirtualClock() : undefined;
   const url = target.url;
   const send: Deliver = (body, headers, timeoutMs) => target.deliver({ url, method: 'POST', headers, body, timeoutMs });
-  const { onAttempt, onEvent } = run;
+  const { onAttempt, onEvent, onEventFinished } = run;
+  const outcome = (index: number): EventOutcome => engine.outcome(index);
   const engine: SimulationEngine = new SimulationEngine(
     {
       settings,
@@ -155,7 +158,14 @@ export async function runEngine(run: EngineRun): Promise<SimulationRun> {
       random: createRandom(settings.seed),
       deliver: virtual ? (body, headers, timeoutMs) => virtual.hold(() => send(body, headers, timeoutMs)) : send,
       ...(onAttempt ? { onAttempt: (index: number, attempt) => onAttempt({ ...attempt, index, type: events.type(index), videoId: events.videoId(index) }) } : {}),
-      ...(onEvent ? { onEventFinished: (index: number) => onEvent(engine.outcome(index)) } : {}),
+      ...(onEvent || onEventFinished
+        ? {
+            onEventFinished: (index: number) => {
+              if (onEvent) onEvent(engine.outcome(index));
+              onEventFinished?.(index, outcome);
+            },
+          }
+        : {}),
     },
     events,
   );

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { buildEvent, buildFlow } from '../../src/events/builder.js';
+import { buildEvent, buildFlow, flowEvent } from '../../src/events/builder.js';
 import { CATALOG, LIFECYCLE } from '../../src/events/catalog.js';
+import { serializeEvent } from '../../src/events/serializer.js';
 import { parseAssignment } from '../../src/events/set-path.js';
 import { HswError } from '../../src/errors.js';
 
@@ -59,5 +60,32 @@ describe('buildFlow', () => {
     expect(new Set(flow.map((e) => e.event.video.asset.id)).size).toBe(1);
     const times = flow.map((e) => e.event.timestamp);
     expect([...times].sort()).toEqual(times);
+  });
+});
+
+describe('flowEvent', () => {
+  const now = new Date('2024-10-10T10:10:10.123Z');
+  const flows: (readonly string[])[] = [LIFECYCLE, ['video.created', 'video.uploaded', 'video.encoding', 'video.failed'], ['video.ready'], ['video.exploded', 'video.failed', 'video.ready']];
+  const seeds = [0, 1, 7, 123_456_789, 2 ** 31 - 1];
+
+  // Each step draws from the random stream the steps before it used: a step built alone
+  // without replaying them would have other timestamps' microseconds and other errors.
+  it.each(flows.flatMap((flow) => seeds.map((seed) => [flow.join(','), seed, flow] as const)))('step by step equals buildFlow byte for byte (%s, seed %d)', (_name, seed, flow) => {
+    for (const stepMs of [1_000, 250]) {
+      const built = buildFlow(flow, { seed, now, stepMs });
+      expect(flow.map((_type, step) => serializeEvent(flowEvent(flow, step, { seed, now, stepMs })))).toEqual(built.map((event) => event.body));
+    }
+  });
+
+  it('keeps fixed ids and --set assignments as buildFlow does', () => {
+    const options = { seed: 5, now, videoId: 42, projectId: 9, set: [parseAssignment('video.asset.encoding_tier=baseline')] };
+    const built = buildFlow(LIFECYCLE, options);
+    LIFECYCLE.forEach((_type, step) => expect(serializeEvent(flowEvent(LIFECYCLE, step, options))).toBe(built[step]?.body));
+  });
+
+  it('a flow of one is buildEvent: what single-type simulations used to send', () => {
+    for (const { type } of CATALOG) {
+      for (const seed of seeds) expect(serializeEvent(flowEvent([type], 0, { seed, now }))).toBe(buildEvent(type, { seed, now }).body);
+    }
   });
 });

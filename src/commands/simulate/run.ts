@@ -18,8 +18,9 @@ import type { Output } from '../../ui/output.js';
 import { printable } from '../../ui/sanitize.js';
 import { createSpinnerFactory, type Spinner } from '../../ui/spinner.js';
 import type { EngineResult, EngineStats } from '../../simulate/engine.js';
-import { writeJunit } from '../../simulate/junit.js';
-import { writeReport, type SimulateReport, type StopSignal } from '../../simulate/report.js';
+import { IncrementalEventFile } from '../../simulate/event-file.js';
+import { junitHead, junitTail, testcase, testcaseTerms, type TestcaseTerms } from '../../simulate/junit.js';
+import { REPORT_TAIL, reportEventLine, reportHead, type SimulateReport, type StopSignal } from '../../simulate/report.js';
 import type { SimulateOptions } from '../../simulate/settings.js';
 import { prepareSimulation, runSimulation, type PreparedSimulation } from '../../simulate/simulate.js';
 import type { EventOutcome } from '../../simulate/types.js';
@@ -132,7 +133,7 @@ export async function run(options: SimulateCommandOptions): Promise<SimulateComm
 
 /** The options that are the library's: all but the command's own. */
 function libraryOptions(options: SimulateCommandOptions): Omit<SimulateOptions, 'target'> {
-  const { to: _to, seedGiven: _seedGiven, command: _command, reportFile: _reportFile, junitFile: _junitFile, check: _check, start: _start, github: _github, output: _output, ...library } = options;
+  const { to: _to, seedGiven: _seedGiven, command: _command, reportFile: _reportFile, junitFile: _junitFile, htmlFile: _htmlFile, check: _check, start: _start, github: _github, output: _output, ...library } = options;
   return library;
 }
 
@@ -161,14 +162,30 @@ interface RunContext {
 }
 
 async function simulate(options: SimulateCommandOptions, prepared: PreparedSimulation, context: RunContext): Promise<SimulateCommandResult> {
-  const { output } = options;
-  const { app } = context;
-  const spinners = await createSpinnerFactory(output.interactive);
-  let stopProgress = (): void => undefined;
+  const spinners = await createSpinnerFactory(options.output.interactive);
   // A signal or the app exiting stops scheduling and fails what is in flight at once.
   const onInterrupt = (): void => context.stop({ signal: context.interrupt.reason as StopSignal, reason: `interrupted by ${context.interrupt.reason as string}` });
   if (context.interrupt.aborted) onInterrupt();
   else context.interrupt.addEventListener('abort', onInterrupt, { once: true });
+  const files = await EventFiles.open(options, prepared);
+  try {
+    return await simulateInto(files, options, prepared, context, spinners, onInterrupt);
+  } finally {
+    await files.discard();
+  }
+}
+
+async function simulateInto(
+  files: EventFiles,
+  options: SimulateCommandOptions,
+  prepared: PreparedSimulation,
+  context: RunContext,
+  spinners: (text: string) => Spinner | undefined,
+  onInterrupt: () => void,
+): Promise<SimulateCommandResult> {
+  const { output } = options;
+  const { app } = context;
+  let stopProgress = (): void => undefined;
   let running = true;
   void app?.exited.then(() => {
     if (running) context.stop({ signal: null, reason: app.exitedError('during the run').message });
@@ -178,6 +195,7 @@ async function simulate(options: SimulateCommandOptions, prepared: PreparedSimul
     run = await runSimulation(prepared, {
       command: options.command,
       stopReason: context.stopped,
+      ...(files.any ? { onEventFinished: (index, outcome) => files.finished(index, outcome) } : {}),
       onStart: ({ settings, events, stats }) => {
         output.line(`Simulating HeapStream delivery of ${events} events to ${options.to.href}${options.scenario ? ` (scenario ${options.scenario})` : ''}`);
         output.line(output.color.dim(`  24 h schedule ×1/${round(settings.scale)} · ${settings.maxAttempts} attempts · ${settings.timeoutMs} ms timeout · ${settings.concurrency} in flight · seed ${settings.seed}${options.seedGiven ? '' : ' (random)'}`));
@@ -193,9 +211,10 @@ async function simulate(options: SimulateCommandOptions, prepared: PreparedSimul
 
   const { report, result } = run;
   const stoppedBy = run.aborted ? context.stopped() : undefined;
+  await files.complete(report, result);
   const reportFile = options.reportFile ?? (options.check && !stoppedBy ? join(await mkdtemp(join(tmpdir(), 'heapstream-simulate-')), 'report.json') : undefined);
   if (options.check && !stoppedBy) {
-    await writeReportFile(reportFile as string, report, result);
+    await files.writeReport(reportFile as string, report);
     const exitCode = await runCheck(options.check, reportFile as string, output);
     report.check = { command: options.check, exitCode };
     if (exitCode !== 0) {
@@ -203,8 +222,8 @@ async function simulate(options: SimulateCommandOptions, prepared: PreparedSimul
       report.verdict.reasons.push(`--check "${options.check}" exited ${exitCode ?? 'by a signal'}`);
     }
   }
-  if (reportFile) await writeReportFile(reportFile, report, result);
-  if (options.junitFile) await writeFileAtomicStreamed(options.junitFile, (write) => writeJunit(write, report, result));
+  if (reportFile) await files.writeReport(reportFile, report);
+  if (options.junitFile) await files.writeJunit(options.junitFile, report);
   if (options.htmlFile) await (await import('../../inspector/storm-html.js')).writeStormHtml(options.htmlFile, report, result);
 
   printSummary(output, report, { reportFile, junitFile: options.junitFile, htmlFile: options.htmlFile, seedGiven: options.seedGiven });
@@ -225,8 +244,57 @@ async function simulate(options: SimulateCommandOptions, prepared: PreparedSimul
   return { exitCode: report.verdict.ok ? ExitCode.ok : ExitCode.failed, report };
 }
 
-function writeReportFile(file: string, report: SimulateReport, result: EngineResult): Promise<void> {
-  return writeFileAtomicStreamed(file, (write) => writeReport(write, report, result));
+/**
+ * The events of the report and the JUnit file, written while the run goes (event-file.ts);
+ * each file is assembled around them once the summary is known.
+ */
+class EventFiles {
+  private constructor(
+    private readonly report: IncrementalEventFile | undefined,
+    private readonly junit: IncrementalEventFile | undefined,
+  ) {}
+
+  static async open(options: SimulateCommandOptions, prepared: PreparedSimulation): Promise<EventFiles> {
+    const count = prepared.events.count;
+    // --check without --report reads a report in a temporary directory made after the run.
+    const reportNear = options.reportFile ?? (options.check ? join(tmpdir(), 'heapstream-simulate-report.json') : undefined);
+    const report = reportNear ? await IncrementalEventFile.create(reportNear, count, (outcome, position) => reportEventLine(outcome, position === 0)) : undefined;
+    // Only events that never finished mention why the run stopped; those are written after it.
+    const terms: TestcaseTerms = { maxAttempts: prepared.settings.maxAttempts, maxLatencyMs: prepared.settings.maxLatencyMs ?? null, interrupted: undefined };
+    const junit = options.junitFile ? await IncrementalEventFile.create(options.junitFile, count, (outcome) => testcase(outcome, terms)) : undefined;
+    return new EventFiles(report, junit);
+  }
+
+  get any(): boolean {
+    return Boolean(this.report ?? this.junit);
+  }
+
+  finished(index: number, outcome: (index: number) => EventOutcome): void {
+    this.report?.finished(index, outcome);
+    this.junit?.finished(index, outcome);
+  }
+
+  async complete(report: SimulateReport, result: EngineResult): Promise<void> {
+    const outcome = (index: number): EventOutcome => result.outcome(index);
+    const terms = testcaseTerms(report);
+    await this.report?.complete(outcome);
+    await this.junit?.complete(outcome, (event) => testcase(event, terms));
+  }
+
+  writeReport(file: string, report: SimulateReport): Promise<void> {
+    const events = this.report as IncrementalEventFile;
+    return writeFileAtomicStreamed(file, (write) => events.assemble(write, reportHead(report), REPORT_TAIL));
+  }
+
+  writeJunit(file: string, report: SimulateReport): Promise<void> {
+    const events = this.junit as IncrementalEventFile;
+    return writeFileAtomicStreamed(file, (write) => events.assemble(write, junitHead(report), junitTail(report)));
+  }
+
+  async discard(): Promise<void> {
+    await this.report?.discard();
+    await this.junit?.discard();
+  }
 }
 
 function eventLine(outcome: EventOutcome): object {

@@ -1,0 +1,97 @@
+/**
+ * The per-event part of a report file, written while the run goes. Files list events by
+ * index but events finish in any order, so this writes the finished prefix: whenever the
+ * lowest unwritten event finishes, it and every finished event after it are formatted
+ * (from the attempt log, which holds them anyway) and appended to a temporary file. The
+ * summary that heads the file is only known at the end; `assemble` then writes the head,
+ * copies the events and writes the tail. A million events thus never wait as strings in
+ * memory, and most of the formatting happens during delivery instead of after it.
+ */
+import { open, unlink, type FileHandle } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { EventOutcome } from './types.js';
+
+/** Formats one event; `position` is its place in the file (0 for the first). */
+export type FormatEvent = (outcome: EventOutcome, position: number) => string;
+
+/** Appended in chunks about this big: few writes, little held in memory. */
+const CHUNK_CHARS = 256 * 1024;
+const COPY_BYTES = 4 * 1024 * 1024;
+
+export class IncrementalEventFile {
+  private readonly done: Uint8Array;
+  private next = 0;
+  private batch: string[] = [];
+  private batchChars = 0;
+  private writing: Promise<unknown> = Promise.resolve();
+  private failure: unknown;
+
+  private constructor(
+    private readonly handle: FileHandle,
+    private readonly path: string,
+    private readonly count: number,
+    private readonly format: FormatEvent,
+  ) {
+    this.done = new Uint8Array(count);
+  }
+
+  /** A temporary file next to `file` (same file system, so the final copy stays local). */
+  static async create(file: string, count: number, format: FormatEvent): Promise<IncrementalEventFile> {
+    const path = join(dirname(file), `.${basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.events.tmp`);
+    return new IncrementalEventFile(await open(path, 'wx+', 0o600), path, count, format);
+  }
+
+  /** Event `index` is over: no attempt will be added to it. */
+  finished(index: number, outcome: (index: number) => EventOutcome): void {
+    this.done[index] = 1;
+    while (this.next < this.count && this.done[this.next] === 1) this.add(outcome(this.next));
+  }
+
+  /**
+   * After the run: the events not yet written (the run stopped, or a later one is still
+   * unfinished), with `format` now knowing how the run ended.
+   */
+  async complete(outcome: (index: number) => EventOutcome, format: FormatEvent = this.format): Promise<void> {
+    while (this.next < this.count) this.add(outcome(this.next), format);
+    this.flush();
+    await this.writing;
+    if (this.failure) throw this.failure;
+  }
+
+  /** Head, the events written so far, tail, through `write` (writeFileAtomicStreamed's). */
+  async assemble(write: (chunk: string | Uint8Array) => Promise<void>, head: string, tail: string): Promise<void> {
+    await write(head);
+    const buffer = Buffer.allocUnsafe(COPY_BYTES);
+    for (let position = 0; ; ) {
+      const { bytesRead } = await this.handle.read(buffer, 0, buffer.length, position);
+      if (bytesRead === 0) break;
+      // writeFile on the destination writes all of it before the next read reuses the buffer.
+      await write(buffer.subarray(0, bytesRead));
+      position += bytesRead;
+    }
+    await write(tail);
+  }
+
+  async discard(): Promise<void> {
+    await this.writing;
+    await this.handle.close().catch(() => undefined);
+    await unlink(this.path).catch(() => undefined);
+  }
+
+  private add(outcome: EventOutcome, format: FormatEvent = this.format): void {
+    const line = format(outcome, this.next++);
+    this.batch.push(line);
+    this.batchChars += line.length;
+    if (this.batchChars >= CHUNK_CHARS) this.flush();
+  }
+
+  private flush(): void {
+    if (this.batch.length === 0) return;
+    const chunk = this.batch.join('');
+    this.batch = [];
+    this.batchChars = 0;
+    // One write at a time, in order; a failure (disk full) is reported by complete().
+    this.writing = this.writing.then(() => (this.failure ? undefined : this.handle.write(chunk))).catch((error: unknown) => (this.failure = error));
+  }
+}
