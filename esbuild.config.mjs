@@ -6,8 +6,8 @@
 //   allows, including those without require(esm) (before 20.19 and 22.12);
 // - dist/cjs/: the declarations again, under a package.json that marks them CommonJS, so
 //   TypeScript gives `require` consumers types that say what they get.
-// Dependencies stay external (undici and picomatch are CommonJS themselves). Both bundles
-// sit where dist/version.js does, which finds package.json one directory up.
+// Dependencies stay external (undici and picomatch are CommonJS themselves); version.js
+// finds package.json by walking up, wherever a bundle puts it.
 // - dist/inspector/page/: the inspector's page (listen --ui, inspect, simulate --html), a
 //   browser bundle and its stylesheet; nothing is fetched from a CDN at run time.
 import { build } from 'esbuild';
@@ -50,6 +50,25 @@ async function copyDeclarations(dir) {
 }
 await copyDeclarations(dist);
 await writeFile(join(types, 'package.json'), '{ "type": "commonjs" }\n');
+
+// The CLI as a few files instead of the ~80 modules tsc writes: Node's ESM loader pays for
+// each module it resolves, links and compiles, and `--help` has to be fast. Splitting keeps
+// every command's code in chunks of its own, loaded only when that command runs (the
+// start-up tests trace what `--help` loads); dependencies stay external and lazy too.
+await build({
+  entryPoints: { cli: join(dist, 'cli.js') },
+  outdir: join(dist, 'bundle'),
+  chunkNames: 'chunk-[hash]',
+  // Read only under --debug (process.setSourceMapsEnabled), so stacks name src/ files.
+  sourcemap: true,
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  packages: 'external',
+  logLevel: 'warning',
+});
 
 await build({
   entryPoints: [join(root, 'src/inspector/page/page.ts'), join(root, 'src/inspector/page/page.css')],

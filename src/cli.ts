@@ -46,6 +46,8 @@ Environment: HEAPSTREAM_FORWARD_TO, HEAPSTREAM_TUNNEL_HOST, HEAPSTREAM_FIXTURES_
 export async function main(argv: string[]): Promise<never> {
   const program = buildProgram();
   const debug = argv.includes('--debug');
+  // Stacks through the bundle's chunks name the source files; modules load lazily, after this.
+  if (debug) process.setSourceMapsEnabled(true);
   let code: number = ExitCode.ok;
   installInterruptHandler();
   watchStdout();

@@ -2,8 +2,9 @@
  * The page's static bundle, built by `npm run build` (esbuild) into dist/inspector/page/.
  */
 import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
+import { join, sep } from 'node:path';
 import { HswError, describeError } from '../errors.js';
+import { packageRoot } from '../version.js';
 
 export interface PageAssets {
   script: string;
@@ -11,12 +12,11 @@ export interface PageAssets {
 }
 
 /**
- * Next to the compiled module in dist/. When this module runs from its TypeScript source
- * (tests, tsx), the bundle is still the one in dist/.
+ * Always the built bundle in dist/, found from the package's root: this module runs from
+ * its TypeScript source (tests, tsx), from tsc's dist/, or bundled into the CLI's chunks.
  */
 export function defaultAssetsDir(): string {
-  const here = fileURLToPath(new URL('./page/', import.meta.url));
-  return here.replace(/([\\/])src([\\/])inspector([\\/])page([\\/])$/, '$1dist$2inspector$3page$4');
+  return `${join(packageRoot(), 'dist', 'inspector', 'page')}${sep}`;
 }
 
 export async function loadPageAssets(dir = defaultAssetsDir()): Promise<PageAssets> {

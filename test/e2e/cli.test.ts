@@ -32,7 +32,7 @@ describe('the CLI shell', () => {
     const debug = await runCli(['--debug', 'trigger', 'video.ready', '--to', 'localhost:3000']);
     expect(debug.code).toBe(2);
     expect(debug.stderr).toMatch(/^error: --to "localhost:3000"/);
-    expect(debug.stderr).toMatch(/\n\s+at .*url\.js/);
+    expect(debug.stderr).toMatch(/\n\s+at .*src\/delivery\/url\.ts/);
   });
 
   it('the library entry exports the event builder and serializer', async () => {
