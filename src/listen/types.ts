@@ -1,6 +1,7 @@
 import type { DeliveryResult } from '../delivery/types.js';
 import type { DriftFinding } from '../events/drift.js';
 import type { RejectedRequest } from '../receiver/types.js';
+import type { Fixture } from '../store/types.js';
 import type { TunnelEvent } from '../tunnel/types.js';
 
 export interface ListenTunnelOptions {
@@ -10,6 +11,8 @@ export interface ListenTunnelOptions {
   probeIntervalMs: number;
   /** Fail the start (exit 1) instead of serving locally when no tunnel opens. */
   required: boolean;
+  /** How long to keep asking for the subdomain while the server still holds it (15 s). */
+  subdomainWaitMs?: number;
 }
 
 export interface ListenOptions {
@@ -28,6 +31,8 @@ export interface ListenOptions {
   tunnel?: ListenTunnelOptions;
   /** How long Ctrl-C waits for in-flight deliveries. */
   shutdownGraceMs: number;
+  /** How long a sender may take to send its headers (default 10 s). */
+  headersTimeoutMs?: number;
   reporter: ListenReporter;
 }
 
@@ -53,9 +58,29 @@ export interface ListenEvent {
   status: number;
   /** The handler's outcome, when forwarded. */
   handler: DeliveryResult | null;
+  /** The fixture's path, once it is durable; null when recording is off or failed. */
   fixture: string | null;
+  /** The same body came before and was answered 2xx: the handler must not act twice. */
   duplicate: boolean;
+  /** The same body came before and was not answered 2xx: HeapStream is asking again. */
+  retry: boolean;
   filtered: boolean;
+}
+
+/** What `ListenSession.onEvent` subscribers get. */
+export type ListenSessionEvent =
+  | { kind: 'ready'; ready: ListenReady }
+  | { kind: 'tunnel'; tunnel: TunnelEvent }
+  /** `data`: the fixture's content (the request and the handler's answer), also when recording is off. */
+  | { kind: 'event'; event: ListenEvent; data: Fixture };
+
+/** Temp files an interrupted run left in the record directory, dealt with at start. */
+export interface ListenTidied {
+  dir: string;
+  /** Complete fixtures renamed into place. */
+  recovered: number;
+  /** Partial ones removed. */
+  removed: number;
 }
 
 export interface ListenSummary {
@@ -66,9 +91,12 @@ export interface ListenSummary {
   duplicates: number;
   /** Events whose body differs from the catalog's model. */
   drifting: number;
+  retries: number;
   filtered: number;
   recorded: number;
   recordErrors: number;
+  /** Fixtures an interrupted earlier run left as temp files, recovered at start. */
+  recovered: number;
   rejected: number;
   rejectedByReason: Record<string, number>;
 }
@@ -76,6 +104,7 @@ export interface ListenSummary {
 /** Where the session says what happens; the command prints it as text or NDJSON. */
 export interface ListenReporter {
   ready(info: ListenReady): void;
+  tidied(tidied: ListenTidied): void;
   tunnel(event: TunnelEvent): void;
   event(event: ListenEvent): void;
   rejected(rejected: RejectedRequest): void;

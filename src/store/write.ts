@@ -5,6 +5,7 @@ import { fixtureFileName, insideDirectory } from './name.js';
 import { FIXTURE_FORMAT, type Fixture, type FixtureResponse } from './types.js';
 import type { HeaderMap } from '../delivery/headers.js';
 import type { DeliveryResult } from '../delivery/types.js';
+import { round } from '../round.js';
 
 /**
  * Writes a file so that readers only ever see the old file or the whole new one: `produce`
@@ -94,7 +95,7 @@ export function fixtureResponse(result: DeliveryResult, target: string): Fixture
   return {
     ok: result.ok,
     ...(result.status !== undefined ? { status: result.status } : {}),
-    durationMs: Math.round(result.durationMs * 100) / 100,
+    durationMs: round(result.durationMs, 2),
     ...(result.error ? { error: result.error } : {}),
     target,
     ...(answer?.headers ? { headers: answer.headers } : {}),
