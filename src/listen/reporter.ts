@@ -18,6 +18,8 @@ export class ConsoleListenReporter implements ListenReporter {
   private spinner: Spinner | undefined;
   /** The last reason a tunnel could not be opened, so retries only speak when it changes. */
   private lastUnavailable: string | undefined;
+  /** Whether event-type rules are set, so that lines say which route took each webhook. */
+  private routed = false;
 
   constructor(
     private readonly out: Output,
@@ -27,11 +29,18 @@ export class ConsoleListenReporter implements ListenReporter {
 
   ready(info: ListenReady): void {
     const { out } = this;
-    out.record({ kind: 'ready', localUrl: info.localUrl, publicUrl: null, tunnel: info.tunnel, forwardTo: info.forwardTo, recordDir: info.recordDir, ...(info.ui ? { ui: info.ui } : {}) });
+    this.routed = info.routes.length > 0;
+    out.record({ kind: 'ready', localUrl: info.localUrl, publicUrl: null, tunnel: info.tunnel, forwardTo: info.forwardTo, routes: info.routes, recordDir: info.recordDir, ...(info.ui ? { ui: info.ui } : {}) });
     const c = out.color;
     out.line(`${c.bold('Listening')}     ${info.localUrl}  ${c.dim('(local)')}`);
     if (info.ui) out.line(`${c.bold('Inspector')}     ${c.bold.underline(info.ui)}  ${c.dim('(open it in a browser)')}`);
-    out.line(info.forwardTo ? `${c.bold('Forwarding')}    → ${info.forwardTo}` : `${c.bold('Forwarding')}    ${c.dim('off: answering 200 and recording (add --forward-to <url>)')}`);
+    if (info.routes.length === 0) {
+      out.line(info.forwardTo ? `${c.bold('Forwarding')}    → ${info.forwardTo}` : `${c.bold('Forwarding')}    ${c.dim('off: answering 200 and recording (add --forward-to <url>)')}`);
+    } else {
+      const rules = [...info.routes.map((route) => [route.pattern, route.to]), ['everything else', info.forwardTo ?? c.dim('nowhere: recorded and answered 200')]];
+      const width = Math.max(...rules.map(([pattern]) => (pattern ?? '').length));
+      rules.forEach(([pattern, to], i) => out.line(`${i === 0 ? c.bold('Forwarding') : '          '}    ${(pattern ?? '').padEnd(width)} → ${to}`));
+    }
     out.line(`${c.bold('Recording')}     ${info.recordDir !== null ? printable(info.recordDir) : c.dim('off')}`);
     if (info.tunnel === 'connecting') this.spinner = this.startSpinner(`Opening a public tunnel via ${this.tunnelHost ?? 'localtunnel'} …`);
     else out.line(c.dim('Tunnel        off (--no-tunnel): reachable from this machine only'));
@@ -88,11 +97,13 @@ export class ConsoleListenReporter implements ListenReporter {
     const what = event.type !== null ? printable(event.type) : event.json ? 'unknown-json' : 'non-json body';
     const video = event.videoId !== null ? `v${event.videoId}` : '-';
     const status = event.status < 300 ? c.green(String(event.status)) : c.red(String(event.status));
-    const handler = event.handler ? `handler ${printable(describeResult(event.handler))}` : c.dim('not forwarded');
+    const handler = event.handler ? `handler ${printable(describeResult(event.handler))}` : c.dim(event.route === 'none' ? 'no route: not forwarded' : 'not forwarded');
+    // With rules, which one took it; with one handler for everything, nothing to say.
+    const route = event.route !== null && event.route !== 'none' && this.routed ? c.dim(` [${printable(event.route)}]`) : '';
     const file = event.fixture ? c.dim(printable(relative(process.cwd(), event.fixture))) : '';
     const copy = event.retry ? c.cyan(' [retry]') : event.duplicate ? c.yellow(' [duplicate]') : '';
     const drift = event.drift.length > 0 ? c.yellow(` [drift: ${driftText(event.drift)}]`) : '';
-    out.line(`${c.dim(time)} ${event.via === 'tunnel' ? '⇄' : '→'} ${what.padEnd(16)} ${video.padEnd(10)} ${status}  ${handler}  ${file}${copy}${drift}`);
+    out.line(`${c.dim(time)} ${event.via === 'tunnel' ? '⇄' : '→'} ${what.padEnd(16)} ${video.padEnd(10)} ${status}  ${handler}${route}  ${file}${copy}${drift}`);
   }
 
   rejected(rejected: RejectedRequest): void {

@@ -20,7 +20,7 @@ import { probeTarget, probeThrough } from '../tunnel/probe.js';
 import type { TunnelEvent } from '../tunnel/types.js';
 import { CopyTracker } from './copies.js';
 import { ListenRecorder, type Recording } from './recorder.js';
-import type { ListenEvent, ListenOptions, ListenSessionEvent, ListenSummary } from './types.js';
+import type { ListenEvent, ListenOptions, ListenRoute, ListenSessionEvent, ListenSummary } from './types.js';
 
 export class ListenSession {
   private readonly receiver: Receiver;
@@ -31,6 +31,7 @@ export class ListenSession {
   private readonly recorder: ListenRecorder | undefined;
   private readonly listeners = new Set<(event: ListenSessionEvent) => void>();
   private readonly matchEvent: ((type: string | null) => boolean) | undefined;
+  private readonly routes: (ListenRoute & { matches(type: string | null): boolean })[];
   private keeper: TunnelKeeper | undefined;
   /** A per-session secret path and answer: proof that a probe went all the way through. */
   private readonly probe = { path: `/.heapstream-webhooks/probe/${randomBytes(12).toString('hex')}`, token: randomBytes(16).toString('hex') };
@@ -55,6 +56,7 @@ export class ListenSession {
     // Every in-flight forward listens on the shutdown signal; hundreds at once are expected.
     setMaxListeners(0, this.shutdown.signal);
     this.matchEvent = options.events ? eventMatcher(options.events) : undefined;
+    this.routes = (options.routes ?? []).map((route) => ({ ...route, matches: eventMatcher(route.pattern) }));
     this.recorder = options.recordDir !== undefined ? new ListenRecorder(options.recordDir) : undefined;
     this.receiver = new Receiver({
       port: options.port,
@@ -96,6 +98,7 @@ export class ListenSession {
     const ready = {
       localUrl: this.receiver.url,
       forwardTo: options.forwardTo?.href ?? null,
+      routes: this.routes.map((route) => ({ pattern: route.pattern, to: route.to.href })),
       recordDir: options.recordDir ?? null,
       tunnel: options.tunnel ? ('connecting' as const) : ('off' as const),
     };
@@ -124,6 +127,16 @@ export class ListenSession {
       await this.stop();
       throw new HswError('HSW_TUNNEL_FAILED', `no tunnel could be opened via ${tunnel.host} and --require-tunnel is set; check the host, or drop --require-tunnel to serve locally`);
     }
+  }
+
+  /** The receiver's own URL (127.0.0.1), once started. */
+  get localUrl(): string {
+    return this.receiver.url;
+  }
+
+  /** A GET on `path` answers `token`: how others tell this listener from whatever else holds its port. */
+  get probeSecret(): { path: string; token: string } {
+    return { ...this.probe };
   }
 
   private withPath(url: string): string {
@@ -166,6 +179,8 @@ export class ListenSession {
     if (copy.kind === 'retry') this.summary.retries++;
     const filtered = this.matchEvent !== undefined && !this.matchEvent(event.type);
     if (filtered) this.summary.filtered++;
+    const route = filtered ? null : this.routeFor(event.type);
+    if (route) fixture.route = route.name;
     const base: Omit<ListenEvent, 'status' | 'handler' | 'fixture'> = {
       receivedAt: request.receivedAt.toISOString(),
       via: request.via,
@@ -175,11 +190,12 @@ export class ListenSession {
       drift: check.json ? check.findings : [],
       duplicate: copy.kind === 'duplicate',
       retry: copy.kind === 'retry',
+      route: route?.name ?? null,
       filtered,
     };
     // The fixture's head (the request) is written from now on, while the handler works.
     const recording = this.recorder?.begin(fixture);
-    const forwardTo = filtered ? undefined : options.forwardTo;
+    const forwardTo = route?.to;
 
     if (!forwardTo || options.ack) {
       // Answer once the event is safely on disk: HeapStream will not send it again after a 2xx.
@@ -220,7 +236,7 @@ export class ListenSession {
       url,
       method: request.method,
       body: request.body,
-      headers: passThroughHeaders(request.headers),
+      headers: this.options.extraHeaders ? { ...passThroughHeaders(request.headers), ...this.options.extraHeaders } : passThroughHeaders(request.headers),
       exactHeaders: true,
       timeoutMs: this.options.forwardTimeoutMs,
       dispatcher: this.agent,
@@ -230,6 +246,17 @@ export class ListenSession {
     if (result.ok) this.summary.handlerOk++;
     else this.summary.handlerFailed++;
     return result;
+  }
+
+  /**
+   * Where a webhook of this type goes: the first rule that matches, else the default; `none`
+   * when neither (recorded, answered 200). Null when nothing is forwarded at all.
+   */
+  private routeFor(type: string | null): { name: string; to?: URL } | null {
+    const rule = this.routes.find((route) => route.matches(type));
+    if (rule) return { name: rule.pattern, to: rule.to };
+    if (this.options.forwardTo) return { name: 'default', to: this.options.forwardTo };
+    return this.routes.length > 0 ? { name: 'none' } : null;
   }
 
   /** The fixture's path once durable, null when recording is off, false when writing failed. */

@@ -1,3 +1,4 @@
+import type { HeaderMap } from '../delivery/headers.js';
 import type { DeliveryResult } from '../delivery/types.js';
 import type { DriftFinding } from '../events/drift.js';
 import type { RejectedRequest } from '../receiver/types.js';
@@ -20,7 +21,12 @@ export interface ListenOptions {
   /** The only path that accepts webhooks. */
   path: string;
   maxBodyBytes: number;
+  /** The default route: where webhooks that match no rule in `routes` go. */
   forwardTo?: URL;
+  /** Event-type rules, tried in order before the default; the first that matches takes the webhook. */
+  routes?: ListenRoute[];
+  /** Added to (or replacing) the headers of every forwarded request. */
+  extraHeaders?: HeaderMap;
   forwardTimeoutMs: number;
   /** Answer 200 at once and forward in the background. */
   ack: boolean;
@@ -36,9 +42,17 @@ export interface ListenOptions {
   reporter: ListenReporter;
 }
 
+export interface ListenRoute {
+  /** A glob on the event type, e.g. `video.ready` or `video.*`; commas separate alternatives. */
+  pattern: string;
+  to: URL;
+}
+
 export interface ListenReady {
   localUrl: string;
+  /** The default route. */
   forwardTo: string | null;
+  routes: { pattern: string; to: string }[];
   recordDir: string | null;
   tunnel: 'connecting' | 'off';
   /** The inspector's URL, when it runs alongside (`--ui`). */
@@ -58,6 +72,11 @@ export interface ListenEvent {
   status: number;
   /** The handler's outcome, when forwarded. */
   handler: DeliveryResult | null;
+  /**
+   * Which route took it: a rule's pattern, `default`, or `none` (it matched no rule and there
+   * is no default: recorded and answered 200). Null when nothing is forwarded at all.
+   */
+  route: string | null;
   /** The fixture's path, once it is durable; null when recording is off or failed. */
   fixture: string | null;
   /** The same body came before and was answered 2xx: the handler must not act twice. */

@@ -6,6 +6,7 @@
  */
 import { open, readFile, readdir, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import { isProcessAlive } from '../pid.js';
 import { syncDirectory } from './durable.js';
 import { insideDirectory } from './name.js';
 import { validate as fixtureProblem } from './read.js';
@@ -30,7 +31,9 @@ export async function tidyTempFiles(dir: string): Promise<TidyResult> {
   }
   for (const name of names) {
     const match = TEMP.exec(name);
-    if (!match || isRunning(Number(match[2]))) continue;
+    const writer = Number(match?.[2]);
+    // Ours, or another writer's that is still running: not left over.
+    if (!match || writer === process.pid || isProcessAlive(writer)) continue;
     const temp = join(dir, name);
     if (await holdsWholeFixture(temp)) {
       const file = insideDirectory(dir, match[1] as string);
@@ -57,16 +60,5 @@ async function holdsWholeFixture(file: string): Promise<boolean> {
     return fixtureProblem(JSON.parse(await readFile(file, 'utf8'))) === undefined;
   } catch {
     return false;
-  }
-}
-
-/** Whether a process with this id exists (EPERM: it does, under another user). */
-function isRunning(pid: number): boolean {
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

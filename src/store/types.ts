@@ -22,7 +22,12 @@ export interface Fixture {
     body: string;
     bodyEncoding: 'utf8' | 'base64';
   };
-  /** The handler's answer, when the request was forwarded or sent. */
+  /**
+   * Which of listen's forwarding rules took it: a rule's event-type pattern, `default`, or
+   * `none` (it matched no rule: recorded only). Absent when nothing was being forwarded.
+   */
+  route?: string;
+  /** The handler's answer, when the request was forwarded or sent. Always the last key. */
   response?: FixtureResponse;
 }
 

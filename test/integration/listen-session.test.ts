@@ -194,6 +194,48 @@ describe('listen session: the fixture keeps the handler’s answer', () => {
   });
 });
 
+describe('listen session: routes and extra headers', () => {
+  it('sends each event type to its route, the rest to the default, and says which route took it', async () => {
+    const other = await new TestHandler().start();
+    try {
+      const url = await startSession({ routes: [{ pattern: 'video.ready,video.failed', to: new URL(other.url) }] });
+      for (const type of ['video.created', 'video.ready', 'video.failed', 'video.deleted']) await post(url, `{"event_type": "${type}", "video": {"id": 1}}`);
+      const typesAt = (h: TestHandler): string[] => h.received.map((r) => (JSON.parse(r.body.toString()) as { event_type: string }).event_type);
+      expect(typesAt(other)).toEqual(['video.ready', 'video.failed']);
+      expect(typesAt(handler)).toEqual(['video.created', 'video.deleted']);
+      expect(reporter.events.map((e) => e.route)).toEqual(['default', 'video.ready,video.failed', 'video.ready,video.failed', 'default']);
+      const fixtures = await Promise.all(reporter.events.map((e) => readFixture(String(e.fixture))));
+      expect(fixtures.map((f) => [f.fixture.route, f.fixture.response?.target])).toEqual([
+        ['default', handler.url],
+        ['video.ready,video.failed', other.url],
+        ['video.ready,video.failed', other.url],
+        ['default', handler.url],
+      ]);
+    } finally {
+      await other.stop();
+    }
+  });
+
+  it('records and answers 200 what matches no route when there is no default', async () => {
+    const url = await startSession({ forwardTo: undefined, routes: [{ pattern: 'video.ready', to: new URL(handler.url) }] });
+    const answer = await post(url, '{"event_type": "video.created"}');
+    expect(answer.status).toBe(200);
+    expect(handler.received).toHaveLength(0);
+    expect(reporter.events[0]).toMatchObject({ route: 'none', handler: null, status: 200 });
+    expect((await readFixture(String(reporter.events[0]?.fixture))).fixture.route).toBe('none');
+  });
+
+  it('adds its extra headers to every forwarded request, over the received ones', async () => {
+    const url = await startSession({ extraHeaders: { authorization: 'Bearer dev', 'x-source': 'listen' } });
+    const response = await request(url, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json', 'x-source': 'heapstream', 'x-kept': 'yes' } });
+    await response.body.dump();
+    const [received] = handler.received;
+    expect(received?.headers).toMatchObject({ authorization: 'Bearer dev', 'x-source': 'listen', 'x-kept': 'yes' });
+    // The fixture keeps the request as it arrived.
+    expect((await readFixture(String(reporter.events[0]?.fixture))).fixture.request.headers['x-source']).toBe('heapstream');
+  });
+});
+
 describe('listen session: the record directory', () => {
   it('refuses to start on a path under a file, before serving anything', async () => {
     await writeFile(join(dir, 'file'), 'x');

@@ -30,6 +30,7 @@ const base: ListenEvent = {
   fixture: null,
   duplicate: false,
   retry: false,
+  route: null,
   filtered: false,
 };
 
@@ -71,5 +72,15 @@ describe('ConsoleListenReporter', () => {
     const { reporter, text } = capture();
     reporter.tidied({ dir: 'fixtures', recovered: 88, removed: 12 });
     expect(text()).toMatch(/interrupted .* fixtures: recovered 88 complete fixture\(s\), removed 12 partial one\(s\)/);
+  });
+
+  it('lists the routes at start, and says on each line which one took the webhook', () => {
+    const { reporter, text } = capture();
+    reporter.ready({ localUrl: 'http://127.0.0.1:1/h', forwardTo: 'http://127.0.0.1:3000/webhooks', routes: [{ pattern: 'video.ready', to: 'http://127.0.0.1:4000/hooks' }], recordDir: null, tunnel: 'off' });
+    reporter.event({ ...base, route: 'video.ready', handler: { ok: true, status: 200, durationMs: 3 } });
+    reporter.event({ ...base, route: 'none' });
+    expect(text()).toMatch(/Forwarding {4}video\.ready {5}→ http:\/\/127\.0\.0\.1:4000\/hooks\n {14}everything else → http:\/\/127\.0\.0\.1:3000\/webhooks\n/);
+    expect(text()).toMatch(/handler 200 in 3 ms \[video\.ready\]/);
+    expect(text()).toMatch(/no route: not forwarded/);
   });
 });
