@@ -75,6 +75,11 @@ export function parseHeader(text: string): [name: string, value: string] {
   return [lower, value];
 }
 
+/** Extra headers given as a map (the library's `headers` option), checked as parseHeader checks them. */
+export function checkExtraHeaders(headers: HeaderMap): HeaderMap {
+  return parseHeaders(Object.entries(headers).flatMap(([name, value]) => (Array.isArray(value) ? value : [value]).map((one) => `${name}: ${String(one)}`)));
+}
+
 /** Several `Name: value` headers as one map (a name given twice keeps both values). */
 export function parseHeaders(texts: readonly string[]): HeaderMap {
   const headers: HeaderMap = {};

@@ -3,6 +3,7 @@
  * tests. The CLI's `simulate` runs the same two steps (`prepareSimulation`, then
  * `runSimulation`), and its `--report` file holds the report this resolves to.
  */
+import { checkExtraHeaders, type HeaderMap } from '../delivery/headers.js';
 import { openTarget, type OpenTarget } from '../delivery/targets.js';
 import { ExitCode, HswError, optionError } from '../errors.js';
 import { findCatalogEntry } from '../events/catalog.js';
@@ -91,6 +92,7 @@ export async function runSimulation(prepared: PreparedSimulation, hooks: RunHook
       compression: prepared.compression,
       names: prepared.names,
       ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.headers ? { headers: checkExtraHeaders(options.headers) } : {}),
       ...(options.onAttempt ? { onAttempt: options.onAttempt } : {}),
       ...(options.onEvent ? { onEvent: options.onEvent } : {}),
       ...hooks,
@@ -136,6 +138,8 @@ export interface EngineRun extends RunHooks {
   compression: Compression;
   names?: OptionNames;
   signal?: AbortSignal;
+  /** Added to (or replacing) every delivery's headers. */
+  headers?: HeaderMap;
   onAttempt?(attempt: SimulatedAttempt): void;
   onEvent?(event: EventOutcome): void;
 }
@@ -146,7 +150,8 @@ export async function runEngine(run: EngineRun): Promise<SimulationRun> {
   const order = events.order({ reorder: settings.reorder, window: settings.reorderWindow, seed: settings.seed });
   const virtual = run.virtualTime ? new VirtualClock() : undefined;
   const url = target.url;
-  const send: Deliver = (body, headers, timeoutMs) => target.deliver({ url, method: 'POST', headers, body, timeoutMs });
+  const extra = run.headers;
+  const send: Deliver = (body, headers, timeoutMs) => target.deliver({ url, method: 'POST', headers: extra ? { ...headers, ...extra } : headers, body, timeoutMs });
   const { onAttempt, onEvent } = run;
   const engine: SimulationEngine = new SimulationEngine(
     {
