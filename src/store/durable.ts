@@ -10,15 +10,17 @@
  * and one directory fsync covers all their renames. At low load a file commits at once; under
  * load batches grow by themselves, with no timer to tune.
  *
- * Only the syncs go to libuv's thread pool. Creating, writing, closing and renaming a small
- * file in the page cache takes microseconds, less than handing each step to a pool thread
- * and back (measured: handing them over halved listen's throughput on two cores), so those
- * steps are synchronous.
+ * libuv's thread pool (four threads) does the syncs and the creation of temp files: creating
+ * an inode can wait for a journal commit in progress, which on the main thread stalled every
+ * request (more than half of listen's time under load, measured). Writing a small file into
+ * the page cache, closing it and renaming it take microseconds, less than a round trip
+ * through the pool behind the syncs, so those are synchronous. The directory sync of one
+ * batch overlaps the data syncs of the next.
  *
  * Temp names are `.<final name>.<pid>.<n>.tmp`: dot files, which listings skip, and which
  * `tidyTempFiles` (tidy.ts) can map back to their final name and their writer.
  */
-import { closeSync, fdatasync, fsync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fdatasync, fsync, open, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
 let tempCounter = 0;
@@ -72,13 +74,16 @@ export class DurableDirectory {
     while (this.queue.length > 0) {
       const batch = this.queue;
       this.queue = [];
-      await this.commitBatch(batch);
+      const renamed = await this.syncAndRename(batch);
+      // The directory sync that makes these renames durable overlaps the next batch's data
+      // syncs: the filesystem can take them in one journal commit.
+      if (renamed.length > 0) void this.syncRenames(renamed);
     }
     this.committing = false;
   }
 
-  private async commitBatch(batch: Pending[]): Promise<void> {
-    // Data first, then names: a rename must never reach the disk before the bytes it names.
+  /** Data first, then names: a rename must never reach the disk before the bytes it names. */
+  private async syncAndRename(batch: Pending[]): Promise<Pending[]> {
     const synced = await Promise.all(
       batch.map(async (entry) => {
         try {
@@ -93,8 +98,10 @@ export class DurableDirectory {
         }
       }),
     );
-    const renamed = batch.filter((_, i) => synced[i]);
-    if (renamed.length === 0) return;
+    return batch.filter((_, i) => synced[i]);
+  }
+
+  private async syncRenames(renamed: Pending[]): Promise<void> {
     try {
       await syncDirectory(this.dir);
     } catch (error) {
@@ -110,9 +117,8 @@ export class DurableDirectory {
 /** A file being written: visible under its final name only once `finish` resolves. */
 export class DraftFile {
   readonly temp: string;
-  private fd: number | undefined;
-  /** Why the temp file could not be created or written; `finish` reports it. */
-  private failure: unknown;
+  /** The temp file's descriptor once created with the head written; rejects with why not. */
+  private readonly opened: Promise<number>;
   private done = false;
 
   constructor(
@@ -120,44 +126,40 @@ export class DraftFile {
     readonly file: string,
     head: string | Uint8Array,
   ) {
-    this.temp = tempNameFor(file);
-    try {
-      this.fd = openSync(this.temp, 'wx', 0o644);
-      writeAll(this.fd, head);
-    } catch (error) {
-      this.failure = error;
-      this.drop();
-    }
+    const temp = tempNameFor(file);
+    this.temp = temp;
+    this.opened = new Promise<number>((resolve, reject) =>
+      open(temp, 'wx', 0o644, (error, fd) => {
+        if (error) return reject(error);
+        try {
+          writeAll(fd, head);
+          resolve(fd);
+        } catch (writeError) {
+          discardTemp(fd, temp);
+          reject(writeError);
+        }
+      }),
+    );
+    // The failure is reported by finish(); until then it must not count as unhandled.
+    this.opened.catch(() => undefined);
   }
 
   /** Appends `tail`, commits, and resolves with the final path once it is durable. */
   async finish(tail: string | Uint8Array): Promise<string> {
     this.claim();
-    if (this.fd === undefined) throw this.failure;
+    const fd = await this.opened;
     try {
-      writeAll(this.fd, tail);
+      writeAll(fd, tail);
     } catch (error) {
-      this.drop();
+      discardTemp(fd, this.temp);
       throw error;
     }
-    await this.directory.commit(this.temp, this.file, this.fd);
+    await this.directory.commit(this.temp, this.file, fd);
     return this.file;
   }
 
-  /** Drops the draft: nothing appears under the final name. */
-  discard(): void {
-    this.claim();
-    this.drop();
-  }
-
-  private drop(): void {
-    if (this.fd !== undefined) discardTemp(this.fd, this.temp);
-    else unlinkQuietly(this.temp);
-    this.fd = undefined;
-  }
-
   private claim(): void {
-    if (this.done) throw new Error(`draft ${this.file} was already finished or discarded`);
+    if (this.done) throw new Error(`draft ${this.file} was already finished`);
     this.done = true;
   }
 }
@@ -174,14 +176,10 @@ function discardTemp(fd: number, temp: string): void {
   } catch {
     // Already closed: the unlink below is what matters.
   }
-  unlinkQuietly(temp);
-}
-
-function unlinkQuietly(path: string): void {
   try {
-    unlinkSync(path);
+    unlinkSync(temp);
   } catch {
-    // Never created, or already gone.
+    // Already gone.
   }
 }
 

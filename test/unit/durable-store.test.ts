@@ -81,9 +81,9 @@ describe('DurableDirectory', () => {
     expect((await readdir(dir)).sort()).toHaveLength(40);
   });
 
-  it('leaves nothing behind for a discarded draft', async () => {
-    const draft = new DurableDirectory(dir).begin(join(dir, 'gone.json'), 'partial');
-    draft.discard();
+  it('reports a temp file it could not create when finishing, leaving nothing behind', async () => {
+    const draft = new DurableDirectory(dir).begin(join(dir, 'missing-subdir', 'x.json'), 'head');
+    await expect(draft.finish('tail')).rejects.toMatchObject({ code: 'ENOENT' });
     expect(await readdir(dir)).toEqual([]);
   });
 });
