@@ -14,7 +14,7 @@ import { LIFECYCLE } from '../../events/catalog.js';
 import type { Assignment } from '../../events/set-path.js';
 import { ensureDirectory } from '../../store/directory.js';
 import { readFixture } from '../../store/read.js';
-import { makeFixture, saveFixture } from '../../store/write.js';
+import { fixtureResponse, makeFixture, saveFixture } from '../../store/write.js';
 import { reportDelivery } from '../../ui/delivery-line.js';
 import type { Output } from '../../ui/output.js';
 import { printable } from '../../ui/sanitize.js';
@@ -134,7 +134,7 @@ export async function run(options: TriggerOptions): Promise<TriggerResult> {
         query: options.to?.search.replace(/^\?/, '') ?? '',
         headers,
         body: Buffer.from(event.body, 'utf8'),
-        ...(last && options.to ? { response: { ...last, target: options.to.href } } : {}),
+        ...(last && options.to ? { response: fixtureResponse(last, options.to.href) } : {}),
       });
       const file = await saveFixture(options.saveDir, fixture);
       saved.push(file);
