@@ -5,7 +5,7 @@
  * which is what lets listen promise "answered 2xx means on disk".
  */
 import { resolve } from 'node:path';
-import { HswError, describeError } from '../errors.js';
+import { ExitCode, HswError, describeError, isHswError } from '../errors.js';
 import { checkWritableDirectory } from '../store/directory.js';
 import { DurableDirectory, type DraftFile } from '../store/durable.js';
 import { fixtureFileName, insideDirectory } from '../store/name.js';
@@ -28,7 +28,9 @@ export class ListenRecorder {
     try {
       await checkWritableDirectory(this.directory.dir);
     } catch (error) {
-      throw new HswError('HSW_RECORD_DIR', `cannot record fixtures in ${this.dir}: ${reason(error)}; choose a directory that can be written, or turn recording off`, { exitCode: 2, cause: error });
+      // checkWritableDirectory names the directory and why; listen adds its other way out.
+      const why = isHswError(error) ? `${error.message} to record fixtures in` : `the directory "${this.dir}" cannot be used: ${describeError(error)}; choose another one`;
+      throw new HswError('HSW_RECORD_DIR', `${why}, or turn recording off`, { exitCode: ExitCode.usage, cause: error });
     }
     return tidyTempFiles(this.directory.dir);
   }
@@ -61,13 +63,4 @@ export class Recording {
     this.draft = this.directory.begin(this.file, this.head);
     return this.draft.finish(fixtureTail(response));
   }
-}
-
-function reason(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'ENOTDIR') return 'a part of that path is a file, not a directory';
-  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
-  if (code === 'EROFS') return 'the filesystem is read-only';
-  if (code === 'ENOSPC') return 'no space left on the device';
-  return describeError(error);
 }

@@ -20,6 +20,7 @@ import { probeTarget, probeThrough } from '../tunnel/probe.js';
 import type { TunnelEvent } from '../tunnel/types.js';
 import { CopyTracker } from './copies.js';
 import { ListenRecorder, type Recording } from './recorder.js';
+import { publishListener, type PublishedListener } from './registry.js';
 import type { ListenEvent, ListenOptions, ListenRoute, ListenSessionEvent, ListenSummary } from './types.js';
 
 export class ListenSession {
@@ -36,6 +37,7 @@ export class ListenSession {
   /** A per-session secret path and answer: proof that a probe went all the way through. */
   private readonly probe = { path: `/.heapstream-webhooks/probe/${randomBytes(12).toString('hex')}`, token: randomBytes(16).toString('hex') };
   private stopping: Promise<ListenSummary> | undefined;
+  private published: PublishedListener | undefined;
   readonly summary: ListenSummary = {
     received: 0,
     forwarded: 0,
@@ -95,6 +97,13 @@ export class ListenSession {
       if (tidied.recovered.length > 0 || tidied.removed.length > 0) options.reporter.tidied({ dir: this.recorder.dir, recovered: tidied.recovered.length, removed: tidied.removed.length });
     }
     await this.receiver.start();
+    if (options.publish) {
+      const where = options.publish;
+      this.published = await publishListener({ ...where, localUrl: this.receiver.url, probe: this.probe }).catch((error: unknown) => {
+        options.reporter.warn(`could not tell other commands where this listen runs (${describeError(error)}); give them --to ${this.receiver.url}`);
+        return undefined;
+      });
+    }
     const ready = {
       localUrl: this.receiver.url,
       forwardTo: options.forwardTo?.href ?? null,
@@ -129,16 +138,6 @@ export class ListenSession {
     }
   }
 
-  /** The receiver's own URL (127.0.0.1), once started. */
-  get localUrl(): string {
-    return this.receiver.url;
-  }
-
-  /** A GET on `path` answers `token`: how others tell this listener from whatever else holds its port. */
-  get probeSecret(): { path: string; token: string } {
-    return { ...this.probe };
-  }
-
   private withPath(url: string): string {
     return `${url.replace(/\/+$/, '')}${this.options.path}`;
   }
@@ -146,6 +145,7 @@ export class ListenSession {
   /** Stops accepting, lets in-flight deliveries finish (bounded), closes the tunnel, flushes files. */
   stop(): Promise<ListenSummary> {
     this.stopping ??= (async () => {
+      await this.published?.remove();
       this.keeper?.stop();
       const grace = this.options.shutdownGraceMs;
       const abortTimer = setTimeout(() => this.shutdown.abort(), grace);

@@ -39,6 +39,11 @@ export interface ListenOptions {
   shutdownGraceMs: number;
   /** How long a sender may take to send its headers (default 10 s). */
   headersTimeoutMs?: number;
+  /**
+   * Publish this listener for the directory `cwd` while it runs (listen/registry.ts), so that
+   * `trigger` there sends through it. Published before the ready line, removed first on stop.
+   */
+  publish?: { cwd: string; configDir?: string };
   reporter: ListenReporter;
 }
 

@@ -103,7 +103,7 @@ describe('listen: hostile and broken input', () => {
     const bad = join(dir, 'a-file', 'fixtures');
     cli = new CliProcess(['listen', '--no-tunnel', '--port', '0', '--record', bad], { cwd: dir });
     expect(await cli.wait()).toBe(2);
-    expect(cli.stderr.trim().split('\n')).toEqual([`error: cannot record fixtures in ${bad}: a part of that path is a file, not a directory; choose a directory that can be written, or turn recording off`]);
+    expect(cli.stderr.trim().split('\n')).toEqual([`error: the directory "${bad}" cannot be used: "${join(dir, 'a-file')}" is not a directory; choose another one to record fixtures in, or turn recording off`]);
     expect(cli.stdout).toBe('');
   });
 

@@ -251,7 +251,7 @@ describe('listen session: the record directory', () => {
     await mkdir(readOnly);
     const release = await makeReadOnly(readOnly);
     try {
-      await expect(startSession({ recordDir: readOnly })).rejects.toMatchObject({ code: 'HSW_RECORD_DIR', message: expect.stringMatching(/permission denied|not permitted/) });
+      await expect(startSession({ recordDir: readOnly })).rejects.toMatchObject({ code: 'HSW_RECORD_DIR', message: expect.stringMatching(/^the directory ".*read-only" cannot be used: no permission to write in .*; choose another one to record fixtures in, or turn recording off$/) });
       session = undefined;
     } finally {
       await release();

@@ -12,8 +12,6 @@ import { findListener, publishListener } from '../../src/listen/registry.js';
 import { ListenSession } from '../../src/listen/session.js';
 import type { ListenReporter } from '../../src/listen/types.js';
 
-const silent: ListenReporter = { ready() {}, tidied() {}, tunnel() {}, event() {}, rejected() {}, warn() {} };
-
 let configDir: string;
 let session: ListenSession | undefined;
 const cwd = '/some/project';
@@ -27,19 +25,21 @@ afterEach(async () => {
   await rm(configDir, { recursive: true, force: true });
 });
 
-async function startSession(): Promise<ListenSession> {
-  session = new ListenSession({ port: 0, path: '/hook', maxBodyBytes: 1024, forwardTimeoutMs: 1_000, ack: false, shutdownGraceMs: 100, reporter: silent });
+/** A listen session on loopback; its local URL once started. */
+async function startSession(publish: boolean): Promise<string> {
+  let localUrl = '';
+  const reporter: ListenReporter = { ready: (info) => (localUrl = info.localUrl), tidied() {}, tunnel() {}, event() {}, rejected() {}, warn() {} };
+  session = new ListenSession({ port: 0, path: '/hook', maxBodyBytes: 1024, forwardTimeoutMs: 1_000, ack: false, shutdownGraceMs: 100, reporter, ...(publish ? { publish: { cwd, configDir } } : {}) });
   await session.start();
-  return session;
+  return localUrl;
 }
 
 describe('the listen registry', () => {
-  it('finds a running listener for its directory only, and nothing once it is removed', async () => {
-    const running = await startSession();
-    const published = await publishListener({ cwd, configDir, localUrl: running.localUrl, probe: running.probeSecret });
-    expect(await findListener({ cwd, configDir })).toEqual({ state: 'running', localUrl: new URL(running.localUrl), pid: process.pid });
+  it('finds a listen session for its directory only while it runs', async () => {
+    const localUrl = await startSession(true);
+    expect(await findListener({ cwd, configDir })).toEqual({ state: 'running', localUrl: new URL(localUrl), pid: process.pid });
     expect(await findListener({ cwd: '/another/project', configDir })).toEqual({ state: 'none' });
-    await published.remove();
+    await session?.stop();
     expect(await findListener({ cwd, configDir })).toEqual({ state: 'none' });
     expect((await readdir(join(configDir, 'listen'))).filter((name) => name.endsWith('.running.json'))).toEqual([]);
   });
@@ -55,8 +55,8 @@ describe('the listen registry', () => {
   });
 
   it('calls an entry stale when what answers on its port is not that listener', async () => {
-    const running = await startSession();
-    await publishListener({ cwd, configDir, localUrl: running.localUrl, probe: { ...running.probeSecret, token: 'not-its-token' } });
+    const localUrl = await startSession(false);
+    await publishListener({ cwd, configDir, localUrl, probe: { path: '/.heapstream-webhooks/probe/x', token: 'not-its-token' } });
     expect(await findListener({ cwd, configDir })).toMatchObject({ state: 'stale', reason: expect.stringMatching(/something else answers/) });
     await session?.stop();
     session = undefined;

@@ -3,9 +3,7 @@
  * gracefully and print the summary.
  */
 import { exitCodeFor, nextInterrupt } from '../../interrupt.js';
-import { describeError } from '../../errors.js';
 import { loadListenIdentity, type ListenIdentity } from '../../listen/identity.js';
-import { publishListener } from '../../listen/registry.js';
 import { ConsoleListenReporter } from '../../listen/reporter.js';
 import { ListenSession } from '../../listen/session.js';
 import type { ListenOptions, ListenReporter, ListenSummary } from '../../listen/types.js';
@@ -38,6 +36,8 @@ export async function run(options: RunListenOptions): Promise<ListenResult> {
     ...rest,
     path: rest.path || (identity as ListenIdentity).path,
     ...(rest.tunnel ? { tunnel: { ...rest.tunnel, subdomain: rest.tunnel.subdomain || (identity as ListenIdentity).subdomain } } : {}),
+    // `trigger` in this directory finds this listener, for as long as it runs.
+    publish: { cwd: process.cwd() },
     reporter: ui?.reporter ?? reporter,
   });
   const interrupted = nextInterrupt({ stdoutClosed: true });
@@ -47,13 +47,7 @@ export async function run(options: RunListenOptions): Promise<ListenResult> {
     await ui?.server.stop();
     throw error;
   }
-  // `trigger` in this directory finds this listener here, for as long as it runs.
-  const published = await publishListener({ cwd: process.cwd(), localUrl: session.localUrl, probe: session.probeSecret }).catch((error: unknown) => {
-    output.warn(`could not tell other commands where this listen runs (${describeError(error)}); give them --to ${session.localUrl}`);
-    return undefined;
-  });
   const reason = await interrupted;
-  await published?.remove();
   output.line(output.color.dim('\nStopping: finishing in-flight deliveries…'));
   const summary = await session.stop();
   await ui?.server.stop();
