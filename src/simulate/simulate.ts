@@ -32,6 +32,8 @@ export interface PreparedSimulation extends ResolvedSimulation {
   events: EventStore;
   /** What the options are called where they came from, for the report's advice. */
   names: OptionNames;
+  /** The headers option, checked: added to every delivery. */
+  headers?: HeaderMap;
 }
 
 /** What only the CLI needs on top of the library options, before the run. */
@@ -74,8 +76,9 @@ export async function simulate(options: SimulateOptions): Promise<FullReport> {
 export async function prepareSimulation(options: SimulateOptions, hooks: PrepareHooks = {}): Promise<PreparedSimulation> {
   const names = hooks.names ?? OPTION_NAMES;
   const resolved = resolveSimulation(options, names);
+  const headers = options.headers ? checkExtraHeaders(options.headers) : undefined;
   const events = await loadEvents(options, resolved.count, resolved.settings.seed, hooks.warn);
-  return { ...resolved, options, events, names };
+  return { ...resolved, options, events, names, ...(headers ? { headers } : {}) };
 }
 
 /** The target opened, the engine run, the report built. */
@@ -92,7 +95,7 @@ export async function runSimulation(prepared: PreparedSimulation, hooks: RunHook
       compression: prepared.compression,
       names: prepared.names,
       ...(options.signal ? { signal: options.signal } : {}),
-      ...(options.headers ? { headers: checkExtraHeaders(options.headers) } : {}),
+      ...(prepared.headers ? { headers: prepared.headers } : {}),
       ...(options.onAttempt ? { onAttempt: options.onAttempt } : {}),
       ...(options.onEvent ? { onEvent: options.onEvent } : {}),
       ...hooks,
