@@ -6,7 +6,8 @@
 import type { Command } from 'commander';
 import { Option } from '../commander.js';
 import { UsageError } from '../errors.js';
-import { parseInteger, parseTime } from '../options.js';
+import { collect, parseInteger, parseTime } from '../options.js';
+import type { HeaderMap } from '../delivery/headers.js';
 import type { FixtureFilter } from '../store/filter.js';
 
 export const FORWARD_TO_ENV = 'HEAPSTREAM_FORWARD_TO';
@@ -35,8 +36,42 @@ export function addDeliveryOptions(
 
 /** The one "needs a handler" check, for commands that cannot run without one. */
 export function requireHandler(commandName: string, to: string | undefined): string {
-  if (to === undefined || to === '') throw new UsageError(`${commandName} needs a handler: --to <url> (or ${FORWARD_TO_ENV})`);
+  if (to === undefined || to === '') throw new UsageError(`${commandName} needs a handler: --to <url> (or ${FORWARD_TO_ENV}), or --to listen for the listen running in this directory`);
   return to;
+}
+
+/** `--to` naming the `listen` that runs in this directory instead of a URL. */
+export const LISTEN_TARGET = 'listen';
+
+/** The URL `--to` names: a handler URL, or with `--to listen` the local URL of this directory's listen. */
+export async function resolveTo(to: string, cwd = process.cwd()): Promise<URL> {
+  if (to === LISTEN_TARGET) return runningListen(cwd, 'give --to <url> instead');
+  const { parseHandlerUrl } = await import('../delivery/url.js');
+  return parseHandlerUrl('--to', to);
+}
+
+/**
+ * The local URL of the listen running in `cwd`. None (or one that is gone: killed, so it
+ * could not remove its entry) is a usage error that says how to start one, or `otherwise`.
+ */
+export async function runningListen(cwd: string, otherwise: string): Promise<URL> {
+  const { findListener } = await import('../listen/registry.js');
+  const found = await findListener({ cwd });
+  if (found.state === 'running') return found.localUrl;
+  const start = `start one in this directory (another terminal) with \`heapstream-webhooks listen --forward-to <your handler>\`, or ${otherwise}`;
+  if (found.state === 'stale') throw new UsageError(`the listen that was running in ${cwd} is gone (${found.reason}); ${start}`, 'HSW_NO_LISTENER');
+  throw new UsageError(`no listen is running in ${cwd}; ${start}`, 'HSW_NO_LISTENER');
+}
+
+/** `--header "Name: value"`, repeatable, for every command that sends. */
+export function addHeaderOption(command: Command, help: string): Command {
+  return command.option('--header <"Name: value">', `${help} (repeatable)`, collect);
+}
+
+export async function headersFromFlags(values: readonly string[] | undefined): Promise<HeaderMap | undefined> {
+  if (!values || values.length === 0) return undefined;
+  const { parseHeaders } = await import('../delivery/headers.js');
+  return parseHeaders(values);
 }
 
 export interface FixtureFilterFlags {

@@ -61,8 +61,10 @@ function dispatch(options: SendOptions, dispatcher: Dispatcher): Promise<Deliver
     let controller: Dispatcher.DispatchController | undefined;
     let status: number | undefined;
     let contentType: string | undefined;
+    let answerHeaders: HeaderMap | undefined;
     const chunks: Buffer[] = [];
     let kept = 0;
+    let total = 0;
 
     const finish = (result: DeliveryResult): void => {
       if (settled) return;
@@ -91,10 +93,14 @@ function dispatch(options: SendOptions, dispatcher: Dispatcher): Promise<Deliver
         },
         onResponseStart(_ctrl, statusCode, responseHeaders) {
           status = statusCode;
-          const type = responseHeaders['content-type'];
-          if (typeof type === 'string') contentType = type;
+          if (keep > 0) {
+            const type = responseHeaders['content-type'];
+            if (typeof type === 'string') contentType = type;
+            answerHeaders = responseHeaders as HeaderMap;
+          }
         },
         onResponseData(_ctrl, chunk) {
+          total += chunk.length;
           if (kept < keep) {
             chunks.push(chunk.subarray(0, keep - kept));
             kept += Math.min(chunk.length, keep - kept);
@@ -106,11 +112,18 @@ function dispatch(options: SendOptions, dispatcher: Dispatcher): Promise<Deliver
             ok: code >= 200 && code < 300,
             status: code,
             durationMs: performance.now() - started,
-            ...(keep > 0 ? { response: { body: Buffer.concat(chunks, kept), ...(contentType ? { contentType } : {}) } } : {}),
+            ...(keep > 0 ? { response: { body: Buffer.concat(chunks, kept), headers: answerHeaders ?? {}, truncated: total > kept, ...(contentType ? { contentType } : {}) } } : {}),
           });
         },
         onResponseError(_ctrl, error) {
-          finish({ ok: false, durationMs: performance.now() - started, error: classify(error) });
+          const durationMs = performance.now() - started;
+          // Once a status line arrived the handler was reached: a break after it is not "unreachable".
+          if (status !== undefined) {
+            const reason = classify(error);
+            finish({ ok: false, durationMs, error: { kind: 'cut-off', ...(reason.code ? { code: reason.code } : {}), message: `the answer (status ${status}) broke off after ${total} body bytes: ${reason.message}` } });
+            return;
+          }
+          finish({ ok: false, durationMs, error: classify(error) });
         },
       },
     );

@@ -1,5 +1,10 @@
-/** Why an attempt did not get an HTTP answer. */
-export type DeliveryErrorKind = 'timeout' | 'unreachable' | 'error';
+import type { HeaderMap } from './headers.js';
+
+/**
+ * Why an attempt did not get a whole HTTP answer. `cut-off`: the handler was reached and
+ * began to answer, but the answer broke off before its end.
+ */
+export type DeliveryErrorKind = 'timeout' | 'unreachable' | 'cut-off' | 'error';
 
 export interface DeliveryResult {
   /** True for a 2xx answer within the timeout. */
@@ -7,6 +12,12 @@ export interface DeliveryResult {
   status?: number;
   durationMs: number;
   error?: { kind: DeliveryErrorKind; code?: string; message: string };
-  /** The start of the answer's body, when the caller asked to keep it (never stored in fixtures). */
-  response?: { body: Buffer; contentType?: string };
+  /** The start of the answer, when the caller asked to keep it. */
+  response?: {
+    body: Buffer;
+    contentType?: string;
+    headers?: HeaderMap;
+    /** The body was longer than the bytes kept. */
+    truncated?: boolean;
+  };
 }

@@ -62,7 +62,7 @@ export class EntryList {
       json: event.json,
       answer: event.handler ? answerSummary(event.handler) : null,
       sent: event.status,
-      mark: event.duplicate ? 'duplicate' : null,
+      mark: event.retry ? 'retry' : event.duplicate ? 'duplicate' : null,
       drift: event.drift.length,
       live: true,
       recorded: false,

@@ -8,6 +8,7 @@ import type { InspectorServer } from './server.js';
 export function withInspector(terminal: ListenReporter, inspector: InspectorServer): ListenReporter {
   return {
     ready: (info) => terminal.ready({ ...info, ui: inspector.url }),
+    tidied: (tidied) => terminal.tidied(tidied),
     tunnel: (event) => terminal.tunnel(event),
     event: (event) => {
       terminal.event(event);

@@ -28,7 +28,8 @@ const HISTOGRAM_EDGES_MS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1_000, 2_000, 5_
 const NOT_SENT = OUTCOME_INDEX.get('outage') as number;
 
 export function outcomeOf(attempt: Pick<AttemptRecord, 'error' | 'status' | 'copy'>): number {
-  if (attempt.error !== null) return OUTCOME_INDEX.get(attempt.error) as number;
+  // An answer cut off mid-body counts with the other errors, as in the report's totals.
+  if (attempt.error !== null) return OUTCOME_INDEX.get(attempt.error === 'cut-off' ? 'error' : attempt.error) as number;
   if (attempt.status !== null && attempt.status >= 200 && attempt.status < 300) return OUTCOME_INDEX.get(attempt.copy > 0 ? 'duplicate' : '2xx') as number;
   return OUTCOME_INDEX.get('non-2xx') as number;
 }

@@ -35,13 +35,21 @@ function isIdentity(value: unknown): value is ListenIdentity {
 }
 
 /**
+ * Where listen keeps what belongs to one working directory: `<hash><suffix>` in the config
+ * directory's `listen/` (the identity: `.json`; a running listener: `.running.json`).
+ */
+export function listenStateFile(cwd: string, suffix: string, configDir = configDirectory()): { dir: string; file: string; directory: string } {
+  const dir = join(configDir, 'listen');
+  const directory = resolve(cwd);
+  return { dir, directory, file: join(dir, `${createHash('sha256').update(directory).digest('hex').slice(0, 32)}${suffix}`) };
+}
+
+/**
  * The identity for `cwd`: the saved one, or a new one (saved for next time). When nothing can
  * be saved, `warn` is told and this run gets a fresh identity anyway.
  */
 export async function loadListenIdentity(options: { cwd: string; renew: boolean; configDir?: string; warn(text: string): void }): Promise<ListenIdentity> {
-  const dir = join(options.configDir ?? configDirectory(), 'listen');
-  const directory = resolve(options.cwd);
-  const file = join(dir, `${createHash('sha256').update(directory).digest('hex').slice(0, 32)}.json`);
+  const { dir, directory, file } = listenStateFile(options.cwd, '.json', options.configDir);
   if (!options.renew) {
     try {
       const saved = JSON.parse(await readFile(file, 'utf8')) as unknown;

@@ -1,7 +1,7 @@
 /**
  * `listen`: receiver + forwarder + recorder + tunnel, as one start()/stop() session.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import { Agent } from 'undici';
 import { passThroughHeaders } from '../delivery/headers.js';
@@ -13,29 +13,31 @@ import { Receiver } from '../receiver/server.js';
 import type { CapturedRequest, ReceiverAnswer } from '../receiver/types.js';
 import { eventMatcher } from '../store/filter.js';
 import { checkBody } from '../events/drift.js';
-import { summarizeBody } from '../store/body.js';
-import { makeFixture, saveFixture } from '../store/write.js';
+import type { Fixture, FixtureResponse } from '../store/types.js';
+import { RESPONSE_BODY_BYTES, fixtureResponse, makeFixture } from '../store/write.js';
 import { TunnelKeeper } from '../tunnel/keeper.js';
 import { probeTarget, probeThrough } from '../tunnel/probe.js';
-import type { ListenEvent, ListenOptions, ListenSummary } from './types.js';
-import { round } from '../round.js';
-
-/** How much of the handler's answer goes back to the sender. */
-const ANSWER_BYTES = 64 * 1024;
-/** Bodies remembered for duplicate marking; older ones are forgotten first. */
-const DUPLICATE_MEMORY = 100_000;
+import type { TunnelEvent } from '../tunnel/types.js';
+import { CopyTracker } from './copies.js';
+import { ListenRecorder, type Recording } from './recorder.js';
+import { publishListener, type PublishedListener } from './registry.js';
+import type { ListenEvent, ListenOptions, ListenRoute, ListenSessionEvent, ListenSummary } from './types.js';
 
 export class ListenSession {
   private readonly receiver: Receiver;
   private readonly agent = new Agent({ keepAliveTimeout: 10_000, connections: 256 });
   private readonly shutdown = new AbortController();
   private readonly background = new Set<Promise<void>>();
-  private readonly seen = new Map<string, true>();
+  private readonly copies = new CopyTracker();
+  private readonly recorder: ListenRecorder | undefined;
+  private readonly listeners = new Set<(event: ListenSessionEvent) => void>();
   private readonly matchEvent: ((type: string | null) => boolean) | undefined;
+  private readonly routes: (ListenRoute & { matches(type: string | null): boolean })[];
   private keeper: TunnelKeeper | undefined;
   /** A per-session secret path and answer: proof that a probe went all the way through. */
   private readonly probe = { path: `/.heapstream-webhooks/probe/${randomBytes(12).toString('hex')}`, token: randomBytes(16).toString('hex') };
   private stopping: Promise<ListenSummary> | undefined;
+  private published: PublishedListener | undefined;
   readonly summary: ListenSummary = {
     received: 0,
     forwarded: 0,
@@ -43,9 +45,11 @@ export class ListenSession {
     handlerFailed: 0,
     duplicates: 0,
     drifting: 0,
+    retries: 0,
     filtered: 0,
     recorded: 0,
     recordErrors: 0,
+    recovered: 0,
     rejected: 0,
     rejectedByReason: {},
   };
@@ -54,11 +58,14 @@ export class ListenSession {
     // Every in-flight forward listens on the shutdown signal; hundreds at once are expected.
     setMaxListeners(0, this.shutdown.signal);
     this.matchEvent = options.events ? eventMatcher(options.events) : undefined;
+    this.routes = (options.routes ?? []).map((route) => ({ ...route, matches: eventMatcher(route.pattern) }));
+    this.recorder = options.recordDir !== undefined ? new ListenRecorder(options.recordDir) : undefined;
     this.receiver = new Receiver({
       port: options.port,
       path: options.path,
       maxBodyBytes: options.maxBodyBytes,
       probe: this.probe,
+      ...(options.headersTimeoutMs !== undefined ? { headersTimeoutMs: options.headersTimeoutMs } : {}),
       onRequest: (request) => this.handle(request),
       onError: (error) => options.reporter.warn(`a request failed inside the listener (answered 500): ${describeError(error)}`),
       onRejected: (rejected) => {
@@ -69,16 +76,43 @@ export class ListenSession {
     });
   }
 
-  /** Resolves when the receiver listens and the first tunnel attempt is over. */
+  /**
+   * Follows the session: every webhook once it is answered (with its fixture's path and
+   * content, also when recording is off), and the tunnel's state. Returns an unsubscribe.
+   */
+  onEvent(listener: (event: ListenSessionEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * Resolves when the receiver listens and the first tunnel attempt is over. A record
+   * directory that cannot be written fails it first (HSW_RECORD_DIR), before anything is served.
+   */
   async start(): Promise<void> {
     const { options } = this;
+    if (this.recorder) {
+      const tidied = await this.recorder.prepare();
+      this.summary.recovered = tidied.recovered.length;
+      if (tidied.recovered.length > 0 || tidied.removed.length > 0) options.reporter.tidied({ dir: this.recorder.dir, recovered: tidied.recovered.length, removed: tidied.removed.length });
+    }
     await this.receiver.start();
-    options.reporter.ready({
+    if (options.publish) {
+      const where = options.publish;
+      this.published = await publishListener({ ...where, localUrl: this.receiver.url, probe: this.probe }).catch((error: unknown) => {
+        options.reporter.warn(`could not tell other commands where this listen runs (${describeError(error)}); give them --to ${this.receiver.url}`);
+        return undefined;
+      });
+    }
+    const ready = {
       localUrl: this.receiver.url,
       forwardTo: options.forwardTo?.href ?? null,
+      routes: this.routes.map((route) => ({ pattern: route.pattern, to: route.to.href })),
       recordDir: options.recordDir ?? null,
-      tunnel: options.tunnel ? 'connecting' : 'off',
-    });
+      tunnel: options.tunnel ? ('connecting' as const) : ('off' as const),
+    };
+    options.reporter.ready(ready);
+    this.publish({ kind: 'ready', ready });
     const tunnel = options.tunnel;
     if (!tunnel) return;
     this.keeper = new TunnelKeeper({
@@ -87,12 +121,14 @@ export class ListenSession {
       localPort: this.receiver.tunnelPort,
       openTimeoutMs: tunnel.openTimeoutMs,
       probeIntervalMs: tunnel.probeIntervalMs,
+      ...(tunnel.subdomainWaitMs !== undefined ? { subdomainWaitMs: tunnel.subdomainWaitMs } : {}),
       probe: (publicUrl) => probeThrough(probeTarget(publicUrl, tunnel.host, this.probe.path), this.probe.token, Math.min(5_000, tunnel.probeIntervalMs)),
       // The tunnel knows its host; the URL to paste into HeapStream also carries our path.
       onEvent: (event) => {
-        if (event.kind === 'open') options.reporter.tunnel({ ...event, url: this.withPath(event.url) });
-        else if (event.kind === 'changed') options.reporter.tunnel({ ...event, url: this.withPath(event.url), previousUrl: this.withPath(event.previousUrl) });
-        else options.reporter.tunnel(event);
+        const shown: TunnelEvent =
+          event.kind === 'open' ? { ...event, url: this.withPath(event.url) } : event.kind === 'changed' ? { ...event, url: this.withPath(event.url), previousUrl: this.withPath(event.previousUrl) } : event;
+        options.reporter.tunnel(shown);
+        this.publish({ kind: 'tunnel', tunnel: shown });
       },
     });
     const opened = await this.keeper.start();
@@ -109,6 +145,7 @@ export class ListenSession {
   /** Stops accepting, lets in-flight deliveries finish (bounded), closes the tunnel, flushes files. */
   stop(): Promise<ListenSummary> {
     this.stopping ??= (async () => {
+      await this.published?.remove();
       this.keeper?.stop();
       const grace = this.options.shutdownGraceMs;
       const abortTimer = setTimeout(() => this.shutdown.abort(), grace);
@@ -124,13 +161,26 @@ export class ListenSession {
   private async handle(request: CapturedRequest): Promise<ReceiverAnswer> {
     const { options } = this;
     this.summary.received++;
-    const event = summarizeBody(request.body);
+    const fixture = makeFixture({
+      recordedAt: request.receivedAt,
+      via: request.via,
+      method: request.method,
+      path: request.path,
+      query: request.query,
+      headers: request.headers as Record<string, string | string[]>,
+      ...(request.remoteAddress ? { remoteAddress: request.remoteAddress } : {}),
+      body: request.body,
+    });
+    const { event } = fixture;
     const check = checkBody(request.body);
     if (check.json && check.findings.length > 0) this.summary.drifting++;
-    const duplicate = this.remember(request.body);
-    if (duplicate) this.summary.duplicates++;
+    const copy = this.copies.arrived(request.body);
+    if (copy.kind === 'duplicate') this.summary.duplicates++;
+    if (copy.kind === 'retry') this.summary.retries++;
     const filtered = this.matchEvent !== undefined && !this.matchEvent(event.type);
     if (filtered) this.summary.filtered++;
+    const route = filtered ? null : this.routeFor(event.type);
+    if (route) fixture.route = route.name;
     const base: Omit<ListenEvent, 'status' | 'handler' | 'fixture'> = {
       receivedAt: request.receivedAt.toISOString(),
       via: request.via,
@@ -138,39 +188,44 @@ export class ListenSession {
       videoId: event.videoId,
       json: event.json,
       drift: check.json ? check.findings : [],
-      duplicate,
+      duplicate: copy.kind === 'duplicate',
+      retry: copy.kind === 'retry',
+      route: route?.name ?? null,
       filtered,
     };
+    // The fixture's head (the request) is written from now on, while the handler works.
+    const recording = this.recorder?.begin(fixture);
+    const forwardTo = route?.to;
 
-    if (!options.forwardTo || filtered) {
-      // Nothing to forward: the answer is only a 200 once the event is safely on disk.
-      const fixture = await this.record(request, undefined);
-      const status = fixture === false ? 500 : 200;
-      this.emit({ ...base, status, handler: null, fixture: fixture || null });
-      return { status, body: status === 200 ? 'recorded\n' : 'could not record the event\n' };
-    }
-
-    const forwardTo = options.forwardTo;
-    if (options.ack) {
+    if (!forwardTo || options.ack) {
+      // Answer once the event is safely on disk: HeapStream will not send it again after a 2xx.
+      const file = await this.record(recording, undefined);
+      const status = file === false ? 500 : 200;
+      copy.answered(status);
+      if (!forwardTo || file === false) {
+        this.emit({ ...base, status, handler: null, fixture: file || null }, fixture);
+        return { status, body: status === 200 ? (forwardTo ? 'accepted\n' : 'recorded\n') : 'could not record the event\n' };
+      }
+      // --ack: the handler's answer comes later, and is added to the fixture when it does.
       this.track(
         (async () => {
           const result = await this.forward(forwardTo, request);
-          const fixture = await this.record(request, { result, target: forwardTo.href });
-          this.emit({ ...base, status: 200, handler: result, fixture: fixture || null });
+          const response = fixtureResponse(result, forwardTo.href);
+          const amended = recording ? await this.record(recording, response, true) : null;
+          this.emit({ ...base, status, handler: result, fixture: amended || file || null }, { ...fixture, response });
         })(),
       );
-      return { status: 200, body: 'accepted\n' };
+      return { status, body: 'accepted\n' };
     }
 
     const result = await this.forward(forwardTo, request);
-    const answer = answerFor(result);
-    // Answer as soon as the handler did; the fixture is written meanwhile and flushed on stop.
-    this.track(
-      (async () => {
-        const fixture = await this.record(request, { result, target: forwardTo.href });
-        this.emit({ ...base, status: answer.status, handler: result, fixture: fixture || null });
-      })(),
-    );
+    const response = fixtureResponse(result, forwardTo.href);
+    const file = await this.record(recording, response);
+    let answer = answerFor(result);
+    // A 2xx tells HeapStream never to send this again: not while the event is not on disk.
+    if (file === false && answer.status < 300) answer = { status: 500, body: `the handler answered ${answer.status}, but the event could not be recorded; answering 500 so that it is sent again\n` };
+    copy.answered(answer.status);
+    this.emit({ ...base, status: answer.status, handler: result, fixture: file || null }, { ...fixture, response });
     return answer;
   }
 
@@ -181,65 +236,56 @@ export class ListenSession {
       url,
       method: request.method,
       body: request.body,
-      headers: passThroughHeaders(request.headers),
+      headers: this.options.extraHeaders ? { ...passThroughHeaders(request.headers), ...this.options.extraHeaders } : passThroughHeaders(request.headers),
       exactHeaders: true,
       timeoutMs: this.options.forwardTimeoutMs,
       dispatcher: this.agent,
       signal: this.shutdown.signal,
-      keepResponseBytes: ANSWER_BYTES,
+      keepResponseBytes: RESPONSE_BODY_BYTES,
     });
     if (result.ok) this.summary.handlerOk++;
     else this.summary.handlerFailed++;
     return result;
   }
 
-  /** The fixture's path, null when recording is off, false when writing failed. */
-  private async record(request: CapturedRequest, forwarded: { result: DeliveryResult; target: string } | undefined): Promise<string | null | false> {
-    const dir = this.options.recordDir;
-    if (dir === undefined) return null;
-    const response = forwarded
-      ? {
-          ok: forwarded.result.ok,
-          durationMs: round(forwarded.result.durationMs, 2),
-          ...(forwarded.result.status !== undefined ? { status: forwarded.result.status } : {}),
-          ...(forwarded.result.error ? { error: forwarded.result.error } : {}),
-          target: forwarded.target,
-        }
-      : undefined;
+  /**
+   * Where a webhook of this type goes: the first rule that matches, else the default; `none`
+   * when neither (recorded, answered 200). Null when nothing is forwarded at all.
+   */
+  private routeFor(type: string | null): { name: string; to?: URL } | null {
+    const rule = this.routes.find((route) => route.matches(type));
+    if (rule) return { name: rule.pattern, to: rule.to };
+    if (this.options.forwardTo) return { name: 'default', to: this.options.forwardTo };
+    return this.routes.length > 0 ? { name: 'none' } : null;
+  }
+
+  /** The fixture's path once durable, null when recording is off, false when writing failed. */
+  private async record(recording: Recording | undefined, response: FixtureResponse | undefined, amend = false): Promise<string | null | false> {
+    if (!recording) return null;
     try {
-      const file = await saveFixture(
-        dir,
-        makeFixture({
-          recordedAt: request.receivedAt,
-          via: request.via,
-          method: request.method,
-          path: request.path,
-          query: request.query,
-          headers: request.headers as Record<string, string | string[]>,
-          ...(request.remoteAddress ? { remoteAddress: request.remoteAddress } : {}),
-          body: request.body,
-          ...(response ? { response } : {}),
-        }),
-      );
-      this.summary.recorded++;
+      const file = amend && response ? await recording.amend(response) : await recording.finish(response);
+      if (!amend) this.summary.recorded++;
       return file;
     } catch (error) {
       this.summary.recordErrors++;
-      this.options.reporter.warn(`could not record an event in ${dir}: ${describeError(error)}`);
+      this.options.reporter.warn(`could not record an event in ${this.options.recordDir}: ${describeError(error)}`);
       return false;
     }
   }
 
-  private emit(event: ListenEvent): void {
+  private emit(event: ListenEvent, data: Fixture): void {
     if (!event.filtered) this.options.reporter.event(event);
+    this.publish({ kind: 'event', event, data });
   }
 
-  private remember(body: Buffer): boolean {
-    const key = createHash('sha256').update(body).digest('base64');
-    if (this.seen.has(key)) return true;
-    this.seen.set(key, true);
-    if (this.seen.size > DUPLICATE_MEMORY) this.seen.delete(this.seen.keys().next().value as string);
-    return false;
+  private publish(event: ListenSessionEvent): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(event);
+      } catch (error) {
+        this.options.reporter.warn(`a listen subscriber failed: ${describeError(error)}`);
+      }
+    }
   }
 
   private track(work: Promise<void>): void {
@@ -249,11 +295,20 @@ export class ListenSession {
   }
 }
 
-/** What HeapStream is answered: the handler's status, or 502 / 504 for no answer. */
+/** Headers of the handler's answer that HeapStream (or any sender) acts on. */
+const PASSED_BACK = ['location', 'retry-after'];
+
+/** What HeapStream is answered: the handler's answer, or 502 / 504 when there was no whole one. */
 function answerFor(result: DeliveryResult): ReceiverAnswer {
   if (result.status !== undefined) {
-    return { status: result.status, body: result.response?.body ?? '', ...(result.response?.contentType ? { contentType: result.response.contentType } : {}) };
+    const headers: Record<string, string> = {};
+    for (const name of PASSED_BACK) {
+      const value = result.response?.headers?.[name];
+      if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+    }
+    return { status: result.status, body: result.response?.body ?? '', headers, ...(result.response?.contentType ? { contentType: result.response.contentType } : {}) };
   }
   if (result.error?.kind === 'timeout') return { status: 504, body: `the handler did not answer within the timeout (${result.error.message})\n` };
+  if (result.error?.kind === 'cut-off') return { status: 502, body: `the handler's answer was cut off (${result.error.message})\n` };
   return { status: 502, body: `the handler is unreachable (${result.error?.code ?? result.error?.message ?? 'unknown error'})\n` };
 }

@@ -1,6 +1,8 @@
+import type { HeaderMap } from '../delivery/headers.js';
 import type { DeliveryResult } from '../delivery/types.js';
 import type { DriftFinding } from '../events/drift.js';
 import type { RejectedRequest } from '../receiver/types.js';
+import type { Fixture } from '../store/types.js';
 import type { TunnelEvent } from '../tunnel/types.js';
 
 export interface ListenTunnelOptions {
@@ -10,6 +12,8 @@ export interface ListenTunnelOptions {
   probeIntervalMs: number;
   /** Fail the start (exit 1) instead of serving locally when no tunnel opens. */
   required: boolean;
+  /** How long to keep asking for the subdomain while the server still holds it (15 s). */
+  subdomainWaitMs?: number;
 }
 
 export interface ListenOptions {
@@ -17,7 +21,12 @@ export interface ListenOptions {
   /** The only path that accepts webhooks. */
   path: string;
   maxBodyBytes: number;
+  /** The default route: where webhooks that match no rule in `routes` go. */
   forwardTo?: URL;
+  /** Event-type rules, tried in order before the default; the first that matches takes the webhook. */
+  routes?: ListenRoute[];
+  /** Added to (or replacing) the headers of every forwarded request. */
+  extraHeaders?: HeaderMap;
   forwardTimeoutMs: number;
   /** Answer 200 at once and forward in the background. */
   ack: boolean;
@@ -28,12 +37,27 @@ export interface ListenOptions {
   tunnel?: ListenTunnelOptions;
   /** How long Ctrl-C waits for in-flight deliveries. */
   shutdownGraceMs: number;
+  /** How long a sender may take to send its headers (default 10 s). */
+  headersTimeoutMs?: number;
+  /**
+   * Publish this listener for the directory `cwd` while it runs (listen/registry.ts), so that
+   * `trigger` there sends through it. Published before the ready line, removed first on stop.
+   */
+  publish?: { cwd: string; configDir?: string };
   reporter: ListenReporter;
+}
+
+export interface ListenRoute {
+  /** A glob on the event type, e.g. `video.ready` or `video.*`; commas separate alternatives. */
+  pattern: string;
+  to: URL;
 }
 
 export interface ListenReady {
   localUrl: string;
+  /** The default route. */
   forwardTo: string | null;
+  routes: { pattern: string; to: string }[];
   recordDir: string | null;
   tunnel: 'connecting' | 'off';
   /** The inspector's URL, when it runs alongside (`--ui`). */
@@ -53,9 +77,34 @@ export interface ListenEvent {
   status: number;
   /** The handler's outcome, when forwarded. */
   handler: DeliveryResult | null;
+  /**
+   * Which route took it: a rule's pattern, `default`, or `none` (it matched no rule and there
+   * is no default: recorded and answered 200). Null when nothing is forwarded at all.
+   */
+  route: string | null;
+  /** The fixture's path, once it is durable; null when recording is off or failed. */
   fixture: string | null;
+  /** The same body came before and was answered 2xx: the handler must not act twice. */
   duplicate: boolean;
+  /** The same body came before and was not answered 2xx: HeapStream is asking again. */
+  retry: boolean;
   filtered: boolean;
+}
+
+/** What `ListenSession.onEvent` subscribers get. */
+export type ListenSessionEvent =
+  | { kind: 'ready'; ready: ListenReady }
+  | { kind: 'tunnel'; tunnel: TunnelEvent }
+  /** `data`: the fixture's content (the request and the handler's answer), also when recording is off. */
+  | { kind: 'event'; event: ListenEvent; data: Fixture };
+
+/** Temp files an interrupted run left in the record directory, dealt with at start. */
+export interface ListenTidied {
+  dir: string;
+  /** Complete fixtures renamed into place. */
+  recovered: number;
+  /** Partial ones removed. */
+  removed: number;
 }
 
 export interface ListenSummary {
@@ -66,9 +115,12 @@ export interface ListenSummary {
   duplicates: number;
   /** Events whose body differs from the catalog's model. */
   drifting: number;
+  retries: number;
   filtered: number;
   recorded: number;
   recordErrors: number;
+  /** Fixtures an interrupted earlier run left as temp files, recovered at start. */
+  recovered: number;
   rejected: number;
   rejectedByReason: Record<string, number>;
 }
@@ -76,6 +128,7 @@ export interface ListenSummary {
 /** Where the session says what happens; the command prints it as text or NDJSON. */
 export interface ListenReporter {
   ready(info: ListenReady): void;
+  tidied(tidied: ListenTidied): void;
   tunnel(event: TunnelEvent): void;
   event(event: ListenEvent): void;
   rejected(rejected: RejectedRequest): void;

@@ -23,6 +23,9 @@ export interface ReceiverOptions {
   onRejected?(rejected: RejectedRequest): void;
   /** A bug or an I/O failure while handling one request: it gets a 500, the server goes on. */
   onError?(error: unknown): void;
+  /** How long a sender may take to send its headers (10 s) and its whole request (60 s). */
+  headersTimeoutMs?: number;
+  requestTimeoutMs?: number;
 }
 
 export class Receiver {
@@ -41,7 +44,12 @@ export class Receiver {
   }
 
   private createServer(via: CapturedRequest['via']): Server {
-    const server = createServer((req, res) =>
+    const headersTimeout = this.options.headersTimeoutMs ?? 10_000;
+    const requestTimeout = this.options.requestTimeoutMs ?? 60_000;
+    // Node enforces both deadlines only when it checks its connections, every 30 s by
+    // default, so a 10 s deadline really ended at up to 40 s: check often enough to keep it.
+    const connectionsCheckingInterval = Math.max(50, Math.min(1_000, Math.floor(headersTimeout / 10)));
+    const server = createServer({ connectionsCheckingInterval, headersTimeout, requestTimeout }, (req, res) =>
       this.track(
         this.handle(req, res, via).catch((error: unknown) => {
           this.options.onError?.(error);
@@ -54,9 +62,6 @@ export class Receiver {
         }),
       ),
     );
-    // Slow-loris guards: a sender gets 10 s for its headers and 60 s for the whole request.
-    server.headersTimeout = 10_000;
-    server.requestTimeout = 60_000;
     server.keepAliveTimeout = 5_000;
     return server;
   }
@@ -144,7 +149,7 @@ export class Receiver {
       receivedAt: new Date(),
     });
     if (res.destroyed) return;
-    res.writeHead(answer.status, { 'content-type': answer.contentType ?? 'text/plain; charset=utf-8' });
+    res.writeHead(answer.status, { ...answer.headers, 'content-type': answer.contentType ?? 'text/plain; charset=utf-8' });
     res.end(answer.body ?? '');
   }
 }

@@ -20,6 +20,8 @@ export interface ReceiverAnswer {
   status: number;
   body?: string | Buffer;
   contentType?: string;
+  /** More headers for the sender, e.g. the handler's Location and Retry-After. */
+  headers?: Record<string, string>;
 }
 
 export type RejectReason = 'method' | 'path' | 'too-large' | 'aborted';

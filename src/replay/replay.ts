@@ -5,7 +5,7 @@
  */
 import { setMaxListeners } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { passThroughHeaders } from '../delivery/headers.js';
+import { checkExtraHeaders, passThroughHeaders, type HeaderMap } from '../delivery/headers.js';
 import { HEAPSTREAM_TIMEOUT_MS } from '../delivery/send.js';
 import { openTarget, type Target } from '../delivery/targets.js';
 import { withQuery } from '../delivery/url.js';
@@ -30,6 +30,8 @@ export interface ReplayOptions {
   concurrency?: number;
   /** Per-attempt timeout (default 5s, HeapStream's). */
   timeout?: Duration;
+  /** Added to (or replacing) each fixture's recorded headers, e.g. an Authorization your handler checks. */
+  headers?: HeaderMap;
   /** Aborting stops sending: deliveries in flight end at once, uncounted, and `replay()` rejects with the signal's reason. */
   signal?: AbortSignal;
   onDelivery?(delivery: ReplayDelivery): void;
@@ -76,6 +78,7 @@ export async function runReplay(options: ReplayOptions): Promise<{ result: Repla
   const delayMs = options.delay === undefined ? 0 : duration('delay', options.delay);
   const concurrency = options.concurrency === undefined ? 1 : wholeNumber('concurrency', options.concurrency, { min: 1, max: 1_000 });
   const timeoutMs = options.timeout === undefined ? HEAPSTREAM_TIMEOUT_MS : Math.max(1, duration('timeout', options.timeout));
+  const extraHeaders = options.headers ? checkExtraHeaders(options.headers) : undefined;
   const fixtures = await fixturesToSend(options.fixtures);
   const target = await openTarget(options.target, { ...(options.path !== undefined ? { path: options.path } : {}), connections: concurrency, keepAliveTimeoutMs: 4_000 });
 
@@ -110,7 +113,7 @@ export async function runReplay(options: ReplayOptions): Promise<{ result: Repla
       // The recorded query string goes along, as HeapStream's would have.
       const url = withQuery(target.url, job.fixture.fixture.request.query);
       const { request } = job.fixture.fixture;
-      const result = await target.deliver({ url, method: request.method || 'POST', body: job.fixture.body, headers: passThroughHeaders(request.headers), timeoutMs });
+      const result = await target.deliver({ url, method: request.method || 'POST', body: job.fixture.body, headers: { ...passThroughHeaders(request.headers), ...extraHeaders }, timeoutMs });
       // Cut short by the stop, not failed by the handler: not a delivery to report.
       if (signal.aborted && result.error?.code === 'ABORTED') return;
       const delivery = { fixture: job.fixture, copy: job.copy, url: url.href, result };

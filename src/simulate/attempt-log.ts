@@ -6,7 +6,7 @@ import { grown } from './typed-arrays.js';
 import type { AttemptError, AttemptRecord } from './types.js';
 import { round } from '../round.js';
 
-const ERRORS: (AttemptError | null)[] = [null, 'timeout', 'unreachable', 'error', 'outage', 'answer-lost'];
+const ERRORS: (AttemptError | null)[] = [null, 'timeout', 'unreachable', 'error', 'outage', 'answer-lost', 'cut-off'];
 const ERROR_IDS = new Map(ERRORS.map((error, i) => [error, i]));
 
 export type AttemptInput = AttemptRecord & { event: number };

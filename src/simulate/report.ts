@@ -132,7 +132,7 @@ export function buildReport(input: ReportInput): SimulateReport {
     if ((columns.attempt[i] as number) > 1) totals.retries++;
     if (error === 'timeout') totals.timeouts++;
     else if (error === 'unreachable') totals.unreachable++;
-    else if (error === 'error') totals.errors++;
+    else if (error === 'error' || error === 'cut-off') totals.errors++;
     else if (error === 'outage') totals.outageFailures++;
     else if (error === 'answer-lost') totals.answersLost++;
     if (error !== 'outage') latencies[sent++] = columns.latency[i] as number;

@@ -2,6 +2,7 @@
  * `simulate()` options, as the library takes them, resolved into engine settings: checked,
  * defaulted like the CLI's flags, with a scenario's presets under whatever was given.
  */
+import type { HeaderMap } from '../delivery/headers.js';
 import { HEAPSTREAM_TIMEOUT_MS } from '../delivery/send.js';
 import type { Target } from '../delivery/targets.js';
 import { optionError } from '../errors.js';
@@ -65,6 +66,8 @@ export interface SimulateOptions {
   maxLatency?: Duration;
   /** The same seed, the same run (default: random; the report names it). */
   seed?: number;
+  /** Added to (or replacing) every delivery's headers, e.g. an Authorization your handler checks. */
+  headers?: HeaderMap;
   /**
    * `virtual` (the default for in-process targets): HeapStream time jumps ahead whenever no
    * delivery is in progress, so a 24-hour schedule takes as long as the handler's own work.
@@ -90,7 +93,7 @@ export interface ResolvedSimulation {
 
 const KNOWN_OPTIONS = new Set([
   'target', 'path', 'events', 'type', 'fixtures', 'scenario', 'schedule', 'maxAttempts', 'jitter', 'within', 'timeScale', 'timeout', 'concurrency',
-  'duplicateRate', 'duplicates', 'duplicateWindow', 'reorder', 'reorderWindow', 'outage', 'answerLoss', 'networkLatency', 'maxLatency', 'seed', 'clock',
+  'duplicateRate', 'duplicates', 'duplicateWindow', 'reorder', 'reorderWindow', 'outage', 'answerLoss', 'networkLatency', 'maxLatency', 'seed', 'headers', 'clock',
   'signal', 'onAttempt', 'onEvent',
 ]);
 

@@ -3,6 +3,7 @@
  * tests. The CLI's `simulate` runs the same two steps (`prepareSimulation`, then
  * `runSimulation`), and its `--report` file holds the report this resolves to.
  */
+import { checkExtraHeaders, type HeaderMap } from '../delivery/headers.js';
 import { openTarget, type OpenTarget } from '../delivery/targets.js';
 import { ExitCode, HswError, optionError } from '../errors.js';
 import { findCatalogEntry } from '../events/catalog.js';
@@ -31,6 +32,8 @@ export interface PreparedSimulation extends ResolvedSimulation {
   events: EventStore;
   /** What the options are called where they came from, for the report's advice. */
   names: OptionNames;
+  /** The headers option, checked: added to every delivery. */
+  headers?: HeaderMap;
 }
 
 /** What only the CLI needs on top of the library options, before the run. */
@@ -75,8 +78,9 @@ export async function simulate(options: SimulateOptions): Promise<FullReport> {
 export async function prepareSimulation(options: SimulateOptions, hooks: PrepareHooks = {}): Promise<PreparedSimulation> {
   const names = hooks.names ?? OPTION_NAMES;
   const resolved = resolveSimulation(options, names);
+  const headers = options.headers ? checkExtraHeaders(options.headers) : undefined;
   const events = await loadEvents(options, resolved.count, resolved.settings.seed, hooks.warn);
-  return { ...resolved, options, events, names };
+  return { ...resolved, options, events, names, ...(headers ? { headers } : {}) };
 }
 
 /** The target opened, the engine run, the report built. */
@@ -93,6 +97,7 @@ export async function runSimulation(prepared: PreparedSimulation, hooks: RunHook
       compression: prepared.compression,
       names: prepared.names,
       ...(options.signal ? { signal: options.signal } : {}),
+      ...(prepared.headers ? { headers: prepared.headers } : {}),
       ...(options.onAttempt ? { onAttempt: options.onAttempt } : {}),
       ...(options.onEvent ? { onEvent: options.onEvent } : {}),
       ...hooks,
@@ -138,6 +143,8 @@ export interface EngineRun extends RunHooks {
   compression: Compression;
   names?: OptionNames;
   signal?: AbortSignal;
+  /** Added to (or replacing) every delivery's headers. */
+  headers?: HeaderMap;
   onAttempt?(attempt: SimulatedAttempt): void;
   onEvent?(event: EventOutcome): void;
 }
@@ -148,7 +155,8 @@ export async function runEngine(run: EngineRun): Promise<SimulationRun> {
   const order = events.order({ reorder: settings.reorder, window: settings.reorderWindow, seed: settings.seed });
   const virtual = run.virtualTime ? new VirtualClock() : undefined;
   const url = target.url;
-  const send: Deliver = (body, headers, timeoutMs) => target.deliver({ url, method: 'POST', headers, body, timeoutMs });
+  const extra = run.headers;
+  const send: Deliver = (body, headers, timeoutMs) => target.deliver({ url, method: 'POST', headers: extra ? { ...headers, ...extra } : headers, body, timeoutMs });
   const { onAttempt, onEvent, onEventFinished } = run;
   const outcome = (index: number): EventOutcome => engine.outcome(index);
   const engine: SimulationEngine = new SimulationEngine(

@@ -2,6 +2,8 @@
 export type AttemptError =
   | 'timeout'
   | 'unreachable'
+  /** The handler began to answer, then the answer broke off. */
+  | 'cut-off'
   | 'error'
   /** --scenario outage: the endpoint was down; nothing was sent. */
   | 'outage'

@@ -1,7 +1,8 @@
 import { constants } from 'node:fs';
-import { access, mkdir, stat } from 'node:fs/promises';
+import { access, mkdir, open, stat, unlink } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
+import { tempNameFor } from './durable.js';
 
 /**
  * Makes a directory the user named (and its missing parents), or fails at once with one line
@@ -63,5 +64,29 @@ function reason(code: string | undefined, where: string, target: string): string
       return 'the disk is full';
     default:
       return `"${target}" cannot be made (${code ?? 'unknown error'})`;
+  }
+}
+
+/**
+ * ensureDirectory, then proof that a file can be created, written, synced and removed there
+ * (a directory can pass the permission check and still refuse: a read-only or full disk, an
+ * immutable directory). The probe is a temp file (see durable.ts), so one left by a crash is
+ * tidied like any other.
+ */
+export async function checkWritableDirectory(dir: string): Promise<void> {
+  await ensureDirectory(dir);
+  const probe = tempNameFor(resolve(dir, 'write-check.json'));
+  try {
+    const handle = await open(probe, 'wx');
+    try {
+      await handle.writeFile('x');
+      await handle.datasync();
+    } finally {
+      await handle.close();
+      await unlink(probe);
+    }
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new UsageError(`the directory "${dir}" cannot be used: ${reason(code, resolve(dir), probe)}; choose another one`, 'HSW_BAD_DIRECTORY', { cause: error });
   }
 }

@@ -81,7 +81,8 @@ const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$
  * What is wrong with a fixture, so that a bad one is named at load instead of failing as a
  * delivery (a header undici refuses) or being sent mangled (base64 that Buffer decodes leniently).
  */
-function validate(data: unknown): string | undefined {
+/** Why `data` is not a fixture, or undefined when it is one. */
+export function validate(data: unknown): string | undefined {
   if (data === null || typeof data !== 'object' || Array.isArray(data)) return 'not a fixture (expected a JSON object)';
   const f = data as Partial<Fixture>;
   if (f.format !== FIXTURE_FORMAT) return `not a fixture (no "format": "${FIXTURE_FORMAT}")`;

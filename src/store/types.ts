@@ -22,12 +22,30 @@ export interface Fixture {
     body: string;
     bodyEncoding: 'utf8' | 'base64';
   };
-  /** The handler's answer, when the request was forwarded or sent. */
+  /**
+   * Which of listen's forwarding rules took it: a rule's event-type pattern, `default`, or
+   * `none` (it matched no rule: recorded only). Absent when nothing was being forwarded.
+   */
+  route?: string;
+  /** The handler's answer, when the request was forwarded or sent. Always the last key. */
   response?: FixtureResponse;
 }
 
-export interface FixtureResponse extends DeliveryResult {
+/**
+ * The handler's answer as recorded. Everything after `target` was added later (fixtures
+ * written before have only ok, status, durationMs, error and target), so readers treat it as
+ * optional.
+ */
+export interface FixtureResponse extends Pick<DeliveryResult, 'ok' | 'status' | 'durationMs' | 'error'> {
+  /** Where the request was sent. */
   target: string;
+  /** The answer's headers, names in lower case. */
+  headers?: HeaderMap;
+  /** The answer's body, at most RESPONSE_BODY_BYTES of it: text when valid UTF-8, else base64. */
+  body?: string;
+  bodyEncoding?: 'utf8' | 'base64';
+  /** The body was longer than what was kept. */
+  truncated?: boolean;
 }
 
 export interface EventSummary {

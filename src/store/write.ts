@@ -1,10 +1,11 @@
 import { mkdir, open, rename, unlink } from 'node:fs/promises';
-import { dirname, basename, join } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { encodeBody, summarizeBody } from './body.js';
+import { DurableDirectory, tempNameFor } from './durable.js';
 import { fixtureFileName, insideDirectory } from './name.js';
 import { FIXTURE_FORMAT, type Fixture, type FixtureResponse } from './types.js';
 import type { HeaderMap } from '../delivery/headers.js';
+import type { DeliveryResult } from '../delivery/types.js';
+import { round } from '../round.js';
 
 /**
  * Writes a file so that readers only ever see the old file or the whole new one: `produce`
@@ -13,7 +14,7 @@ import type { HeaderMap } from '../delivery/headers.js';
  * them. Writing in chunks keeps large outputs (simulate reports) out of memory.
  */
 export async function writeFileAtomicStreamed(file: string, produce: (write: (chunk: string | Uint8Array) => Promise<void>) => Promise<void>, mode = 0o644): Promise<void> {
-  const temp = join(dirname(file), `.${basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const temp = tempNameFor(file);
   const handle = await open(temp, 'wx', mode);
   try {
     // writeFile on an open handle writes all of the chunk at the current position.
@@ -68,10 +69,58 @@ export function serializeFixture(fixture: Fixture): string {
   return `${JSON.stringify(fixture, null, 2)}\n`;
 }
 
-/** Writes a new fixture file into `dir` (created if missing) and returns its path. */
+/**
+ * serializeFixture in two parts, so that most of a fixture (the request, up to the body
+ * cap) can be written while the handler is still working: `head` is everything before
+ * `response`, which is last in a fixture; `fixtureTail(response)` completes it.
+ * `fixtureHead(f) + fixtureTail(f.response)` equals `serializeFixture(f)` byte for byte.
+ */
+export function fixtureHead(fixture: Fixture): string {
+  const { response: _response, ...rest } = fixture;
+  return JSON.stringify(rest, null, 2).replace(/\n\}$/, '');
+}
+
+export function fixtureTail(response: FixtureResponse | undefined): string {
+  if (!response) return '\n}\n';
+  return `,\n  "response": ${JSON.stringify(response, null, 2).replace(/\n/g, '\n  ')}\n}\n`;
+}
+
+/** How much of a handler's answer body a fixture keeps. */
+export const RESPONSE_BODY_BYTES = 64 * 1024;
+
+/** A delivery's outcome as a fixture records it: the status, timing, and the answer itself when kept. */
+export function fixtureResponse(result: DeliveryResult, target: string): FixtureResponse {
+  const answer = result.response;
+  const body = answer ? encodeAnswerBody(answer.body, Boolean(answer.truncated)) : undefined;
+  return {
+    ok: result.ok,
+    ...(result.status !== undefined ? { status: result.status } : {}),
+    durationMs: round(result.durationMs, 2),
+    ...(result.error ? { error: result.error } : {}),
+    target,
+    ...(answer?.headers ? { headers: answer.headers } : {}),
+    ...(body ? { ...body, ...(answer?.truncated ? { truncated: true } : {}) } : {}),
+  };
+}
+
+/**
+ * A cut body can end inside a multi-byte character; that alone should not turn a text body
+ * into base64, so up to three trailing bytes of an unfinished character are dropped first.
+ */
+function encodeAnswerBody(bytes: Buffer, truncated: boolean): Pick<FixtureResponse, 'body' | 'bodyEncoding'> {
+  const encoded = encodeBody(bytes);
+  if (encoded.bodyEncoding === 'utf8' || !truncated) return encoded;
+  for (let drop = 1; drop <= 3 && drop < bytes.length; drop++) {
+    const shorter = encodeBody(bytes.subarray(0, bytes.length - drop));
+    if (shorter.bodyEncoding === 'utf8') return shorter;
+  }
+  return encoded;
+}
+
+/** Writes a new fixture file into `dir` (created if missing) and returns its path once it is durable. */
 export async function saveFixture(dir: string, fixture: Fixture): Promise<string> {
   await mkdir(dir, { recursive: true });
   const file = insideDirectory(dir, fixtureFileName(new Date(fixture.recordedAt), fixture.event));
-  await writeFileAtomic(file, serializeFixture(fixture));
+  await new DurableDirectory(dir).write(file, serializeFixture(fixture));
   return file;
 }

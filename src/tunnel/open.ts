@@ -51,6 +51,12 @@ export async function openTunnel(options: TunnelOptions): Promise<OpenTunnel> {
     throw new HswError('HSW_TUNNEL_FAILED', `cannot reach the tunnel server ${options.host}: ${reason}`, { cause: error });
   }
 
+  const registration = body as { id: string; url: string };
+  if (options.requireSubdomain && registration.id !== options.subdomain) {
+    // Not connecting to the one offered: the server drops it after its grace period.
+    throw new HswError('HSW_TUNNEL_SUBDOMAIN_TAKEN', `${options.host} still holds the subdomain ${options.subdomain} (it offered ${registration.id})`);
+  }
+
   const Tunnel = require('localtunnel/lib/Tunnel.js') as TunnelConstructor;
   // local_host pins the tunnel to IPv4 loopback, where the receiver listens.
   const tunnel = new Tunnel({ host: options.host, port: options.localPort, local_host: '127.0.0.1', subdomain: options.subdomain });

@@ -3,6 +3,8 @@ export interface TunnelOptions {
   host: string;
   /** The subdomain to ask for; the server may give another when it is taken. */
   subdomain: string;
+  /** Refuse another subdomain (HSW_TUNNEL_SUBDOMAIN_TAKEN) instead of taking it. */
+  requireSubdomain?: boolean;
   /** The local port the tunnel client connects to. */
   localPort: number;
   /** How long one attempt to open may take before it counts as failed. */

@@ -17,6 +17,8 @@ export interface DeliveryLine {
   result: DeliveryResult;
   /** The fixture it came from (replay). */
   file?: string;
+  /** Show the answer's body too (kept by the sender), e.g. a handler's answer passed back by listen. */
+  showAnswer?: boolean;
 }
 
 export function reportDelivery(output: Output, line: DeliveryLine): void {
@@ -32,6 +34,7 @@ export function reportDelivery(output: Output, line: DeliveryLine): void {
     status: result.status ?? null,
     durationMs: round(result.durationMs),
     error: result.error ?? null,
+    ...(line.showAnswer ? { answer: result.response ? { body: result.response.body.toString('utf8'), truncated: Boolean(result.response.truncated) } : null } : {}),
   });
   const c = output.color;
   const mark = result.ok ? c.green('✓') : c.red('✗');
@@ -39,6 +42,8 @@ export function reportDelivery(output: Output, line: DeliveryLine): void {
   const outcome = result.ok ? describeResult(result) : c.red(failureText(result, line.to));
   const what = `${printable(line.type ?? '(no event_type)')} video ${line.videoId ?? '-'}`;
   output.line(`${mark} ${what}${copy} → ${outcome}${line.file !== undefined ? `  ${c.dim(printable(line.file))}` : ''}`);
+  const answer = line.showAnswer ? result.response?.body.toString('utf8').trim() : undefined;
+  if (answer) output.line(c.dim(`  answer: ${printable(answer.length > 200 ? `${answer.slice(0, 200)}…` : answer)}`));
 }
 
 /** What a failure means for HeapStream, and what to check. */

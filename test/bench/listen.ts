@@ -1,14 +1,16 @@
 /**
- * The listener's cost: latency added to each webhook (p50, p99) and throughput, both
- * against calling the same handler (in its own process) directly, in the same run; with
- * recording on, as by default, and off.
+ * The listener's cost, in one run against the same handler (in its own process):
+ * - added latency (p50, p99) over calling the handler directly, recording off and on;
+ * - throughput at 50 in flight with recording on (every 2xx answered only once its fixture
+ *   is durable, fsyncs grouped) against recording off, alternating runs, medians compared.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import { Agent, request } from 'undici';
 import { freePort, spawnListening, startHandlerProcess, stop } from './helpers.js';
-import { fmt, percentile } from './stats.js';
+import { fmt, median, percentile, verdict } from './stats.js';
 
 const BODY = '{"event_type": "video.ready", "project_id": 20, "timestamp": "2024-10-10T10:10:10.000010+0000", "video": {"asset": {"duration": 12.0, "encoding_tier": "full", "errors": [], "id": 22, "normalize_audio": false}, "id": 500, "status": "ready"}}';
 
@@ -34,46 +36,55 @@ async function throughput(url: string, total: number, concurrency: number): Prom
   return total / seconds;
 }
 
-async function measure(handlerUrl: string, record: boolean, samples: number, total: number, concurrency: number): Promise<void> {
-  const dir = await mkdtemp(join(tmpdir(), 'hsw-bench-listen-'));
-  const recordArgs = record ? ['--record', join(dir, 'fixtures')] : ['--no-record'];
+async function startListener(handlerUrl: string, recordArgs: string[]): Promise<{ url: string; child: ChildProcess }> {
   const port = await freePort();
   const child = await spawnListening(['listen', '--no-tunnel', '--port', String(port), '--path', '/hook', ...recordArgs, '--forward-to', handlerUrl], port);
-  const via = `http://127.0.0.1:${port}/hook`;
-  try {
-    const agent = new Agent({ connections: 1 });
-    for (let i = 0; i < 200; i++) {
-      await once(handlerUrl, agent);
-      await once(via, agent);
-    }
-    const direct: number[] = [];
-    const relayed: number[] = [];
-    for (let i = 0; i < samples; i++) {
-      direct.push(await once(handlerUrl, agent));
-      relayed.push(await once(via, agent));
-    }
-    await agent.close();
-    direct.sort((a, b) => a - b);
-    relayed.sort((a, b) => a - b);
-    const directRate = await throughput(handlerUrl, total, concurrency);
-    const relayRate = await throughput(via, total, concurrency);
-    console.log(`  ${record ? 'recording on (default: one fsynced fixture per event)' : 'recording off (--no-record)'}`);
-    console.log(`    latency p50    direct ${fmt(percentile(direct, 50), 2)} ms · via listen ${fmt(percentile(relayed, 50), 2)} ms · added ${fmt(percentile(relayed, 50) - percentile(direct, 50), 2)} ms  (${samples} sequential, interleaved)`);
-    console.log(`    latency p99    direct ${fmt(percentile(direct, 99), 2)} ms · via listen ${fmt(percentile(relayed, 99), 2)} ms · added ${fmt(percentile(relayed, 99) - percentile(direct, 99), 2)} ms`);
-    console.log(`    throughput     direct ${fmt(directRate, 0)} events/s · via listen ${fmt(relayRate, 0)} events/s · ratio ${fmt(relayRate / directRate, 2)}  (${total} events, ${concurrency} at a time)`);
-  } finally {
-    await stop(child);
-    await rm(dir, { recursive: true, force: true });
-  }
+  return { url: `http://127.0.0.1:${port}/hook`, child };
 }
 
-export async function benchListen(samples = 2_000, total = 5_000, concurrency = 50): Promise<void> {
+export async function benchListen(samples = 1_000, total = 3_000, concurrency = 50, rounds = 3): Promise<void> {
   const handler = await startHandlerProcess('ok');
+  const dir = await mkdtemp(join(tmpdir(), 'hsw-bench-listen-'));
+  const listeners: ChildProcess[] = [];
   try {
-    console.log('listen --no-tunnel vs the same handler called directly (handler in its own process, loopback)');
-    await measure(handler.url, true, samples, total, concurrency);
-    await measure(handler.url, false, samples, total, concurrency);
+    const off = await startListener(handler.url, ['--no-record']);
+    listeners.push(off.child);
+    const on = await startListener(handler.url, ['--record', join(dir, 'fixtures')]);
+    listeners.push(on.child);
+    console.log('listen --no-tunnel, recording on (durable before the answer) and off, against the same handler called directly');
+
+    const agent = new Agent({ connections: 1 });
+    for (let i = 0; i < 100; i++) for (const url of [handler.url, off.url, on.url]) await once(url, agent);
+    const direct: number[] = [];
+    const viaOff: number[] = [];
+    const viaOn: number[] = [];
+    for (let i = 0; i < samples; i++) {
+      direct.push(await once(handler.url, agent));
+      viaOff.push(await once(off.url, agent));
+      viaOn.push(await once(on.url, agent));
+    }
+    await agent.close();
+    for (const list of [direct, viaOff, viaOn]) list.sort((a, b) => a - b);
+    for (const p of [50, 99]) {
+      const base = percentile(direct, p);
+      console.log(
+        `  latency p${p}    direct ${fmt(base, 2)} ms · recording off +${fmt(percentile(viaOff, p) - base, 2)} ms · recording on +${fmt(percentile(viaOn, p) - base, 2)} ms  (${samples} sequential, interleaved)`,
+      );
+    }
+
+    const offRates: number[] = [];
+    const onRates: number[] = [];
+    for (let round = 0; round < rounds; round++) {
+      offRates.push(await throughput(off.url, total, concurrency));
+      onRates.push(await throughput(on.url, total, concurrency));
+    }
+    const directRate = await throughput(handler.url, total, concurrency);
+    const ratio = median(onRates) / median(offRates);
+    console.log(`  throughput     direct ${fmt(directRate, 0)} events/s · recording off ${fmt(median(offRates), 0)} events/s · recording on ${fmt(median(onRates), 0)} events/s  (${total} events, ${concurrency} in flight, median of ${rounds} alternating runs)`);
+    console.log(`  recording on / off  ${fmt(ratio, 2)}  ${verdict(ratio >= 0.8)} (aim ≥ 0.80)`);
   } finally {
+    await Promise.all(listeners.map(stop));
     handler.child.kill();
+    await rm(dir, { recursive: true, force: true });
   }
 }

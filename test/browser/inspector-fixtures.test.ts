@@ -100,7 +100,9 @@ describeBrowser('inspect [dir]', () => {
 
   it('marks drift from the model and says where', async () => {
     const { page, errors } = await openPage();
-    // The float written as an integer, and the hostile body's unknown event type.
+    // The float written as an integer, and the hostile body's unknown event type (marks can
+    // land after the rows under load: wait for the second, then count them all).
+    await page.locator('li.row .t-drift').nth(1).waitFor();
     await expect(page.locator('li.row .t-drift').count()).resolves.toBe(2);
     await page.locator('li.row', { hasText: 'video.uploaded' }).click();
     await expect(page.locator('section.drift li').allTextContents()).resolves.toEqual([expect.stringMatching(/^video\.asset\.duration float written without a decimal point \(-1\)/)]);

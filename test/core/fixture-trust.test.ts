@@ -148,7 +148,7 @@ describe('text from a fixture reaches the terminal only through printable()', ()
       (f) => {
         f.request['path'] = '/hook\nanswer: 200 in 1 ms from http://fake';
         f.request['query'] = 'a=\u001b[31m';
-        f['response'] = { ok: false, durationMs: 3, error: { kind: 'x\u001b[2J', message: 'm' }, target: 'http://127.0.0.1/\u001b]0;t\u0007' };
+        f['response'] = { ok: false, durationMs: 3, error: { kind: 'x\u001b[2J', message: 'm\u001b[2J' }, target: 'http://127.0.0.1/\u001b]0;t\u0007' };
       },
       event('TYPE', 7).replace('"TYPE"', JSON.stringify(HOSTILE)).replace('"waiting_for_upload"', '"\\u001b[5m"'),
     );
@@ -173,7 +173,7 @@ describe('text from a fixture reaches the terminal only through printable()', ()
     const out = captured.stdout();
     expect(out).not.toMatch(CONTROL);
     expect(out).toContain('POST /hook\\x0aanswer: 200 in 1 ms from http://fake?a=\\x1b[31m');
-    expect(out.split('\n').filter((line) => line.startsWith('answer:'))).toEqual(['answer: x\\x1b[2J in 3 ms from http://127.0.0.1/\\x1b]0;t\\x07']);
+    expect(out.split('\n').filter((line) => line.startsWith('answer:'))).toEqual(['answer: error: m\\x1b[2J from http://127.0.0.1/\\x1b]0;t\\x07']);
   });
 
   test('replay lines and the replay picker', async ({ dir, handler }) => {

@@ -100,4 +100,19 @@ describe('replay()', () => {
     await expect(replay({ target, fixtures: dir, times: 0 })).rejects.toMatchObject({ code: 'HSW_BAD_VALUE', option: 'times', message: 'times 0 is not a whole number from 1 to 10000' });
     await expect(replay({ target, fixtures: dir, delay: 'later' })).rejects.toMatchObject({ option: 'delay' });
   });
+
+  test('adds the headers option to every request, over the recorded ones, and refuses one that would break it', async ({ dir }) => {
+    await writeFixtures(dir, [{ at: '2026-11-20T01:00:00Z', body: event('video.created', 1), headers: { authorization: 'recorded' } }]);
+    const seen: (string | null)[] = [];
+    const target = {
+      fetch(request: Request) {
+        seen.push(request.headers.get('authorization'));
+        return new Response('ok');
+      },
+    };
+    await replay({ target, fixtures: dir, headers: { Authorization: 'Bearer test' } });
+    expect(seen).toEqual(['Bearer test']);
+    await expect(replay({ target, fixtures: dir, headers: { 'x-bad': 'a\r\nx-injected: b' } })).rejects.toMatchObject({ code: 'HSW_BAD_HEADER' });
+    expect(seen).toHaveLength(1);
+  });
 });

@@ -19,6 +19,20 @@ const MINUTE = 60_000;
 const failing = { fetch: () => new Response('nope', { status: 503 }) };
 
 describe('simulate() against in-process handlers', () => {
+  it('adds the headers option to every delivery, and refuses one that would break the request', async () => {
+    const seen = new Set<string | null>();
+    const target = {
+      fetch(request: Request) {
+        seen.add(request.headers.get('authorization'));
+        return new Response('ok');
+      },
+    };
+    const report = await simulate({ target, events: 3, seed: 1, headers: { Authorization: 'Bearer test' } });
+    expect(report.verdict.ok).toBe(true);
+    expect([...seen]).toEqual(['Bearer test']);
+    await expect(simulate({ target, events: 1, headers: { Connection: 'close' } })).rejects.toMatchObject({ code: 'HSW_BAD_HEADER' });
+  });
+
   it('runs the whole 10-attempt, 24-hour schedule against an always-failing fetch handler in well under a second', async () => {
     const started = performance.now();
     const report = await simulate({ target: failing, events: 20, seed: 1 });

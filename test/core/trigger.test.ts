@@ -105,4 +105,16 @@ describe('trigger: saving', () => {
     expect(Buffer.from(fixture.request.body)).toEqual(handler.received[0]?.body);
     expect(fixture.response.status).toBe(200);
   });
+
+  test('with the answer shown (sending through listen), prints it and saves it as text, headers added', async ({ handler, dir }) => {
+    handler.setBehaviour(() => ({ status: 202, body: '{"queued": true}' }));
+    const { result, captured } = trigger(handler, { saveDir: dir, showAnswer: true, headers: { 'x-extra': 'yes' } });
+    expect((await result).exitCode).toBe(0);
+    expect(captured.stdout()).toMatch(/→ 202 in \d+ ms\n {2}answer: \{"queued": true\}\n/);
+    expect(handler.received[0]?.headers['x-extra']).toBe('yes');
+    const [file] = await readdir(dir);
+    const fixture = JSON.parse(await readFile(join(dir, file ?? ''), 'utf8')) as { response: Record<string, unknown> };
+    expect(fixture.response).toMatchObject({ status: 202, body: '{"queued": true}', bodyEncoding: 'utf8' });
+    expect(fixture.response['response']).toBeUndefined();
+  });
 });

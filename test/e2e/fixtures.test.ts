@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
+import { makeFixture, saveFixture } from '../../src/store/write.js';
 import { event, writeFixtures } from '../helpers/fixtures.js';
 import { runInPty } from '../helpers/pty.js';
 
@@ -59,6 +60,22 @@ describe('fixtures show', () => {
     expect(stdout).toMatch(/user-agent: HeapStream-Webhooks\/1\.0/);
     expect(stdout).toMatch(/"event_type": "video\.ready"/);
     expect(stdout).toMatch(/answer: 500/);
+  });
+
+  it('shows the handler’s recorded headers and body, made printable', async () => {
+    const fixture = makeFixture({
+      via: 'tunnel',
+      method: 'POST',
+      path: '/hook',
+      headers: {},
+      body: Buffer.from(event('video.ready', 3)),
+      response: { ok: false, status: 503, durationMs: 7, target: 'http://127.0.0.1:1/h', headers: { 'retry-after': '30' }, body: '{"error": "busy \u001b[2J"}', bodyEncoding: 'utf8', truncated: true },
+    });
+    const file = await saveFixture(dir, fixture);
+    const { code, stdout } = await runCli(['fixtures', 'show', file]);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/answer: 503 in 7 ms from http:\/\/127\.0\.0\.1:1\/h\n {2}retry-after: 30\n\n\{"error": "busy \\x1b\[2J"\}\n… \(only the start of the body was kept\)/);
+    expect(stdout).not.toContain('\u001b');
   });
 
   it('--body prints the exact bytes; a bare name is found in ./fixtures', async () => {

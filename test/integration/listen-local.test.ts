@@ -1,7 +1,7 @@
 /**
  * `listen --no-tunnel` against a real handler: hostile input, failure answers, options.
  */
-import { mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { request as httpRequest } from 'node:http';
@@ -88,6 +88,23 @@ describe('listen: hostile and broken input', () => {
     expect(resolve(file).startsWith(resolve(join(dir, 'fixtures')) + '/')).toBe(true);
     expect(await readdir(dir)).toEqual(['fixtures']);
     expect((await fixtures()).map((f) => f.file)[0]).toMatch(/_x_v1_[0-9a-f]{6}\.json$/);
+  });
+
+  it('shows an escape-laden event_type as visible text, never raw', async () => {
+    cli = new CliProcess(['listen', '--no-tunnel', '--port', '0', '--record', join(dir, 'fixtures'), '--path', '/hook', '--forward-to', handler.url], { cwd: dir });
+    const local = (await cli.waitFor(/Listening\s+(http:\/\/127\.0\.0\.1:\d+\/hook)/))[1] ?? '';
+    expect((await post(local, JSON.stringify({ event_type: 'video.ready\u001b]0;pwned\u0007\u001b[2J', video: { id: 4 } }))).status).toBe(200);
+    await cli.waitFor(/video\.ready\\x1b\]0;pwned\\x07\\x1b\[2J/);
+    expect(cli.stdout + cli.stderr).not.toContain('\u001b');
+  });
+
+  it('refuses a --record directory it cannot create: exit 2, one line naming it', async () => {
+    await writeFile(join(dir, 'a-file'), 'x');
+    const bad = join(dir, 'a-file', 'fixtures');
+    cli = new CliProcess(['listen', '--no-tunnel', '--port', '0', '--record', bad], { cwd: dir });
+    expect(await cli.wait()).toBe(2);
+    expect(cli.stderr.trim().split('\n')).toEqual([`error: the directory "${bad}" cannot be used: "${join(dir, 'a-file')}" is not a directory; choose another one to record fixtures in, or turn recording off`]);
+    expect(cli.stdout).toBe('');
   });
 
   it('answers 502 when the handler is down, and still records the event', async () => {

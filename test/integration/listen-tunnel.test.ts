@@ -7,6 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'undici';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ListenSession } from '../../src/listen/session.js';
+import type { ListenReporter, ListenSessionEvent } from '../../src/listen/types.js';
+import type { TunnelEvent } from '../../src/tunnel/types.js';
 import { CliProcess } from '../helpers/cli.js';
 import { TestHandler } from '../helpers/handler.js';
 import { TunnelServer } from '../helpers/tunnel-server.js';
@@ -111,5 +114,59 @@ describe('listen through the real localtunnel server', () => {
     cli = new CliProcess(['listen', '--port', '0', '--no-record', '--require-tunnel', '--tunnel-host', `http://127.0.0.1:${port}`, '--tunnel-timeout', '1s'], { cwd: dir });
     expect(await cli.wait()).toBe(1);
     expect(cli.stderr).toMatch(/no tunnel could be opened .*--require-tunnel/);
+  });
+
+  it('keeps the public URL through kill -9 and a restart within 0.2 s', async () => {
+    // No --subdomain: the one saved for this directory, as a user would run it.
+    const args = ['listen', '--port', '0', '--json', '--tunnel-host', server.url, '--path', '/hook', '--forward-to', handler.url, '--record', dir, '--probe-interval', '1s'];
+    cli = new CliProcess(args, { cwd: dir });
+    await cli.waitFor(/"state":"open"/);
+    const first = String(cli.records().find((r) => r['state'] === 'open')?.['publicUrl']);
+    // The restart is under way before the old process dies (node's own start-up can outlast
+    // the server's grace period): its tunnel request meets a subdomain the server still holds.
+    const old = cli;
+    cli = new CliProcess(args, { cwd: dir });
+    await cli.waitFor(/"kind":"ready"/);
+    old.child.kill('SIGKILL');
+    await old.wait();
+    await cli.waitFor(/"state":"(open|changed)"/, { timeoutMs: 20_000 });
+    const states = cli.records().filter((r) => r['kind'] === 'tunnel');
+    expect(states.filter((r) => r['state'] === 'changed')).toEqual([]);
+    expect(states.find((r) => r['state'] === 'open')?.['publicUrl']).toBe(first);
+    const subdomain = new URL(first).hostname.replace(/\.localhost$/, '');
+    expect((await postThroughTunnel(subdomain, '/hook', '{"n": 1}')).status).toBe(200);
+  });
+
+  it('announces a subdomain it cannot get back as changed, never as an ordinary open', async () => {
+    const silent: ListenReporter = { ready() {}, tidied() {}, tunnel() {}, event() {}, rejected() {}, warn() {} };
+    const session = (subdomainWaitMs: number): ListenSession =>
+      new ListenSession({
+        port: 0,
+        path: '/hook',
+        maxBodyBytes: 1024,
+        forwardTimeoutMs: 1_000,
+        ack: false,
+        shutdownGraceMs: 100,
+        reporter: silent,
+        tunnel: { host: server.url, subdomain: 'hswheldsubdomain', openTimeoutMs: 5_000, probeIntervalMs: 60_000, required: false, subdomainWaitMs },
+      });
+    const holder = session(0);
+    const second = session(1_500);
+    try {
+      await holder.start();
+      const heard: TunnelEvent[] = [];
+      second.onEvent((event: ListenSessionEvent) => {
+        if (event.kind === 'tunnel') heard.push(event.tunnel);
+      });
+      await second.start();
+      expect(heard.filter((e) => e.kind === 'open')).toEqual([]);
+      const changed = heard.find((e): e is Extract<TunnelEvent, { kind: 'changed' }> => e.kind === 'changed');
+      expect(changed?.previousUrl).toBe('http://hswheldsubdomain.localhost/hook');
+      expect(changed?.url).not.toContain('hswheldsubdomain');
+      expect(heard.filter((e) => e.kind === 'unavailable').length).toBeGreaterThan(0);
+    } finally {
+      await second.stop();
+      await holder.stop();
+    }
   });
 });

@@ -2,6 +2,7 @@
  * The receiver on its own, on a real socket: a failure inside one request must not take the
  * listener down.
  */
+import { connect } from 'node:net';
 import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Receiver } from '../../src/receiver/server.js';
@@ -43,5 +44,27 @@ describe('Receiver', () => {
     const url = receiver.url;
     await Promise.all([receiver.stop(100), receiver.stop(100)]);
     await expect(request(url, { method: 'POST', body: '{}' })).rejects.toThrow();
+  });
+
+  it('cuts a sender that trickles its headers near the headers deadline, not up to 30 s later', async () => {
+    receiver = new Receiver({ port: 0, path: '/hook', maxBodyBytes: 1024, headersTimeoutMs: 400, requestTimeoutMs: 5_000, onRequest: async () => ({ status: 200 }) });
+    await receiver.start();
+    const socket = connect(receiver.port, '127.0.0.1');
+    await new Promise((resolve) => socket.once('connect', resolve));
+    const started = Date.now();
+    let answer = '';
+    socket.on('data', (chunk: Buffer) => (answer += chunk.toString()));
+    socket.write('POST /hook HTTP/1.1\r\nHost: 127.0.0.1\r\n');
+    // One header byte every 50 ms: the connection is never idle, the headers never end.
+    const trickle = setInterval(() => socket.write('x'), 50);
+    const closedAfter = await new Promise<number>((resolve) => {
+      socket.once('close', () => resolve(Date.now() - started));
+      setTimeout(() => resolve(Number.POSITIVE_INFINITY), 3_000).unref();
+    });
+    clearInterval(trickle);
+    socket.destroy();
+    expect(closedAfter).toBeGreaterThanOrEqual(350);
+    expect(closedAfter).toBeLessThan(1_000);
+    expect(answer).toMatch(/^HTTP\/1\.1 408/);
   });
 });

@@ -3,8 +3,9 @@
  * test/integration/listen-tunnel.test.ts): when it reconnects, and what it says.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { HswError } from '../../src/errors.js';
 import { TunnelKeeper } from '../../src/tunnel/keeper.js';
-import type { OpenTunnel, TunnelEvent } from '../../src/tunnel/types.js';
+import type { OpenTunnel, TunnelEvent, TunnelOptions } from '../../src/tunnel/types.js';
 
 class FakeTunnel implements OpenTunnel {
   closed = false;
@@ -102,5 +103,48 @@ describe('TunnelKeeper', () => {
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(events.map((e) => e.kind)).toEqual(['open']);
     expect(first.closed).toBe(true);
+  });
+});
+
+describe('TunnelKeeper: a subdomain the server still holds', () => {
+  const taken = async (): Promise<OpenTunnel> => {
+    throw new HswError('HSW_TUNNEL_SUBDOMAIN_TAKEN', 'still held');
+  };
+
+  function keeperFor(open: (options: TunnelOptions) => Promise<OpenTunnel>, subdomainWaitMs: number): { events: TunnelEvent[]; asked: boolean[] } {
+    const events: TunnelEvent[] = [];
+    const asked: boolean[] = [];
+    keeper = new TunnelKeeper({
+      host: 'http://tunnel.invalid',
+      subdomain: 'mine',
+      localPort: 1,
+      openTimeoutMs: 100,
+      probeIntervalMs: 10_000,
+      subdomainWaitMs,
+      onEvent: (event) => events.push(event),
+      open: (options) => {
+        asked.push(Boolean(options.requireSubdomain));
+        return open(options);
+      },
+    });
+    return { events, asked };
+  }
+
+  it('asks again until it is free, and announces an ordinary open', async () => {
+    let calls = 0;
+    const { events, asked } = keeperFor(async (options) => (++calls <= 2 ? taken() : new FakeTunnel('http://mine.example', options.subdomain)), 10_000);
+    expect(await keeper?.start()).toBe(true);
+    expect(asked).toEqual([true, true, true]);
+    expect(events.map((e) => e.kind)).toEqual(['unavailable', 'unavailable', 'open']);
+    expect(events[0]).toMatchObject({ reason: expect.stringMatching(/still holds mine/) });
+  });
+
+  it('after the wait, takes another subdomain and says loudly that the URL changed', async () => {
+    const { events, asked } = keeperFor(async (options) => (options.requireSubdomain ? taken() : new FakeTunnel('http://random-words.example', 'random-words')), 300);
+    expect(await keeper?.start()).toBe(true);
+    expect(asked.at(-1)).toBe(false);
+    expect(asked.slice(0, -1).every(Boolean)).toBe(true);
+    expect(events.filter((e) => e.kind === 'open')).toEqual([]);
+    expect(events.at(-1)).toEqual({ kind: 'changed', url: 'http://random-words.example', previousUrl: 'http://mine.example' });
   });
 });

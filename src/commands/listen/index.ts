@@ -1,13 +1,14 @@
 import type { Command } from 'commander';
 import { Option } from '../../commander.js';
 import { UsageError } from '../../errors.js';
-import { parseDuration, parseInteger, parseSize } from '../../options.js';
-import { DEFAULT_FIXTURES_DIR, FIXTURES_DIR_ENV, FORWARD_TO_ENV } from '../shared-options.js';
+import { collect, parseDuration, parseInteger, parseSize } from '../../options.js';
+import { DEFAULT_FIXTURES_DIR, FIXTURES_DIR_ENV, FORWARD_TO_ENV, addHeaderOption, headersFromFlags } from '../shared-options.js';
 import { finish } from '../types.js';
 
 interface ListenFlags {
   port: string;
-  forwardTo?: string;
+  forwardTo?: string[];
+  header?: string[];
   forwardTimeout: string;
   ack?: boolean;
   record: string | false;
@@ -30,11 +31,15 @@ export const DEFAULT_PORT = 8765;
 export const DEFAULT_TUNNEL_HOST = 'https://localtunnel.me';
 
 export function registerListen(program: Command): void {
-  program
+  const command = program
     .command('listen')
     .description('Receive HeapStream webhooks through a public tunnel, forward them to your handler, record each as a fixture')
     .addOption(new Option('--port <n>', 'local port; 0 picks a free one').env('HEAPSTREAM_PORT').default(String(DEFAULT_PORT)))
-    .addOption(new Option('--forward-to <url>', 'your handler; without it every webhook is recorded and answered 200').env(FORWARD_TO_ENV))
+    .addOption(
+      new Option('--forward-to <url|glob=url>', 'your handler, or "<glob>=<url>" for some event types (repeatable: the first matching rule wins, a plain URL takes the rest); without it every webhook is recorded and answered 200')
+        .env(FORWARD_TO_ENV)
+        .argParser(collect),
+    )
     .option('--forward-timeout <ms>', "per-attempt timeout; HeapStream's is 5 s; raise it to sit on a breakpoint", '5s')
     .option('--ack', 'answer 200 at once and forward in the background')
     .addOption(new Option('--record <dir>', 'fixtures directory').env(FIXTURES_DIR_ENV).default(DEFAULT_FIXTURES_DIR))
@@ -51,7 +56,8 @@ export function registerListen(program: Command): void {
     .option('--events <glob>', 'only forward and show these event types, e.g. "video.*" or video.ready,video.failed')
     .option('--ui', 'also serve the web inspector on 127.0.0.1: every webhook live, replay, compare')
     .option('--ui-port <n>', 'port for the inspector (implies --ui; default: a free one)')
-    .option('--json', 'NDJSON only: a ready line (with `ui` under --ui), tunnel lines, one line per event, a summary')
+    .option('--json', 'NDJSON only: a ready line (with `ui` under --ui), tunnel lines, one line per event, a summary');
+  addHeaderOption(command, 'add this header to every forwarded request')
     .addHelpText(
       'after',
       `
@@ -59,13 +65,24 @@ Examples:
   $ heapstream-webhooks listen
   $ heapstream-webhooks listen --forward-to http://localhost:3000/webhooks
   $ heapstream-webhooks listen --forward-to http://localhost:3000/webhooks --subdomain my-app-dev --events "video.*"
+  $ heapstream-webhooks listen --forward-to "video.ready=http://localhost:4000/hooks" --forward-to http://localhost:3000/webhooks
+  $ heapstream-webhooks listen --forward-to http://localhost:3000/webhooks --header "Authorization: Bearer dev-token"
   $ heapstream-webhooks listen --no-tunnel --port 0 --json
   $ heapstream-webhooks listen --forward-to http://localhost:3000/webhooks --ui
+
+In another terminal in the same directory, \`heapstream-webhooks fire video.created\` sends through this listen.
 
 Ctrl-C stops accepting, lets in-flight deliveries finish (up to 10 s), prints a summary and exits 130 (143 on SIGTERM).`,
     )
     .action(async (flags: ListenFlags) => {
-      const [{ parseHandlerUrl }, { run }, { createOutput }] = await Promise.all([import('../../delivery/url.js'), import('./run.js'), import('../../ui/output.js')]);
+      const [{ parseHandlerUrl }, { parseForwardRules }, { run }, { createOutput }] = await Promise.all([
+        import('../../delivery/url.js'),
+        import('../../listen/routes.js'),
+        import('./run.js'),
+        import('../../ui/output.js'),
+      ]);
+      const { forwardTo, routes } = parseForwardRules(flags.forwardTo ?? [], '--forward-to');
+      const extraHeaders = await headersFromFlags(flags.header);
       if (flags.requireTunnel && !flags.tunnel) throw new UsageError('--require-tunnel and --no-tunnel contradict each other; drop one');
       const forwardTimeoutMs = parseDuration('--forward-timeout', flags.forwardTimeout);
       finish(
@@ -73,7 +90,9 @@ Ctrl-C stops accepting, lets in-flight deliveries finish (up to 10 s), prints a 
           port: parseInteger('--port', flags.port, { min: 0, max: 65_535 }),
           path: normalizePath(flags.path),
           maxBodyBytes: parseSize('--max-body', flags.maxBody),
-          ...(flags.forwardTo !== undefined ? { forwardTo: parseHandlerUrl('--forward-to', flags.forwardTo) } : {}),
+          ...(forwardTo ? { forwardTo } : {}),
+          routes,
+          ...(extraHeaders ? { extraHeaders } : {}),
           forwardTimeoutMs,
           ack: Boolean(flags.ack),
           ...(flags.record !== false ? { recordDir: flags.record } : {}),

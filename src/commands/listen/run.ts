@@ -36,6 +36,8 @@ export async function run(options: RunListenOptions): Promise<ListenResult> {
     ...rest,
     path: rest.path || (identity as ListenIdentity).path,
     ...(rest.tunnel ? { tunnel: { ...rest.tunnel, subdomain: rest.tunnel.subdomain || (identity as ListenIdentity).subdomain } } : {}),
+    // `trigger` in this directory finds this listener, for as long as it runs.
+    publish: { cwd: process.cwd() },
     reporter: ui?.reporter ?? reporter,
   });
   const interrupted = nextInterrupt({ stdoutClosed: true });

@@ -1,6 +1,7 @@
 /**
  * `replay` end to end: load, report corrupt files, filter, pick, send, summarize.
  */
+import type { HeaderMap } from '../../delivery/headers.js';
 import { ExitCode, HswError, type ExitCodeValue } from '../../errors.js';
 import { exitCodeFor, nextInterrupt, type InterruptReason } from '../../interrupt.js';
 import { runReplay, type ReplaySummary } from '../../replay/replay.js';
@@ -21,6 +22,8 @@ export interface ReplayCommandOptions {
   delayMs: number;
   concurrency: number;
   timeoutMs: number;
+  /** Added to (or replacing) each fixture's recorded headers. */
+  headers?: HeaderMap;
   interactive: boolean;
   skipInvalid: boolean;
   output: Output;
@@ -70,6 +73,7 @@ export async function run(options: ReplayCommandOptions): Promise<ReplayCommandR
     delay: options.delayMs,
     concurrency: options.concurrency,
     timeout: options.timeoutMs,
+    ...(options.headers ? { headers: options.headers } : {}),
     signal: stop.signal,
     onDelivery: ({ fixture, copy, url, result }) =>
       reportDelivery(output, { type: fixture.event.type, videoId: fixture.event.videoId, to: url, copy, times: options.times, result, file: relativeFile(fixture.file) }),

@@ -3,10 +3,11 @@ import { Option } from '../../commander.js';
 import { UsageError } from '../../errors.js';
 import { collect, parseDuration, parseInteger, parsePositiveNumber, parseRatio } from '../../options.js';
 import { SCENARIOS, isScenario } from '../../simulate/scenarios.js';
-import { addDeliveryOptions, requireHandler, type DeliveryFlags } from '../shared-options.js';
+import { addDeliveryOptions, addHeaderOption, headersFromFlags, requireHandler, resolveTo, type DeliveryFlags } from '../shared-options.js';
 import { finish } from '../types.js';
 
 interface SimulateFlags extends DeliveryFlags {
+  header?: string[];
   fixtures?: string[];
   type?: string;
   events: string;
@@ -42,7 +43,7 @@ export function registerSimulate(program: Command): void {
   const command = program
     .command('simulate')
     .description("Emulate HeapStream's delivery against your handler (retries, timeouts, duplicates, reordering, storms) and give a CI verdict");
-  addDeliveryOptions(command, { concurrency: { help: 'requests in flight at most', default: '10' } })
+  addDeliveryOptions(command, { to: 'handler URL, or "listen": the listen running in this directory', concurrency: { help: 'requests in flight at most', default: '10' } })
     .option('--fixtures <path>', 'events from fixture files or directories (repeatable); default: synthesized', collect)
     .option('--type <type>', 'synthesize only this event type (default: a mix of video lifecycles)')
     .option('--events <n>', 'how many events to synthesize', '20')
@@ -70,7 +71,8 @@ export function registerSimulate(program: Command): void {
     .option('--ready <url>', 'with --start: ready once this URL answers 2xx (default: once --to accepts connections)')
     .option('--start-timeout <duration>', 'with --start: how long the app may take to be ready', '30s')
     .option('--start-log <file>', "with --start: append the app's output to this file (default: shown on stderr, prefixed)")
-    .option('--json', 'NDJSON only: a line per finished event, then a summary')
+    .option('--json', 'NDJSON only: a line per finished event, then a summary');
+  addHeaderOption(command, 'add this header to every delivery')
     .addHelpText(
       'after',
       `
@@ -86,6 +88,7 @@ Examples:
   $ heapstream-webhooks simulate --to http://localhost:3000/webhooks --fixtures fixtures/ --duplicate-rate 0.5 --reorder
   $ heapstream-webhooks simulate --to http://localhost:3000/webhooks --junit simulate.xml --check "node scripts/assert-one-row-per-video.js"
   $ heapstream-webhooks simulate --start "npm start" --to http://localhost:3000/webhooks --junit simulate.xml --scenario outage
+  $ heapstream-webhooks simulate --to listen --events 5 --header "Authorization: Bearer dev-token"   # through the listen running here
 
 In GitHub Actions (GITHUB_ACTIONS=true) a step summary, ::error annotations for failed events (at most 10)
 and the outputs verdict, delivered, exhausted, attempts and report are written as well.
@@ -101,7 +104,8 @@ Exit codes: 0 every event got a 2xx within its attempts (and --max-latency, and 
         import('../../ci/github.js'),
         import('../../ci/reproduce.js'),
       ]);
-      const to = parseHandlerUrl('--to', requireHandler('simulate', flags.to));
+      const to = await resolveTo(requireHandler('simulate', flags.to));
+      const headers = await headersFromFlags(flags.header);
       if (flags.timeScale !== undefined && flags.within !== undefined) throw new UsageError('--time-scale and --within both set the compression; give one');
       if (flags.fixtures && flags.type) throw new UsageError('--type synthesizes events, --fixtures replays recorded ones; give one');
       if (!flags.start) {
@@ -115,6 +119,7 @@ Exit codes: 0 every event got a 2xx within its attempts (and --max-latency, and 
       finish(
         await run({
           to,
+          ...(headers ? { headers } : {}),
           seed,
           seedGiven: flags.seed !== undefined,
           command: reproduceCommand(['simulate', ...givenFlags(self)], { seed, to: to.href }),

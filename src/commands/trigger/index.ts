@@ -2,10 +2,11 @@ import type { Command } from 'commander';
 import { Option } from '../../commander.js';
 import { UsageError } from '../../errors.js';
 import { collect, parseDuration, parseInteger } from '../../options.js';
-import { addDeliveryOptions, fixturesDir, type DeliveryFlags } from '../shared-options.js';
+import { addDeliveryOptions, addHeaderOption, fixturesDir, headersFromFlags, resolveTo, runningListen, type DeliveryFlags } from '../shared-options.js';
 import { finish } from '../types.js';
 
 interface TriggerFlags extends DeliveryFlags {
+  header?: string[];
   print?: boolean;
   save?: string | boolean;
   set?: string[];
@@ -29,7 +30,7 @@ export function registerTrigger(program: Command): void {
     .argument('[type]', 'event type, e.g. video.created (see --list); asked for on a terminal when left out')
     .description('Build a realistic HeapStream event and send, print or save it');
   addDeliveryOptions(command, {
-    to: 'handler URL to POST the event to',
+    to: 'handler URL to POST the event to, or "listen" (the default when --print and --save are not given): the listen running in this directory',
     times: 'send the same bytes N times (a duplicate delivery)',
     delay: 'pause between sends (ms, or 2s, 1m)',
   })
@@ -44,18 +45,21 @@ export function registerTrigger(program: Command): void {
     .option('--like <fixture>', 'build the event from a recording: its shape, key order and number formatting, a fresh timestamp and ids (a bare name is looked up in ./fixtures)')
     .option('--keep-ids', "with --like: keep the recording's ids")
     .addOption(new Option('--flow <name>', 'send a sequence for one video instead of one event').choices(['lifecycle']))
-    .option('--json', 'machine-readable NDJSON output only')
+    .option('--json', 'machine-readable NDJSON output only');
+  addHeaderOption(command, 'add this header to the request')
     .addHelpText(
       'after',
       `
 Examples:
+  $ heapstream-webhooks fire video.created                     # through the listen running in this directory
   $ heapstream-webhooks trigger video.created --print
   $ heapstream-webhooks trigger video.ready --to http://localhost:3000/webhooks
   $ heapstream-webhooks fire video.failed --to http://localhost:3000/webhooks --times 3
   $ heapstream-webhooks trigger --flow lifecycle --video-id 500 --delay 1s --to http://localhost:3000/webhooks
   $ heapstream-webhooks trigger video.ready --set video.asset.duration=12 --save
   $ heapstream-webhooks trigger --like fixtures/2026-11-27T13-09-48-312Z_video.ready_v500_2cef13.json --to http://localhost:3000/webhooks
-  $ heapstream-webhooks trigger video.transcoded --like fixtures/2026-11-27T13-09-48-312Z_video.ready_v500_2cef13.json --print`,
+  $ heapstream-webhooks trigger video.transcoded --like fixtures/2026-11-27T13-09-48-312Z_video.ready_v500_2cef13.json --print
+  $ heapstream-webhooks trigger video.ready --to http://localhost:3000/webhooks --header "Authorization: Bearer dev-token"`,
     )
     .action(async (type: string | undefined, flags: TriggerFlags) => {
       const { createOutput } = await import('../../ui/output.js');
@@ -65,14 +69,15 @@ Examples:
         printCatalog(output);
         return;
       }
-      const [{ parseAssignment }, { parseHandlerUrl }, { run }] = await Promise.all([import('../../events/set-path.js'), import('../../delivery/url.js'), import('./run.js')]);
-      const to = flags.to === undefined ? undefined : parseHandlerUrl('--to', flags.to);
+      const [{ parseAssignment }, { run }] = await Promise.all([import('../../events/set-path.js'), import('./run.js')]);
       const saveDir = flags.save === undefined || flags.save === false ? undefined : flags.save === true ? fixturesDir() : flags.save;
-      if (!flags.print && !to && saveDir === undefined) {
-        throw new UsageError('trigger needs somewhere to put the event: --to <url>, --print or --save [dir]');
-      }
+      const headers = await headersFromFlags(flags.header);
       if (flags.keepIds && flags.like === undefined) throw new UsageError('--keep-ids goes with --like <fixture>');
       if (flags.like !== undefined && flags.flow) throw new UsageError('--like builds one event; it does not go with --flow');
+      // Nowhere named: through the listen of this directory, as `stripe trigger` does.
+      const viaListen = flags.to === 'listen' || (flags.to === undefined && !flags.print && saveDir === undefined);
+      const to =
+        flags.to !== undefined ? await resolveTo(flags.to) : viaListen ? await runningListen(process.cwd(), 'send elsewhere with --to <url>, --print or --save [dir]') : undefined;
       // With --like a type is optional: it replaces the recording's event_type.
       const eventType = flags.flow ? 'video.created' : flags.like !== undefined ? type : (type ?? (await askType()));
       finish(
@@ -81,6 +86,8 @@ Examples:
           ...(flags.like !== undefined ? { like: { fixture: flags.like, fixturesDir: fixturesDir(), keepIds: Boolean(flags.keepIds) } } : {}),
           ...(flags.flow === 'lifecycle' ? { flow: 'lifecycle' as const } : {}),
           ...(to ? { to } : {}),
+          ...(headers ? { headers } : {}),
+          showAnswer: viaListen,
           print: Boolean(flags.print),
           ...(saveDir !== undefined ? { saveDir } : {}),
           set: (flags.set ?? []).map(parseAssignment),

@@ -14,7 +14,7 @@ import { LIFECYCLE } from '../../events/catalog.js';
 import type { Assignment } from '../../events/set-path.js';
 import { ensureDirectory } from '../../store/directory.js';
 import { readFixture } from '../../store/read.js';
-import { makeFixture, saveFixture } from '../../store/write.js';
+import { fixtureResponse, makeFixture, saveFixture } from '../../store/write.js';
 import { reportDelivery } from '../../ui/delivery-line.js';
 import type { Output } from '../../ui/output.js';
 import { printable } from '../../ui/sanitize.js';
@@ -35,6 +35,10 @@ export interface TriggerOptions {
   /** `lifecycle`: created → uploaded → encoding → ready for one video. */
   flow?: 'lifecycle';
   to?: URL;
+  /** Added to (or replacing) the request's headers. */
+  headers?: HeaderMap;
+  /** Print what came back (sending through listen: the handler's answer, passed back). */
+  showAnswer?: boolean;
   print: boolean;
   saveDir?: string;
   set: Assignment[];
@@ -56,6 +60,9 @@ export interface TriggerEvent {
   videoId: number | null;
   body: string;
 }
+
+/** How much of an answer's body is shown. */
+const ANSWER_SHOWN_BYTES = 2_048;
 
 export interface TriggerResult extends CommandResult {
   events: TriggerEvent[];
@@ -89,6 +96,8 @@ export async function run(options: TriggerOptions): Promise<TriggerResult> {
     }
   }
 
+  if (options.headers) headers = { ...headers, ...options.headers };
+
   if (options.print) {
     for (const event of events) output.raw(`${event.body}\n`);
     return { exitCode: ExitCode.ok, events, deliveries: [], saved: [] };
@@ -105,9 +114,16 @@ export async function run(options: TriggerOptions): Promise<TriggerResult> {
       for (let copy = 1; copy <= options.times; copy++) {
         if (!first && options.delayMs > 0) await sleep(options.delayMs);
         first = false;
-        last = await send({ url: options.to, body: event.body, headers, timeoutMs: options.timeoutMs, ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}) });
+        last = await send({
+          url: options.to,
+          body: event.body,
+          headers,
+          timeoutMs: options.timeoutMs,
+          ...(options.showAnswer ? { keepResponseBytes: ANSWER_SHOWN_BYTES } : {}),
+          ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
+        });
         deliveries.push(last);
-        reportDelivery(output, { type: event.type, videoId: event.videoId, to: options.to.href, copy, times: options.times, result: last });
+        reportDelivery(output, { type: event.type, videoId: event.videoId, to: options.to.href, copy, times: options.times, result: last, ...(options.showAnswer ? { showAnswer: true } : {}) });
       }
     }
     if (options.saveDir !== undefined) {
@@ -118,7 +134,7 @@ export async function run(options: TriggerOptions): Promise<TriggerResult> {
         query: options.to?.search.replace(/^\?/, '') ?? '',
         headers,
         body: Buffer.from(event.body, 'utf8'),
-        ...(last && options.to ? { response: { ...last, target: options.to.href } } : {}),
+        ...(last && options.to ? { response: fixtureResponse(last, options.to.href) } : {}),
       });
       const file = await saveFixture(options.saveDir, fixture);
       saved.push(file);
