@@ -119,6 +119,7 @@ describeBrowser('inspect [dir]', () => {
     await page.locator('#type-filter').selectOption('');
     await page.locator('#status-filter').selectOption('');
     await page.locator('#search').fill('v501');
+    await page.locator('.count', { hasText: '1 of 8' }).waitFor();
     await expect(page.locator('li.row .type').allTextContents()).resolves.toEqual(['video.deleted']);
     await page.close();
   });

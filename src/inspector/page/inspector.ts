@@ -45,7 +45,19 @@ export function startInspector(root: HTMLElement, info: InspectorInfo): void {
     { id: 'status-filter', 'aria-label': 'Answer', onchange: () => renderList() },
     STATUS_FILTERS.map(([value, label]) => h('option', { value }, label)),
   );
-  const search = h('input', { id: 'search', type: 'search', placeholder: 'Filter: type, video, status, file   ( / )', 'aria-label': 'Free text filter', autocomplete: 'off', oninput: () => renderList() });
+  // Typing redraws once it pauses: a long list is not redrawn for every key.
+  let searchTimer: ReturnType<typeof setTimeout> | undefined;
+  const search = h('input', {
+    id: 'search',
+    type: 'search',
+    placeholder: 'Filter: type, video, status, file   ( / )',
+    'aria-label': 'Free text filter',
+    autocomplete: 'off',
+    oninput: () => {
+      clearTimeout(searchTimer);
+      searchTimer = setTimeout(renderList, 80);
+    },
+  });
   const shown = h('span', { class: 'muted count', 'aria-live': 'polite' });
   const compareButton = h('button', { type: 'button', id: 'compare', class: 'btn', disabled: true, onclick: () => void openCompare() }, 'Compare');
   const connection = h('span', { class: 'pill conn', title: 'Live updates' }, 'connecting…');
