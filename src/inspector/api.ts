@@ -32,7 +32,7 @@ export interface EntrySummary {
   drift: number;
   /** Arrived while this inspector was running. */
   live: boolean;
-  /** A fixture backs it, so it can be opened and replayed. */
+  /** A fixture on disk backs it; else (listen --no-record) it is kept in memory while the inspector runs. */
   recorded: boolean;
 }
 
@@ -56,8 +56,8 @@ export interface AnswerDetail extends AnswerSummary {
 
 export interface EntryDetail {
   summary: EntrySummary;
-  /** The fixture file, as given to the inspector (relative when it was). */
-  file: string;
+  /** The fixture file, as given to the inspector (relative when it was); null when not recorded. */
+  file: string | null;
   request: {
     method: string;
     path: string;
@@ -90,8 +90,8 @@ export interface InspectorInfo {
   mode: 'listen' | 'inspect' | 'report';
   /** Where fixtures are listed from. */
   source: string | null;
-  /** Where Replay sends; null: replay is off. */
-  replayTo: string | null;
+  /** Where Replay sends, by event type as listen routes (`default` for the rest); empty: replay is off. */
+  replay: { route: string; to: string }[];
   /** Files in the directory that could not be read as fixtures. */
   skipped: { file: string; reason: string }[];
 }

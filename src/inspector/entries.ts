@@ -1,7 +1,9 @@
 /**
  * The inspector's list of deliveries: the fixtures in a directory, then what arrives while
- * listening. The fixture files stay the data; this keeps one summary line per delivery and
+ * listening. The fixture files stay the data: this keeps one summary line per delivery and
  * the file it came from, and reads the file again (store/read) when a delivery is opened.
+ * Only webhooks that were not recorded (listen --no-record) are kept in memory, the latest
+ * few hundred, so that they can still be opened and replayed.
  */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -9,21 +11,32 @@ import { basename } from 'node:path';
 import type { DeliveryResult } from '../delivery/types.js';
 import { checkBody } from '../events/drift.js';
 import type { ListenEvent } from '../listen/types.js';
+import { decodeBody, summarizeBody } from '../store/body.js';
 import { loadFixtures, readFixture } from '../store/read.js';
-import type { LoadedFixture } from '../store/types.js';
+import type { Fixture, LoadedFixture } from '../store/types.js';
 import type { AnswerDetail, AnswerSummary, BodyBytes, EntryDetail, EntrySummary, HeaderList } from './api.js';
+
+/** Unrecorded webhooks kept for opening and replay; older ones are dropped first. */
+const KEPT_IN_MEMORY = 500;
 
 interface Stored {
   summary: EntrySummary;
   file: string | null;
 }
 
+/** A delivery's fixture and exact body, from its file or from memory. */
+export interface EntryFixture {
+  fixture: Fixture;
+  body: Buffer;
+}
+
 export class EntryList {
   /** Oldest first, as they arrived. */
   private readonly entries: Stored[] = [];
   private readonly byId = new Map<string, Stored>();
-  /** Body hash → the latest delivery with those bytes, to tell retries from duplicates. */
+  /** Body hash → the latest fixture on disk with those bytes, to tell retries from duplicates. */
   private readonly lastByBody = new Map<string, EntrySummary>();
+  private readonly unrecorded = new Map<string, Fixture>();
   private liveCount = 0;
   skipped: { file: string; reason: string }[] = [];
 
@@ -33,7 +46,15 @@ export class EntryList {
     const { fixtures, invalid } = await loadFixtures([dir]);
     this.skipped = invalid;
     fixtures.sort((a, b) => Date.parse(a.fixture.recordedAt) - Date.parse(b.fixture.recordedAt) || a.file.localeCompare(b.file));
-    for (const loaded of fixtures) this.add(summarize(loaded, false), loaded.file, loaded.body);
+    for (const loaded of fixtures) {
+      const summary = summarize(loaded, false);
+      // The same bytes again: after a failed answer HeapStream retries, after a 2xx it is a duplicate.
+      const key = createHash('sha256').update(loaded.body).digest('base64');
+      const previous = this.lastByBody.get(key);
+      if (previous) summary.mark = previous.answer && !previous.answer.ok ? 'retry' : 'duplicate';
+      this.lastByBody.set(key, summary);
+      this.add(summary, loaded.file);
+    }
   }
 
   /** Newest first. */
@@ -43,59 +64,46 @@ export class EntryList {
     return out;
   }
 
-  /** Adds a webhook that just arrived; its fixture (when recorded) is read for the details. */
-  async addLive(event: ListenEvent): Promise<EntrySummary> {
-    if (event.fixture) {
-      const loaded = await readFixture(event.fixture);
-      const summary = { ...summarize(loaded, true), sent: event.status };
-      // The session's answer is the one that counts (it knows about --ack); the file has the same.
-      if (event.handler) summary.answer = answerSummary(event.handler);
-      return this.add(summary, event.fixture, loaded.body);
-    }
+  /** A webhook listen just answered, with its fixture's content (whether or not it was written). */
+  addLive(event: ListenEvent, data: Fixture): EntrySummary {
+    const body = decodeBody(data.request);
+    const id = event.fixture ? basename(event.fixture) : `live-${++this.liveCount}`;
     const summary: EntrySummary = {
-      id: `live-${++this.liveCount}`,
-      recordedAt: event.receivedAt,
-      via: event.via,
-      type: event.type,
-      videoId: event.videoId,
-      videoStatus: null,
-      json: event.json,
-      answer: event.handler ? answerSummary(event.handler) : null,
+      ...summarize({ file: id, fixture: data, body, event: summarizeBody(body) }, true),
+      // What listen saw and said: the sender's answer, and its own retry and duplicate marks.
       sent: event.status,
       mark: event.retry ? 'retry' : event.duplicate ? 'duplicate' : null,
       drift: event.drift.length,
-      live: true,
-      recorded: false,
+      recorded: event.fixture !== null,
     };
-    return this.add(summary, null, undefined);
+    if (!event.fixture) {
+      this.unrecorded.set(id, data);
+      if (this.unrecorded.size > KEPT_IN_MEMORY) this.unrecorded.delete(this.unrecorded.keys().next().value as string);
+    }
+    return this.add(summary, event.fixture);
   }
 
-  /** The fixture file behind an id; undefined for unknown ids and unrecorded deliveries. */
-  fileOf(id: string): string | undefined {
-    return this.byId.get(id)?.file ?? undefined;
+  /** The fixture and body behind an id: read from its file, or kept in memory; undefined when unknown or no longer kept. */
+  async fixtureOf(id: string): Promise<EntryFixture | undefined> {
+    const stored = this.byId.get(id);
+    if (!stored) return undefined;
+    if (stored.file) {
+      const { fixture, body } = await readFixture(stored.file);
+      return { fixture, body };
+    }
+    const fixture = this.unrecorded.get(id);
+    return fixture ? { fixture, body: decodeBody(fixture.request) } : undefined;
   }
 
   async detail(id: string): Promise<EntryDetail | undefined> {
+    const found = await this.fixtureOf(id);
     const stored = this.byId.get(id);
-    if (!stored?.file) return undefined;
-    const loaded = await readFixture(stored.file);
-    return detailOf(loaded, stored.summary);
+    if (!found || !stored) return undefined;
+    return detailOf(found, stored);
   }
 
-  private add(summary: EntrySummary, file: string | null, body: Buffer | undefined): EntrySummary {
-    if (body) {
-      const key = createHash('sha256').update(body).digest('base64');
-      const previous = this.lastByBody.get(key);
-      if (previous) summary.mark = previous.answer && !previous.answer.ok ? 'retry' : 'duplicate';
-      this.lastByBody.set(key, summary);
-    }
+  private add(summary: EntrySummary, file: string | null): EntrySummary {
     const stored = { summary, file };
-    // The same file seen twice (listed at start, then announced live) is one delivery.
-    const existing = this.byId.get(summary.id);
-    if (existing) {
-      Object.assign(existing, stored);
-      return summary;
-    }
     this.entries.push(stored);
     this.byId.set(summary.id, stored);
     return summary;
@@ -148,9 +156,9 @@ export function headerList(headers: Record<string, string | string[] | undefined
  * The recorded answer. Headers and body are read when the fixture has them (newer
  * recordings keep the handler's answer); older fixtures have status and timing only.
  */
-function recordedAnswer(loaded: LoadedFixture): AnswerDetail | null {
-  const response = loaded.fixture.response as
-    | (NonNullable<LoadedFixture['fixture']['response']> & {
+function recordedAnswer(fixture: Fixture): AnswerDetail | null {
+  const response = fixture.response as
+    | (NonNullable<Fixture['response']> & {
         headers?: Record<string, string | string[]>;
         body?: string;
         bodyEncoding?: 'utf8' | 'base64';
@@ -171,20 +179,20 @@ function recordedAnswer(loaded: LoadedFixture): AnswerDetail | null {
   };
 }
 
-function detailOf(loaded: LoadedFixture, summary: EntrySummary): EntryDetail {
-  const { request } = loaded.fixture;
+function detailOf({ fixture, body }: EntryFixture, stored: Stored): EntryDetail {
+  const { request } = fixture;
   return {
-    summary,
-    file: loaded.file,
+    summary: stored.summary,
+    file: stored.file,
     request: {
       method: request.method,
       path: request.path,
       query: request.query,
       headers: headerList(request.headers),
       remoteAddress: request.remoteAddress ?? null,
-      body: bodyBytes(loaded.body),
+      body: bodyBytes(body),
     },
-    answer: recordedAnswer(loaded),
-    drift: driftOf(loaded.body),
+    answer: recordedAnswer(fixture),
+    drift: driftOf(body),
   };
 }

@@ -6,14 +6,15 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Agent } from 'undici';
-import { passThroughHeaders } from '../delivery/headers.js';
+import { passThroughHeaders, type HeaderMap } from '../delivery/headers.js';
 import { send } from '../delivery/send.js';
 import { withQuery } from '../delivery/url.js';
 import { HswError, describeError } from '../errors.js';
 import type { ListenEvent } from '../listen/types.js';
-import { readFixture } from '../store/read.js';
+import type { Fixture } from '../store/types.js';
 import { STREAM_ENTRY, STREAM_SNAPSHOT, type InspectorInfo, type ReplayOutcome, type ReplayRequest } from './api.js';
 import { loadPageAssets, type PageAssets } from './assets.js';
+import { summarizeBody } from '../store/body.js';
 import { EntryList, answerSummary, bodyBytes } from './entries.js';
 import type { StormData } from './storm-types.js';
 import { hostAllowed, loopbackHosts, newSessionToken, stateChangeRefusal, TOKEN_HEADER } from './security.js';
@@ -30,8 +31,12 @@ export interface InspectorOptions {
   mode: InspectorInfo['mode'];
   /** The fixtures directory to list (listen's --record, or inspect's directory). */
   fixturesDir?: string;
-  /** Where Replay sends; without it replay is refused with a hint. */
-  replayTo?: URL;
+  /** Where Replay sends a delivery of this event type (listen routes by type); undefined: nowhere. */
+  replayTo?: (type: string | null) => URL | undefined;
+  /** The same, for the page to show: each route and its handler (`default` for the rest). */
+  replayTargets?: { route: string; to: string }[];
+  /** Headers added to (or replacing) the recorded ones on every replay, as listen's --header does. */
+  extraHeaders?: HeaderMap;
   replayTimeoutMs?: number;
   /** Where the page bundle is (default: dist/inspector/page). */
   assetsDir?: string;
@@ -60,8 +65,6 @@ export class InspectorServer {
   private readonly entries = new EntryList();
   private readonly streams = new Set<ServerResponse>();
   private readonly agent = new Agent({ keepAliveTimeout: 4_000, connections: 8 });
-  /** Live events are read and announced one after the other, in arrival order. */
-  private publishing: Promise<void> = Promise.resolve();
   private heartbeat: NodeJS.Timeout | undefined;
   private stopping: Promise<void> | undefined;
 
@@ -105,22 +108,14 @@ export class InspectorServer {
     return `http://127.0.0.1:${this.port}/`;
   }
 
-  /** A webhook that listen answered (and recorded): announced to every open page. */
-  publish(event: ListenEvent): Promise<void> {
-    this.publishing = this.publishing.then(async () => {
-      try {
-        this.broadcast(STREAM_ENTRY, await this.entries.addLive(event));
-      } catch (error) {
-        this.options.warn?.(`the inspector could not show a webhook: ${describeError(error)}`);
-      }
-    });
-    return this.publishing;
+  /** A webhook that listen answered, with its fixture's content: announced to every open page. */
+  publish(event: ListenEvent, data: Fixture): void {
+    this.broadcast(STREAM_ENTRY, this.entries.addLive(event, data));
   }
 
   stop(): Promise<void> {
     this.stopping ??= (async () => {
       clearInterval(this.heartbeat);
-      await this.publishing;
       for (const stream of this.streams) stream.end();
       this.streams.clear();
       const server = this.server;
@@ -183,7 +178,7 @@ export class InspectorServer {
     return {
       mode: this.options.mode,
       source: this.options.fixturesDir ?? null,
-      replayTo: this.options.replayTo?.href ?? null,
+      replay: this.options.replayTargets ?? [],
       skipped: this.entries.skipped,
     };
   }
@@ -226,22 +221,23 @@ export class InspectorServer {
     if (typeof input?.id !== 'string' || (input.body !== undefined && typeof input.body !== 'string')) {
       return this.json(res, 400, { error: 'expected {"id": string, "body"?: string}' });
     }
-    const file = this.entries.fileOf(input.id);
-    if (!file) return this.json(res, 404, { error: 'no such recorded delivery' });
-    const to = this.options.replayTo;
+    const found = await this.entries.fixtureOf(input.id);
+    if (!found) return this.json(res, 404, { error: 'no such delivery (or no longer kept in memory)' });
+    const { fixture, body: recorded } = found;
+    const to = this.options.replayTo?.(summarizeBody(recorded).type);
     if (!to) {
-      const how = this.options.mode === 'listen' ? 'start listen with --forward-to <url>' : 'start inspect with --to <url>';
+      const how = this.options.mode === 'listen' ? 'listen has no handler for this event type (--forward-to <url>)' : 'start inspect with --to <url>';
       return this.json(res, 409, { error: `replay has nowhere to send: ${how}` });
     }
     // The recorded fixture is read, never written: an edit only changes what is sent.
-    const { fixture, body: recorded } = await readFixture(file);
     const body = input.body !== undefined ? Buffer.from(input.body, 'utf8') : recorded;
     const url = withQuery(to, fixture.request.query);
+    const headers = passThroughHeaders(fixture.request.headers);
     const result = await send({
       url,
       method: fixture.request.method || 'POST',
       body,
-      headers: passThroughHeaders(fixture.request.headers),
+      headers: this.options.extraHeaders ? { ...headers, ...this.options.extraHeaders } : headers,
       exactHeaders: true,
       timeoutMs: this.options.replayTimeoutMs,
       dispatcher: this.agent,

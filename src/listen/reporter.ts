@@ -25,15 +25,17 @@ export class ConsoleListenReporter implements ListenReporter {
     private readonly out: Output,
     private readonly startSpinner: (text: string) => Spinner | undefined,
     private readonly tunnelHost: string | undefined,
+    /** The inspector's URL, when it runs alongside (`--ui`). */
+    private readonly ui?: string,
   ) {}
 
   ready(info: ListenReady): void {
     const { out } = this;
     this.routed = info.routes.length > 0;
-    out.record({ kind: 'ready', localUrl: info.localUrl, publicUrl: null, tunnel: info.tunnel, forwardTo: info.forwardTo, routes: info.routes, recordDir: info.recordDir, ...(info.ui ? { ui: info.ui } : {}) });
+    out.record({ kind: 'ready', localUrl: info.localUrl, publicUrl: null, tunnel: info.tunnel, forwardTo: info.forwardTo, routes: info.routes, recordDir: info.recordDir, ...(this.ui ? { ui: this.ui } : {}) });
     const c = out.color;
     out.line(`${c.bold('Listening')}     ${info.localUrl}  ${c.dim('(local)')}`);
-    if (info.ui) out.line(`${c.bold('Inspector')}     ${c.bold.underline(info.ui)}  ${c.dim('(open it in a browser)')}`);
+    if (this.ui) out.line(`${c.bold('Inspector')}     ${c.bold.underline(this.ui)}  ${c.dim('(open it in a browser)')}`);
     if (info.routes.length === 0) {
       out.line(info.forwardTo ? `${c.bold('Forwarding')}    → ${info.forwardTo}` : `${c.bold('Forwarding')}    ${c.dim('off: answering 200 and recording (add --forward-to <url>)')}`);
     } else {

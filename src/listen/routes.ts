@@ -5,6 +5,7 @@
  */
 import { parseHandlerUrl } from '../delivery/url.js';
 import { UsageError } from '../errors.js';
+import { eventMatcher } from '../store/filter.js';
 import type { ListenRoute } from './types.js';
 
 /** `video.ready=http://…`: a glob has no `:` or `/`, so a URL's own `=` (in its query) is never taken for one. */
@@ -26,4 +27,22 @@ export function parseForwardRules(values: readonly string[], option: string): { 
     routes.push({ pattern, to: parseHandlerUrl(`${option} rule ${pattern}`, rule[2] ?? '') });
   }
   return { ...(forwardTo ? { forwardTo } : {}), routes };
+}
+
+/** Which route took a webhook: a rule's pattern, `default`, or `none`; and where it goes. */
+export type Route = { name: string; to?: URL };
+
+/**
+ * Where a webhook of a type goes: the first rule that matches, else the default; `none`
+ * when neither (recorded, answered 200). Null when nothing is forwarded at all. listen
+ * forwards by it, and the inspector replays by it.
+ */
+export function router(forwardTo: URL | undefined, routes: readonly ListenRoute[]): (type: string | null) => Route | null {
+  const rules = routes.map((route) => ({ ...route, matches: eventMatcher(route.pattern) }));
+  return (type) => {
+    const rule = rules.find((route) => route.matches(type));
+    if (rule) return { name: rule.pattern, to: rule.to };
+    if (forwardTo) return { name: 'default', to: forwardTo };
+    return rules.length > 0 ? { name: 'none' } : null;
+  };
 }

@@ -21,7 +21,8 @@ import type { TunnelEvent } from '../tunnel/types.js';
 import { CopyTracker } from './copies.js';
 import { ListenRecorder, type Recording } from './recorder.js';
 import { publishListener, type PublishedListener } from './registry.js';
-import type { ListenEvent, ListenOptions, ListenRoute, ListenSessionEvent, ListenSummary } from './types.js';
+import { router, type Route } from './routes.js';
+import type { ListenEvent, ListenOptions, ListenSessionEvent, ListenSummary } from './types.js';
 
 export class ListenSession {
   private readonly receiver: Receiver;
@@ -32,7 +33,7 @@ export class ListenSession {
   private readonly recorder: ListenRecorder | undefined;
   private readonly listeners = new Set<(event: ListenSessionEvent) => void>();
   private readonly matchEvent: ((type: string | null) => boolean) | undefined;
-  private readonly routes: (ListenRoute & { matches(type: string | null): boolean })[];
+  private readonly routeFor: (type: string | null) => Route | null;
   private keeper: TunnelKeeper | undefined;
   /** A per-session secret path and answer: proof that a probe went all the way through. */
   private readonly probe = { path: `/.heapstream-webhooks/probe/${randomBytes(12).toString('hex')}`, token: randomBytes(16).toString('hex') };
@@ -58,7 +59,7 @@ export class ListenSession {
     // Every in-flight forward listens on the shutdown signal; hundreds at once are expected.
     setMaxListeners(0, this.shutdown.signal);
     this.matchEvent = options.events ? eventMatcher(options.events) : undefined;
-    this.routes = (options.routes ?? []).map((route) => ({ ...route, matches: eventMatcher(route.pattern) }));
+    this.routeFor = router(options.forwardTo, options.routes ?? []);
     this.recorder = options.recordDir !== undefined ? new ListenRecorder(options.recordDir) : undefined;
     this.receiver = new Receiver({
       port: options.port,
@@ -107,7 +108,7 @@ export class ListenSession {
     const ready = {
       localUrl: this.receiver.url,
       forwardTo: options.forwardTo?.href ?? null,
-      routes: this.routes.map((route) => ({ pattern: route.pattern, to: route.to.href })),
+      routes: (options.routes ?? []).map((route) => ({ pattern: route.pattern, to: route.to.href })),
       recordDir: options.recordDir ?? null,
       tunnel: options.tunnel ? ('connecting' as const) : ('off' as const),
     };
@@ -246,17 +247,6 @@ export class ListenSession {
     if (result.ok) this.summary.handlerOk++;
     else this.summary.handlerFailed++;
     return result;
-  }
-
-  /**
-   * Where a webhook of this type goes: the first rule that matches, else the default; `none`
-   * when neither (recorded, answered 200). Null when nothing is forwarded at all.
-   */
-  private routeFor(type: string | null): { name: string; to?: URL } | null {
-    const rule = this.routes.find((route) => route.matches(type));
-    if (rule) return { name: rule.pattern, to: rule.to };
-    if (this.options.forwardTo) return { name: 'default', to: this.options.forwardTo };
-    return this.routes.length > 0 ? { name: 'none' } : null;
   }
 
   /** The fixture's path once durable, null when recording is off, false when writing failed. */

@@ -60,8 +60,6 @@ export interface ListenReady {
   routes: { pattern: string; to: string }[];
   recordDir: string | null;
   tunnel: 'connecting' | 'off';
-  /** The inspector's URL, when it runs alongside (`--ui`). */
-  ui?: string;
 }
 
 /** One webhook, after it was answered, forwarded and recorded. */

@@ -63,9 +63,9 @@ describeBrowser('listen --ui', () => {
     return page.locator('li.row').nth(index);
   }
 
-  it('prints the inspector URL; without recording, a webhook is listed but has no detail', async () => {
+  it('prints the inspector URL; without recording, a webhook opens and replays from memory', async () => {
     expect(uiUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
-    const human = new CliProcess(['listen', '--no-tunnel', '--port', '0', '--ui', '--no-record', '--path', '/hook'], { cwd: dir });
+    const human = new CliProcess(['listen', '--no-tunnel', '--port', '0', '--ui', '--no-record', '--path', '/hook', '--forward-to', handler.url], { cwd: dir });
     const other = await browser.newPage();
     try {
       const local = (await human.waitFor(/Listening\s+(http:\/\/127\.0\.0\.1:\d+\/hook)/))[1] as string;
@@ -75,10 +75,37 @@ describeBrowser('listen --ui', () => {
       const response = await request(local, { method: 'POST', body: event('video.ready', 500) });
       await response.body.dump();
       await other.locator('li.row').click();
-      await expect(other.locator('.detail-pane').textContent()).resolves.toContain('was not recorded (--no-record)');
+      await expect(other.locator('.detail-pane .meta').textContent()).resolves.toContain('not recorded (--no-record): kept in memory');
+      await other.locator('button[data-action="replay"]').click();
+      await other.locator('.replays li.replay').waitFor();
+      expect(handler.received.map((r) => r.body.toString())).toEqual([event('video.ready', 500), event('video.ready', 500)]);
     } finally {
       await other.close();
       await human.stop();
+    }
+  });
+
+  it('replays where listen routes the event type', async () => {
+    const failures = await new TestHandler().start();
+    const routed = new CliProcess(['listen', '--no-tunnel', '--port', '0', '--json', '--ui', '--no-record', '--path', '/hook', '--forward-to', handler.url, '--forward-to', `video.failed=${failures.url}`], { cwd: dir });
+    const other = await browser.newPage();
+    try {
+      await routed.waitFor(/"kind":"ready"/);
+      const ready = routed.records()[0] as { localUrl: string; ui: string };
+      await other.goto(ready.ui);
+      await expect(other.locator('.replay-to').textContent()).resolves.toBe('replay → 2 handlers by event type');
+      await other.locator('.conn[data-state="live"]').waitFor();
+      const response = await request(ready.localUrl, { method: 'POST', body: event('video.failed', 501) });
+      await response.body.dump();
+      await other.locator('li.row').click();
+      await other.locator('button[data-action="replay"]').click();
+      await other.locator('.replays li.replay').waitFor();
+      expect(failures.received).toHaveLength(2);
+      expect(handler.received).toHaveLength(0);
+    } finally {
+      await other.close();
+      await routed.stop();
+      await failures.stop();
     }
   });
 

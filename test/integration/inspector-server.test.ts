@@ -16,7 +16,7 @@ let server: InspectorServer;
 let file: string;
 
 async function start(replayTo?: URL): Promise<void> {
-  server = new InspectorServer({ port: 0, mode: 'inspect', fixturesDir: dir, ...(replayTo ? { replayTo } : {}) });
+  server = new InspectorServer({ port: 0, mode: 'inspect', fixturesDir: dir, ...(replayTo ? { replayTo: () => replayTo, replayTargets: [{ route: 'default', to: replayTo.href }] } : {}) });
   await server.start();
 }
 
@@ -77,7 +77,7 @@ describe('inspector server', () => {
     await start(new URL(handler.url));
     expect((await post('{')).status).toBe(400);
     expect((await post('{"id": 1}')).status).toBe(400);
-    expect(await post(JSON.stringify({ id: '../../etc/passwd' }))).toEqual({ status: 404, json: { error: 'no such recorded delivery' } });
+    expect(await post(JSON.stringify({ id: '../../etc/passwd' }))).toEqual({ status: 404, json: { error: 'no such delivery (or no longer kept in memory)' } });
     expect((await post(JSON.stringify({ id: id(), body: 'x'.repeat(3 * 1024 * 1024) }))).status).toBe(413);
     expect(handler.received).toHaveLength(0);
   });

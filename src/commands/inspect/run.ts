@@ -36,10 +36,11 @@ export async function run(options: InspectOptions): Promise<InspectResult> {
     }
   }
   const stop = options.stop ?? nextInterrupt({ stdoutClosed: true });
+  const to = options.to;
   const server = new InspectorServer({
     port: options.port,
     ...(storm ? { mode: 'report', storm } : { mode: 'inspect', fixturesDir: options.dir }),
-    ...(options.to ? { replayTo: options.to } : {}),
+    ...(options.to ? { replayTo: () => to, replayTargets: [{ route: 'default', to: options.to.href }] } : {}),
     replayTimeoutMs: options.timeoutMs,
     warn: (text) => output.warn(text),
   });

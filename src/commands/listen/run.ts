@@ -6,7 +6,7 @@ import { exitCodeFor, nextInterrupt } from '../../interrupt.js';
 import { loadListenIdentity, type ListenIdentity } from '../../listen/identity.js';
 import { ConsoleListenReporter } from '../../listen/reporter.js';
 import { ListenSession } from '../../listen/session.js';
-import type { ListenOptions, ListenReporter, ListenSummary } from '../../listen/types.js';
+import type { ListenOptions, ListenSummary } from '../../listen/types.js';
 import { createSpinnerFactory } from '../../ui/spinner.js';
 import type { Output } from '../../ui/output.js';
 import type { CommandResult } from '../types.js';
@@ -27,8 +27,8 @@ export interface ListenResult extends CommandResult {
 export async function run(options: RunListenOptions): Promise<ListenResult> {
   const { output, newUrl, uiPort, ...rest } = options;
   const spinner = await createSpinnerFactory(output.interactive);
-  const reporter = new ConsoleListenReporter(output, spinner, rest.tunnel?.host);
-  const ui = uiPort === undefined ? undefined : await startInspector(rest, uiPort, output, reporter);
+  const inspector = uiPort === undefined ? undefined : await startInspector(rest, uiPort, output);
+  const reporter = new ConsoleListenReporter(output, spinner, rest.tunnel?.host, inspector?.url);
   // Explicit --path and --subdomain win; otherwise the URL stays the same from run to run.
   const needsIdentity = !rest.path || (rest.tunnel !== undefined && !rest.tunnel.subdomain);
   const identity = needsIdentity ? await loadListenIdentity({ cwd: process.cwd(), renew: newUrl, warn: (text) => output.warn(text) }) : undefined;
@@ -38,37 +38,45 @@ export async function run(options: RunListenOptions): Promise<ListenResult> {
     ...(rest.tunnel ? { tunnel: { ...rest.tunnel, subdomain: rest.tunnel.subdomain || (identity as ListenIdentity).subdomain } } : {}),
     // `trigger` in this directory finds this listener, for as long as it runs.
     publish: { cwd: process.cwd() },
-    reporter: ui?.reporter ?? reporter,
+    reporter,
+  });
+  // Every webhook the terminal shows, the open pages show too.
+  session.onEvent((event) => {
+    if (event.kind === 'event' && !event.event.filtered) inspector?.publish(event.event, event.data);
   });
   const interrupted = nextInterrupt({ stdoutClosed: true });
   try {
     await session.start();
   } catch (error) {
-    await ui?.server.stop();
+    await inspector?.stop();
     throw error;
   }
   const reason = await interrupted;
   output.line(output.color.dim('\nStopping: finishing in-flight deliveries…'));
   const summary = await session.stop();
-  await ui?.server.stop();
+  await inspector?.stop();
   reporter.summary(summary);
   return { exitCode: exitCodeFor(reason), summary };
 }
 
 /**
- * Loaded only with --ui: the inspector, over the directory this session records into, and a
- * reporter that tells it about every webhook as well as the console.
+ * Loaded only with --ui: the inspector, over the directory this session records into,
+ * replaying where the session forwards (the same routes, the same extra headers).
  */
-async function startInspector(options: Omit<ListenOptions, 'reporter'>, port: number, output: Output, terminal: ListenReporter): Promise<{ server: InspectorServer; reporter: ListenReporter }> {
-  const [{ InspectorServer }, { withInspector }] = await Promise.all([import('../../inspector/server.js'), import('../../inspector/listen-reporter.js')]);
+async function startInspector(options: Omit<ListenOptions, 'reporter'>, port: number, output: Output): Promise<InspectorServer> {
+  const [{ InspectorServer }, { router }] = await Promise.all([import('../../inspector/server.js'), import('../../listen/routes.js')]);
+  const routes = options.routes ?? [];
+  const route = router(options.forwardTo, routes);
   const inspector = new InspectorServer({
     port,
     mode: 'listen',
     ...(options.recordDir !== undefined ? { fixturesDir: options.recordDir } : {}),
-    ...(options.forwardTo ? { replayTo: options.forwardTo } : {}),
+    replayTo: (type) => route(type)?.to,
+    replayTargets: [...routes.map((rule) => ({ route: rule.pattern, to: rule.to.href })), ...(options.forwardTo ? [{ route: 'default', to: options.forwardTo.href }] : [])],
+    ...(options.extraHeaders ? { extraHeaders: options.extraHeaders } : {}),
     replayTimeoutMs: options.forwardTimeoutMs,
     warn: (text) => output.warn(text),
   });
   await inspector.start();
-  return { server: inspector, reporter: withInspector(terminal, inspector) };
+  return inspector;
 }

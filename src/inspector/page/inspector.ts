@@ -39,6 +39,10 @@ export function startInspector(root: HTMLElement, info: InspectorInfo): void {
   let pane: 'detail' | 'edit' | 'compare' = 'detail';
   let visibleRows: EntrySummary[] = [];
 
+  // One handler, or listen's routes by event type.
+  const replayRoutes = info.replay.map((r) => (r.route === 'default' ? r.to : `${r.route} → ${r.to}`)).join('; ');
+  const only = info.replay.length === 1 ? info.replay[0] : undefined;
+  const replayWhere: Child = info.replay.length === 0 ? 'replay off' : only?.route === 'default' ? ['replay → ', h('code', null, only.to)] : `replay → ${info.replay.length} handlers by event type`;
   const typeFilter = h('select', { id: 'type-filter', 'aria-label': 'Event type', onchange: () => renderList() }, h('option', { value: '' }, 'All types'));
   const statusFilter = h(
     'select',
@@ -73,7 +77,7 @@ export function startInspector(root: HTMLElement, info: InspectorInfo): void {
       'header',
       { class: 'topbar' },
       h('div', { class: 'brand' }, h('span', { class: 'logo', 'aria-hidden': 'true' }), h('strong', null, 'HeapStream webhooks'), h('span', { class: 'muted' }, info.mode === 'listen' ? 'listening' : 'fixtures')),
-      h('div', { class: 'where' }, info.source ? h('span', { class: 'muted' }, 'from ', h('code', null, info.source)) : null, h('span', { class: 'muted replay-to' }, info.replayTo ? ['replay → ', h('code', null, info.replayTo)] : 'replay off')),
+      h('div', { class: 'where' }, info.source ? h('span', { class: 'muted' }, 'from ', h('code', null, info.source)) : null, h('span', { class: 'muted replay-to', title: replayRoutes }, replayWhere)),
       connection,
       h('button', { type: 'button', class: 'btn ghost', onclick: () => help.showModal(), title: 'Keyboard shortcuts (?)' }, '?'),
     ),
@@ -159,7 +163,6 @@ export function startInspector(root: HTMLElement, info: InspectorInfo): void {
       class: 'mark',
       'aria-label': 'Select for compare',
       checked: marked.includes(entry.id),
-      disabled: !entry.recorded,
       onclick: (event) => {
         event.stopPropagation();
         toggleMark(entry.id);
@@ -216,12 +219,6 @@ export function startInspector(root: HTMLElement, info: InspectorInfo): void {
     pane = 'detail';
     document.body.classList.add('detail-open');
     renderList();
-    const entry = byId.get(id);
-    if (!entry?.recorded) {
-      detail = null;
-      replaceChildren(detailPane, backButton(), h('div', { class: 'placeholder' }, h('p', null, 'This webhook was not recorded (--no-record), so there is nothing to show or replay.')));
-      return;
-    }
     replaceChildren(detailPane, h('p', { class: 'muted loading' }, 'Loading…'));
     try {
       const loaded = await api.entry(id);
@@ -250,8 +247,8 @@ export function startInspector(root: HTMLElement, info: InspectorInfo): void {
     if (!detail) return;
     const d = detail;
     const s = d.summary;
-    const canReplay = info.replayTo !== null;
-    const replayHint = canReplay ? `send the recorded bytes to ${info.replayTo} (r)` : info.mode === 'listen' ? 'start listen with --forward-to to replay' : 'start inspect with --to <url> to replay';
+    const canReplay = info.replay.length > 0;
+    const replayHint = canReplay ? `send the recorded bytes again: ${replayRoutes} (r)` : info.mode === 'listen' ? 'start listen with --forward-to to replay' : 'start inspect with --to <url> to replay';
     const text = bodyText(d.request.body);
     const query = d.request.query ? `?${d.request.query}` : '';
     replaceChildren(
@@ -277,7 +274,7 @@ export function startInspector(root: HTMLElement, info: InspectorInfo): void {
         VIA[s.via],
         d.request.remoteAddress ? ` from ${d.request.remoteAddress}` : '',
         s.mark ? [' · ', h('span', { class: `tag t-${s.mark}` }, s.mark)] : null,
-        h('code', { class: 'file' }, visible(d.file)),
+        d.file !== null ? h('code', { class: 'file' }, visible(d.file)) : h('span', { class: 'file' }, 'not recorded (--no-record): kept in memory while the inspector runs'),
       ),
       answerLine(s),
       pane === 'edit' && text !== null ? editor(text) : null,
@@ -353,7 +350,7 @@ export function startInspector(root: HTMLElement, info: InspectorInfo): void {
 
   async function replay(body?: string): Promise<void> {
     const id = detail?.summary.id;
-    if (!id || info.replayTo === null) return;
+    if (!id || info.replay.length === 0) return;
     notify('Replaying…');
     try {
       const outcome = await api.replay(body === undefined ? { id } : { id, body });
@@ -369,7 +366,7 @@ export function startInspector(root: HTMLElement, info: InspectorInfo): void {
   }
 
   function openEditor(): void {
-    if (!detail || info.replayTo === null || bodyText(detail.request.body) === null) return;
+    if (!detail || info.replay.length === 0 || bodyText(detail.request.body) === null) return;
     pane = 'edit';
     renderDetail();
     detailPane.querySelector('textarea')?.focus();
@@ -528,7 +525,7 @@ export function startInspector(root: HTMLElement, info: InspectorInfo): void {
       e: () => openEditor(),
       x: () => {
         const id = cursor ?? openId;
-        if (id && byId.get(id)?.recorded) toggleMark(id);
+        if (id) toggleMark(id);
       },
       c: () => void openCompare(),
       '/': () => search.focus(),
