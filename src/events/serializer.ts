@@ -43,20 +43,26 @@ function pythonNumber(value: number): string {
 export function pythonFloat(value: number): string {
   if (Number.isNaN(value)) return 'NaN';
   if (!Number.isFinite(value)) return value > 0 ? 'Infinity' : '-Infinity';
-  if (Object.is(value, -0)) return '-0.0';
-  const [mantissa = '0', exponentText = '0'] = value.toExponential().split('e');
-  const exponent = Number(exponentText);
-  if (exponent >= -4 && exponent < 16) {
-    // JS prints fixed notation for the whole of this range, with the same shortest digits.
+  if (value === 0) return Object.is(value, -0) ? '-0.0' : '0.0';
+  // Python writes fixed notation for exponents -4 to 15, as JS does, with the same shortest
+  // digits; this is every value an event carries, so it is checked first (a hot path).
+  const magnitude = Math.abs(value);
+  if (magnitude >= 1e-4 && magnitude < 1e16) {
     const fixed = String(value);
     return fixed.includes('.') ? fixed : `${fixed}.0`;
   }
+  const [mantissa = '0', exponentText = '0'] = value.toExponential().split('e');
+  const exponent = Number(exponentText);
   const sign = exponent < 0 ? '-' : '+';
   return `${mantissa}e${sign}${String(Math.abs(exponent)).padStart(2, '0')}`;
 }
 
+// Printable ASCII without `"` and `\`: JSON and Python write such a string as it is.
+const PLAIN = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
+
 /** JSON string with Python's ensure_ascii: everything outside ASCII as \uXXXX. */
 function pythonString(value: string): string {
+  if (PLAIN.test(value)) return `"${value}"`;
   return JSON.stringify(value).replace(/[\u007f-\uffff]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 

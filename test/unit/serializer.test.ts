@@ -43,3 +43,30 @@ describe('formatTimestamp', () => {
     expect(formatTimestamp(new Date('2026-01-02T03:04:05.678Z'))).toBe('2026-01-02T03:04:05.678000+0000');
   });
 });
+
+describe('the serializer fast paths agree with the general ones', () => {
+  /** Python's repr by the general route (exponent first), as written before the fast path. */
+  function reference(value: number): string {
+    if (Object.is(value, -0)) return '-0.0';
+    const [mantissa = '0', exponentText = '0'] = value.toExponential().split('e');
+    const exponent = Number(exponentText);
+    if (exponent >= -4 && exponent < 16) {
+      const fixed = String(value);
+      return fixed.includes('.') ? fixed : `${fixed}.0`;
+    }
+    return `${mantissa}e${exponent < 0 ? '-' : '+'}${String(Math.abs(exponent)).padStart(2, '0')}`;
+  }
+
+  it('pythonFloat: the same text for edge values and 20,000 random doubles of every magnitude', () => {
+    const values = [0, -0, 1e-4, 9.99999e-5, 1e16, 9999999999999998, 1e15, -1, -1.0, 0.1, 123.456, 5e-324, 1.7976931348623157e308];
+    let seed = 12345;
+    const next = (): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    for (let i = 0; i < 20_000; i++) values.push((next() - 0.5) * 10 ** Math.floor(next() * 40 - 20));
+    for (const value of values) expect(pythonFloat(value), String(value)).toBe(reference(value));
+  });
+
+  it('strings: plain ASCII as it is, everything else escaped as Python would', () => {
+    const body = serializeEvent({ a: 'plain text 123', b: 'quote " and \\ backslash', c: 'tab\tnew\nline', d: 'café ☃ 😀', e: '\u007f' });
+    expect(body).toBe('{"a": "plain text 123", "b": "quote \\" and \\\\ backslash", "c": "tab\\tnew\\nline", "d": "caf\\u00e9 \\u2603 \\ud83d\\ude00", "e": "\\u007f"}');
+  });
+});
