@@ -10,30 +10,15 @@ import { SimulationEngine, type Deliver } from '../../src/simulate/engine.js';
 import { DEFAULT_SCHEDULE } from '../../src/simulate/schedule.js';
 import { synthesizeEvents } from '../../src/simulate/sources.js';
 import type { AttemptRecord, SimulateSettings } from '../../src/simulate/types.js';
+import { engineSettings } from '../helpers/engine.js';
 
 const MINUTE = 60_000;
 /** Minutes after the start at which the default schedule makes its 10 attempts. */
 const SCHEDULE_MINUTES = [0, 1, 6, 21, 51, 111, 231, 471, 951, 1431];
 
+/** The default 24 h schedule at HeapStream time, ten in flight. */
 function settings(overrides: Partial<SimulateSettings> = {}): SimulateSettings {
-  return {
-    schedule: DEFAULT_SCHEDULE,
-    scale: 1,
-    maxAttempts: 10,
-    jitter: 0,
-    timeoutMs: 5_000,
-    concurrency: 10,
-    duplicateRate: 0,
-    duplicates: 0,
-    duplicateWindowMs: 300_000,
-    reorder: false,
-    reorderWindow: 10,
-    outageMs: 0,
-    answerLoss: 0,
-    networkLatencyMs: 0,
-    seed: 1,
-    ...overrides,
-  };
+  return engineSettings({ schedule: DEFAULT_SCHEDULE, scale: 1, maxAttempts: 10, concurrency: 10, ...overrides });
 }
 
 const failing: Deliver = () => Promise.resolve<DeliveryResult>({ ok: false, status: 500, durationMs: 1 });

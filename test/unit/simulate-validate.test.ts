@@ -3,29 +3,13 @@ import { parseDuration } from '../../src/options.js';
 import { DEFAULT_SCHEDULE, timeScale } from '../../src/simulate/schedule.js';
 import type { SimulateSettings } from '../../src/simulate/types.js';
 import { ceilDuration, checkSettings, OPTION_NAMES, type Compression, type OptionNames } from '../../src/simulate/validate.js';
+import { engineSettings } from '../helpers/engine.js';
 
 const FLAGS: OptionNames = Object.fromEntries(Object.keys(OPTION_NAMES).map((key) => [key, `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`])) as unknown as OptionNames;
 
 function settings(overrides: Partial<SimulateSettings> = {}, compression: Compression = { withinMs: 30_000 }): SimulateSettings {
   const schedule = overrides.schedule ?? DEFAULT_SCHEDULE;
-  return {
-    schedule,
-    scale: timeScale(schedule, compression),
-    maxAttempts: schedule.length + 1,
-    jitter: 0,
-    timeoutMs: 5_000,
-    concurrency: 10,
-    duplicateRate: 0,
-    duplicates: 0,
-    duplicateWindowMs: 300_000,
-    reorder: false,
-    reorderWindow: 10,
-    outageMs: 0,
-    answerLoss: 0,
-    networkLatencyMs: 0,
-    seed: 1,
-    ...overrides,
-  };
+  return engineSettings({ schedule, scale: timeScale(schedule, compression), maxAttempts: schedule.length + 1, concurrency: 10, ...overrides });
 }
 
 /** The error checkSettings throws, or undefined when the settings are accepted. */
