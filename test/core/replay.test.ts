@@ -8,21 +8,10 @@ import { describe, expect } from 'vitest';
 import { run, type ReplayCommandOptions } from '../../src/commands/replay/run.js';
 import type { FixtureFilter } from '../../src/store/filter.js';
 import { captureOutput, test } from '../helpers/context.js';
-import { event, writeFixtures } from '../helpers/fixtures.js';
+import { event, fiveFixtures, writeFixtures } from '../helpers/fixtures.js';
 import type { TestHandler } from '../helpers/handler.js';
 
 const videoIds = (handler: TestHandler): number[] => handler.received.map((r) => (JSON.parse(r.body.toString()) as { video: { id: number } }).video.id);
-
-/** Five events, one per hour of 2026-11-20, written out of order. */
-function fiveFixtures(dir: string): Promise<string[]> {
-  return writeFixtures(dir, [
-    { at: '2026-11-20T03:00:00Z', body: event('video.ready', 3) },
-    { at: '2026-11-20T01:00:00Z', body: event('video.created', 1) },
-    { at: '2026-11-20T05:00:00Z', body: event('video.failed', 5) },
-    { at: '2026-11-20T02:00:00Z', body: event('video.uploaded', 2) },
-    { at: '2026-11-20T04:00:00Z', body: event('video.ready', 4) },
-  ]);
-}
 
 function replay(dir: string, handler: TestHandler, options: Partial<ReplayCommandOptions> = {}, json = false) {
   const captured = captureOutput({ json });

@@ -3,7 +3,7 @@
  * Ctrl-C inside a prompt, SIGTERM from a CI timeout.
  */
 import { spawn } from 'node:child_process';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -39,7 +39,6 @@ function pipedToHead(args: string[], cwd = dir): Promise<{ code: number; stderr:
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
     child.on('error', reject);
     child.on('close', async () => {
-      const { readFile } = await import('node:fs/promises');
       const match = /exit=(\d+)\s*$/.exec(out);
       resolve({ code: match ? Number(match[1]) : -1, stderr: await readFile(errFile, 'utf8').catch(() => ''), head: out.replace(/exit=\d+\s*$/, '') });
     });
@@ -117,10 +116,17 @@ describe('signals', () => {
 describe('Ctrl-C in a prompt is an interrupt, not an error', () => {
   const ctrlC = '\x03';
 
-  it('trigger picker: exit 130, no error line', async () => {
-    const pty = runInPty(['trigger', '--to', handler.url], { cwd: dir });
+  const prompts = [
+    { name: 'trigger picker', args: (): string[] => ['trigger', '--to', handler.url], prompt: /Which event should be sent\?/ },
+    { name: 'fixtures rm confirmation', args: (fixtures: string): string[] => ['fixtures', 'rm', fixtures], prompt: /Remove 2 fixture\(s\)/ },
+    { name: 'replay -i picker', args: (fixtures: string): string[] => ['replay', '-i', fixtures, '--to', handler.url], prompt: /Which fixtures should be sent again\?/ },
+  ];
+
+  it.each(prompts)('$name: exit 130, no error line, nothing sent or removed', async ({ args, prompt }) => {
+    const fixtures = await manyFixtures(2);
+    const pty = runInPty(args(fixtures), { cwd: dir });
     try {
-      await pty.waitFor(/Which event should be sent\?/);
+      await pty.waitFor(prompt);
       pty.type(ctrlC);
       expect(await pty.exit).toBe(130);
       expect(pty.output()).not.toMatch(/error:|please report/);
@@ -128,33 +134,6 @@ describe('Ctrl-C in a prompt is an interrupt, not an error', () => {
       pty.kill();
     }
     expect(handler.received).toHaveLength(0);
-  });
-
-  it('fixtures rm confirmation: exit 130, nothing removed', async () => {
-    const fixtures = await manyFixtures(2);
-    const pty = runInPty(['fixtures', 'rm', fixtures], { cwd: dir });
-    try {
-      await pty.waitFor(/Remove 2 fixture\(s\)/);
-      pty.type(ctrlC);
-      expect(await pty.exit).toBe(130);
-      expect(pty.output()).not.toMatch(/error:|please report/);
-    } finally {
-      pty.kill();
-    }
     expect(await readdir(fixtures)).toHaveLength(2);
-  });
-
-  it('replay -i picker: exit 130, nothing sent', async () => {
-    const fixtures = await manyFixtures(2);
-    const pty = runInPty(['replay', '-i', fixtures, '--to', handler.url], { cwd: dir });
-    try {
-      await pty.waitFor(/Which fixtures should be sent again\?/);
-      pty.type(ctrlC);
-      expect(await pty.exit).toBe(130);
-      expect(pty.output()).not.toMatch(/error:|please report/);
-    } finally {
-      pty.kill();
-    }
-    expect(handler.received).toHaveLength(0);
   });
 });

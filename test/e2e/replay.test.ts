@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CliProcess, runCli } from '../helpers/cli.js';
-import { event, writeFixtures } from '../helpers/fixtures.js';
+import { event, fiveFixtures as fiveFixturesIn, writeFixtures } from '../helpers/fixtures.js';
 import { TestHandler } from '../helpers/handler.js';
 import { KEY, runInPty } from '../helpers/pty.js';
 
@@ -23,15 +23,8 @@ afterEach(async () => {
 const sha256 = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');
 const videoIds = (): number[] => handler.received.map((r) => (JSON.parse(r.body.toString()) as { video: { id: number } }).video.id);
 
-/** Five events, one per hour of 2026-11-20, written out of order. */
-async function fiveFixtures(): Promise<string[]> {
-  return writeFixtures(dir, [
-    { at: '2026-11-20T03:00:00Z', body: event('video.ready', 3) },
-    { at: '2026-11-20T01:00:00Z', body: event('video.created', 1) },
-    { at: '2026-11-20T05:00:00Z', body: event('video.failed', 5) },
-    { at: '2026-11-20T02:00:00Z', body: event('video.uploaded', 2) },
-    { at: '2026-11-20T04:00:00Z', body: event('video.ready', 4) },
-  ]);
+function fiveFixtures(): Promise<string[]> {
+  return fiveFixturesIn(dir);
 }
 
 describe('replay: bytes and headers', () => {
