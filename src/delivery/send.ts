@@ -8,6 +8,7 @@
  */
 import type { Dispatcher } from 'undici';
 import { userAgent } from '../version.js';
+import { globalDispatcher } from './undici.js';
 import type { HeaderMap } from './headers.js';
 import type { DeliveryResult } from './types.js';
 
@@ -44,9 +45,8 @@ function target(url: URL): { origin: string; path: string } {
 }
 
 export function send(options: SendOptions): Promise<DeliveryResult> {
-  if (options.dispatcher) return dispatch(options, options.dispatcher);
-  // Loaded on first use, so that importing the library does not pay for undici.
-  return import('undici').then(({ getGlobalDispatcher }) => dispatch(options, getGlobalDispatcher()));
+  // undici is loaded on first use (undici.ts), so that importing the library does not pay for it.
+  return dispatch(options, options.dispatcher ?? globalDispatcher());
 }
 
 function dispatch(options: SendOptions, dispatcher: Dispatcher): Promise<DeliveryResult> {

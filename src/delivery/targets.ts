@@ -7,7 +7,7 @@
  *   through a real `http.Server` over in-memory sockets (memory-socket.ts), no port opened.
  *
  * Every form answers with the same DeliveryResult, and a failed delivery is a result, not
- * a throw. Only URLs load undici (about 100 ms), so in-process runs and importing the
+ * a throw. Only URLs load undici's Agent (undici.ts), so in-process runs and importing the
  * library stay quick.
  */
 import { Agent as HttpAgent, createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -17,6 +17,7 @@ import type { HeaderMap } from './headers.js';
 import { socketPair } from './memory-socket.js';
 import { classify, send } from './send.js';
 import type { DeliveryResult } from './types.js';
+import { undiciAgent } from './undici.js';
 import { parseHandlerUrl } from './url.js';
 
 /** Anything with a fetch-style handler: a Hono app, or `{ fetch: handler }`. */
@@ -68,8 +69,8 @@ export async function openTarget(target: Target, options: OpenTargetOptions): Pr
   if (typeof target === 'string' || target instanceof URL) {
     if (options.path !== undefined) throw optionError('path', `is for in-process targets; a URL target carries its own path (${String(target)})`);
     const url = parseHandlerUrl('target', typeof target === 'string' ? target : target.href);
-    const { Agent } = await import('undici');
-    return urlTarget(url, new Agent({ connections: options.connections, keepAliveTimeout: options.keepAliveTimeoutMs }));
+    const UndiciAgent = undiciAgent();
+    return urlTarget(url, new UndiciAgent({ connections: options.connections, keepAliveTimeout: options.keepAliveTimeoutMs }));
   }
   const url = inProcessUrl(options.path);
   if (typeof target === 'function') return listenerTarget(target, url, options);
