@@ -36,16 +36,30 @@ function pickIdentity(random: Random, options: BuildOptions): Identity {
   };
 }
 
-function makeEvent(type: string, entry: CatalogEntry, id: Identity, random: Random, now: Date): HeapStreamEvent {
+/**
+ * What one step takes from the random stream, in order. A flow's later step replays the
+ * draws of the steps before it (so its values match buildFlow's) without building them.
+ */
+interface StepDraws {
+  microseconds: number;
+  error: string | undefined;
+}
+
+function drawStep(entry: CatalogEntry, random: Random): StepDraws {
+  const microseconds = randomInt(random, 0, 999);
+  return { microseconds, error: entry.failed ? pick(random, ENCODING_ERRORS) : undefined };
+}
+
+function makeEvent(type: string, entry: CatalogEntry, id: Identity, draws: StepDraws, now: Date): HeapStreamEvent {
   return {
     event_type: type,
     project_id: id.projectId,
-    timestamp: formatTimestamp(now, now.getUTCMilliseconds() * 1000 + randomInt(random, 0, 999)),
+    timestamp: formatTimestamp(now, now.getUTCMilliseconds() * 1000 + draws.microseconds),
     video: {
       asset: {
         duration: entry.durationKnown ? id.duration : -1.0,
         encoding_tier: 'full',
-        errors: entry.failed ? [pick(random, ENCODING_ERRORS)] : [],
+        errors: draws.error === undefined ? [] : [draws.error],
         id: id.assetId,
         normalize_audio: entry.normalizeAudio ?? false,
       },
@@ -73,7 +87,7 @@ function buildWith(type: string, id: Identity, random: Random, now: Date, option
 
 function eventWith(type: string, id: Identity, random: Random, now: Date, options: BuildEventOptions): { known: boolean; event: HeapStreamEvent } {
   const entry = findCatalogEntry(type);
-  const event = makeEvent(type, entry ?? BASE, id, random, now);
+  const event = makeEvent(type, entry ?? BASE, id, drawStep(entry ?? BASE, random), now);
   for (const assignment of options.set ?? []) {
     setPath(event as unknown as Record<string, unknown>, assignment, options.force);
   }
@@ -82,7 +96,7 @@ function eventWith(type: string, id: Identity, random: Random, now: Date, option
 
 /**
  * Step `step` of `buildFlow(types, options)`, not yet serialized: the same event (the
- * steps before it are built for their random draws only). For callers that keep the seed
+ * steps before it only replay their random draws). For callers that keep the seed
  * and serialize on demand, rather than keeping every body.
  */
 export function flowEvent(types: readonly string[], step: number, options: BuildEventOptions & { stepMs?: number } = {}): HeapStreamEvent {
@@ -90,10 +104,8 @@ export function flowEvent(types: readonly string[], step: number, options: Build
   const id = pickIdentity(random, options);
   const start = (options.now ?? new Date()).getTime();
   const stepMs = options.stepMs ?? 1_000;
-  for (let index = 0; ; index++) {
-    const { event } = eventWith(types[index] as string, id, random, new Date(start + index * stepMs), options);
-    if (index === step) return event;
-  }
+  for (let index = 0; index < step; index++) drawStep(findCatalogEntry(types[index] as string) ?? BASE, random);
+  return eventWith(types[step] as string, id, random, new Date(start + step * stepMs), options).event;
 }
 
 /**

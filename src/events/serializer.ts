@@ -13,24 +13,53 @@ export interface SerializeOptions {
 }
 
 export function serializeEvent(value: unknown, options: SerializeOptions = {}): string {
-  return write(value, '', options.floatPaths ?? FLOAT_PATHS);
+  const floatPaths = options.floatPaths ?? FLOAT_PATHS;
+  return write(value, '', floatPaths, prefixesOf(floatPaths));
 }
 
-function write(value: unknown, path: string, floatPaths: ReadonlySet<string>): string {
+/**
+ * Every string prefix of every float path. A value whose path is not among them has no float
+ * path at or below it, so its subtree is written without building path strings (`write`
+ * with no path): the same bytes, and most of an event's fields skip the path work.
+ */
+const prefixCache = new WeakMap<ReadonlySet<string>, ReadonlySet<string>>();
+
+function prefixesOf(floatPaths: ReadonlySet<string>): ReadonlySet<string> {
+  let prefixes = prefixCache.get(floatPaths);
+  if (!prefixes) {
+    const all = new Set<string>();
+    for (const path of floatPaths) for (let end = 0; end <= path.length; end++) all.add(path.slice(0, end));
+    prefixes = all;
+    prefixCache.set(floatPaths, prefixes);
+  }
+  return prefixes;
+}
+
+/** `path` is undefined below the float paths' prefixes: no number there is forced to a float. */
+function write(value: unknown, path: string | undefined, floatPaths: ReadonlySet<string>, prefixes: ReadonlySet<string>): string {
   if (value === null || value === undefined) return 'null';
-  if (typeof value === 'number') return floatPaths.has(path) ? pythonFloat(value) : pythonNumber(value);
+  if (typeof value === 'number') return path !== undefined && floatPaths.has(path) ? pythonFloat(value) : pythonNumber(value);
   if (typeof value === 'boolean') return value ? 'true' : 'false';
   if (typeof value === 'string') return pythonString(value);
   if (Array.isArray(value)) {
-    return `[${value.map((item) => write(item, `${path}[]`, floatPaths)).join(', ')}]`;
+    const itemPath = path !== undefined && prefixes.has(`${path}[]`) ? `${path}[]` : undefined;
+    let out = '[';
+    for (let i = 0; i < value.length; i++) out += (i === 0 ? '' : ', ') + write(value[i], itemPath, floatPaths, prefixes);
+    return `${out}]`;
   }
   if (typeof value === 'object') {
     const keys = Object.keys(value).sort();
-    const parts = keys.map((key) => {
-      const child = (value as Record<string, unknown>)[key];
-      return `${pythonString(key)}: ${write(child, path ? `${path}.${key}` : key, floatPaths)}`;
-    });
-    return `{${parts.join(', ')}}`;
+    let out = '{';
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i] as string;
+      let childPath: string | undefined;
+      if (path !== undefined) {
+        childPath = path ? `${path}.${key}` : key;
+        if (!prefixes.has(childPath)) childPath = undefined;
+      }
+      out += `${i === 0 ? '' : ', '}${pythonString(key)}: ${write((value as Record<string, unknown>)[key], childPath, floatPaths, prefixes)}`;
+    }
+    return `${out}}`;
   }
   throw new TypeError(`cannot serialize a ${typeof value}`);
 }
