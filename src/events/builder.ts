@@ -109,6 +109,20 @@ export function flowEvent(types: readonly string[], step: number, options: Build
 }
 
 /**
+ * Where step `step` of `flowEvent(types, step, options)` lies, without building it: its video
+ * id, and its timestamp as microseconds since the epoch (the instant its timestamp text
+ * names). Simulate orders a million synthesized events by these.
+ */
+export function flowEventKey(types: readonly string[], step: number, options: BuildOptions & { stepMs?: number } = {}): { videoId: number; timestampMicros: number } {
+  const random = createRandom(options.seed);
+  const id = pickIdentity(random, options);
+  const at = new Date((options.now ?? new Date()).getTime() + step * (options.stepMs ?? 1_000));
+  for (let index = 0; index < step; index++) drawStep(findCatalogEntry(types[index] as string) ?? BASE, random);
+  const draws = drawStep(findCatalogEntry(types[step] as string) ?? BASE, random);
+  return { videoId: id.videoId, timestampMicros: Math.floor(at.getTime() / 1000) * 1_000_000 + at.getUTCMilliseconds() * 1000 + draws.microseconds };
+}
+
+/**
  * A sequence of events for one video (e.g. the lifecycle), with shared ids and
  * timestamps `stepMs` apart, so a handler sees a coherent story.
  */

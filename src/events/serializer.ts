@@ -48,7 +48,7 @@ function write(value: unknown, path: string | undefined, floatPaths: ReadonlySet
     return `${out}]`;
   }
   if (typeof value === 'object') {
-    const keys = Object.keys(value).sort();
+    const keys = sortedKeys(value);
     let out = '{';
     for (let i = 0; i < keys.length; i++) {
       const key = keys[i] as string;
@@ -62,6 +62,15 @@ function write(value: unknown, path: string | undefined, floatPaths: ReadonlySet
     return `${out}}`;
   }
   throw new TypeError(`cannot serialize a ${typeof value}`);
+}
+
+/** The keys in code-unit order; events are built in that order already, so mostly no sort. */
+function sortedKeys(value: object): string[] {
+  const keys = Object.keys(value);
+  for (let i = 1; i < keys.length; i++) {
+    if ((keys[i - 1] as string) > (keys[i] as string)) return keys.sort();
+  }
+  return keys;
 }
 
 function pythonNumber(value: number): string {

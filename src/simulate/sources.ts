@@ -2,7 +2,7 @@
  * Where simulated events come from: recorded fixtures (exact bytes and headers), or
  * synthesized ones (one type, or a mix of interleaved video lifecycles).
  */
-import { flowEvent } from '../events/builder.js';
+import { flowEvent, flowEventKey } from '../events/builder.js';
 import { serializeEvent } from '../events/serializer.js';
 import type { HeapStreamEvent } from '../events/types.js';
 import { LIFECYCLE } from '../events/catalog.js';
@@ -54,8 +54,10 @@ export function synthesizeEvents(options: { count: number; type?: string; seed: 
     starts[i] = start;
     steps[i] = step;
     flowOf[i] = flow;
-    const event = recipe(i);
-    store.addLazy({ type: event.event_type, videoId: event.video.id, timestampKey: timestampKey(event.timestamp) });
+    // Order and filters need only the type, video and instant: the body is built when sent.
+    const flowTypes = flows[flow] as readonly string[];
+    const { videoId, timestampMicros } = flowEventKey(flowTypes, step, { seed, now: new Date(start), stepMs: 1_000 });
+    store.addLazy({ type: flowTypes[step] as string, videoId, timestampKey: timestampMicros });
   };
   if (options.type) {
     flows.push([options.type]);
@@ -73,12 +75,4 @@ export function synthesizeEvents(options: { count: number; type?: string; seed: 
     for (let step = 0; step < length && store.count < options.count; step++) add(flow, seed, start + v * 2_000, step);
   }
   return store;
-}
-
-/**
- * `2024-10-10T10:10:10.000010+0000` as microseconds since the epoch: numbers sort as these
- * strings do (they all have this one shape), and cost 8 bytes instead of a string each.
- */
-function timestampKey(timestamp: string): number {
-  return Date.parse(`${timestamp.slice(0, 19)}Z`) * 1_000 + Number(timestamp.slice(20, 26));
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildEvent, buildFlow, flowEvent } from '../../src/events/builder.js';
+import { buildEvent, buildFlow, flowEvent, flowEventKey } from '../../src/events/builder.js';
 import { CATALOG, LIFECYCLE } from '../../src/events/catalog.js';
 import { serializeEvent } from '../../src/events/serializer.js';
 import { parseAssignment } from '../../src/events/set-path.js';
@@ -86,6 +86,21 @@ describe('flowEvent', () => {
   it('a flow of one is buildEvent: what single-type simulations used to send', () => {
     for (const { type } of CATALOG) {
       for (const seed of seeds) expect(serializeEvent(flowEvent([type], 0, { seed, now }))).toBe(buildEvent(type, { seed, now }).body);
+    }
+  });
+
+  it('flowEventKey names the video and the instant of the timestamp flowEvent writes', () => {
+    const micros = (timestamp: string): number => Date.parse(`${timestamp.slice(0, 19)}Z`) * 1_000 + Number(timestamp.slice(20, 26));
+    const instants = [now, new Date('1969-12-31T23:59:58.750Z'), new Date('2030-06-30T23:59:59.999Z')];
+    for (const flow of flows) {
+      for (const seed of seeds) {
+        for (const at of instants) {
+          flow.forEach((_type, step) => {
+            const event = flowEvent(flow, step, { seed, now: at, stepMs: 250 });
+            expect(flowEventKey(flow, step, { seed, now: at, stepMs: 250 })).toEqual({ videoId: event.video.id, timestampMicros: micros(event.timestamp) });
+          });
+        }
+      }
     }
   });
 });
