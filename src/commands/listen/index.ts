@@ -75,12 +75,14 @@ In another terminal in the same directory, \`heapstream-webhooks fire video.crea
 Ctrl-C stops accepting, lets in-flight deliveries finish (up to 10 s), prints a summary and exits 130 (143 on SIGTERM).`,
     )
     .action(async (flags: ListenFlags) => {
-      const [{ parseHandlerUrl }, { parseForwardRules }, { run }, { createOutput }] = await Promise.all([
+      const [{ parseHandlerUrl }, { parseForwardRules }, { run }, { createOutput }, { keepWasmOnBaselineCompiler }] = await Promise.all([
         import('../../delivery/url.js'),
         import('../../listen/routes.js'),
         import('./run.js'),
         import('../../ui/output.js'),
+        import('../wasm-tiering.js'),
       ]);
+      keepWasmOnBaselineCompiler();
       const { forwardTo, routes } = parseForwardRules(flags.forwardTo ?? [], '--forward-to');
       const extraHeaders = await headersFromFlags(flags.header);
       if (flags.requireTunnel && !flags.tunnel) throw new UsageError('--require-tunnel and --no-tunnel contradict each other; drop one');

@@ -63,7 +63,8 @@ Examples:
 Exit codes: 0 all delivered with 2xx · 1 a delivery failed · 2 bad flag or a corrupt fixture · 130/143 interrupted`,
     )
     .action(async (paths: string[], flags: ReplayFlags) => {
-      const [{ run }, { createOutput }] = await Promise.all([import('./run.js'), import('../../ui/output.js')]);
+      const [{ run }, { createOutput }, { keepWasmOnBaselineCompiler }] = await Promise.all([import('./run.js'), import('../../ui/output.js'), import('../wasm-tiering.js')]);
+      keepWasmOnBaselineCompiler();
       const to = await resolveTo(requireHandler('replay', flags.to));
       const headers = await headersFromFlags(flags.header);
       const terminal = Boolean(process.stdin.isTTY && process.stdout.isTTY);

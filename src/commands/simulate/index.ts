@@ -96,7 +96,8 @@ and the outputs verdict, delivered, exhausted, attempts and report are written a
 Exit codes: 0 every event got a 2xx within its attempts (and --max-latency, and --check passed) · 1 otherwise (or the --start app exited) · 2 bad flag or fixture · 130/143 interrupted (reports still written)`,
     )
     .action(async (flags: SimulateFlags, self: Command) => {
-      const [{ parseHandlerUrl }, { run }, { createOutput }, { parseSchedule }, { githubEnvironment }, { reproduceCommand }] = await Promise.all([
+      const [{ keepWasmOnBaselineCompiler }, { parseHandlerUrl }, { run }, { createOutput }, { parseSchedule }, { githubEnvironment }, { reproduceCommand }] = await Promise.all([
+        import('../wasm-tiering.js'),
         import('../../delivery/url.js'),
         import('./run.js'),
         import('../../ui/output.js'),
@@ -104,6 +105,7 @@ Exit codes: 0 every event got a 2xx within its attempts (and --max-latency, and 
         import('../../ci/github.js'),
         import('../../ci/reproduce.js'),
       ]);
+      keepWasmOnBaselineCompiler();
       const to = await resolveTo(requireHandler('simulate', flags.to));
       const headers = await headersFromFlags(flags.header);
       if (flags.timeScale !== undefined && flags.within !== undefined) throw new UsageError('--time-scale and --within both set the compression; give one');

@@ -69,7 +69,8 @@ Examples:
         printCatalog(output);
         return;
       }
-      const [{ parseAssignment }, { run }] = await Promise.all([import('../../events/set-path.js'), import('./run.js')]);
+      const [{ parseAssignment }, { run }, { keepWasmOnBaselineCompiler }] = await Promise.all([import('../../events/set-path.js'), import('./run.js'), import('../wasm-tiering.js')]);
+      keepWasmOnBaselineCompiler();
       const saveDir = flags.save === undefined || flags.save === false ? undefined : flags.save === true ? fixturesDir() : flags.save;
       const headers = await headersFromFlags(flags.header);
       if (flags.keepIds && flags.like === undefined) throw new UsageError('--keep-ids goes with --like <fixture>');
