@@ -49,9 +49,9 @@ describe('start-up', () => {
     expect(all.filter((text) => text.includes('HSW_INSPECTOR_UNAVAILABLE')).length).toBeGreaterThan(0);
   });
 
-  it('trigger --print does not load the prompt, tunnel or spinner libraries', async () => {
+  it('trigger --print loads neither the prompt, tunnel, spinner or HTTP libraries nor the store (crypto)', async () => {
     const loaded = await modulesLoadedBy(['trigger', 'video.created', '--print']);
-    for (const heavy of ['@inquirer', 'localtunnel', '/ora/']) {
+    for (const heavy of ['@inquirer', 'localtunnel', '/ora/', '/undici/', 'node:crypto', 'node:timers/promises']) {
       expect(loaded.filter((url) => url.includes(heavy))).toEqual([]);
     }
   });

@@ -69,8 +69,7 @@ Examples:
         printCatalog(output);
         return;
       }
-      const [{ parseAssignment }, { run }, { keepWasmOnBaselineCompiler }] = await Promise.all([import('../../events/set-path.js'), import('./run.js'), import('../wasm-tiering.js')]);
-      keepWasmOnBaselineCompiler();
+      const [{ parseAssignment }, { run }] = await Promise.all([import('../../events/set-path.js'), import('./run.js')]);
       const saveDir = flags.save === undefined || flags.save === false ? undefined : flags.save === true ? fixturesDir() : flags.save;
       const headers = await headersFromFlags(flags.header);
       if (flags.keepIds && flags.like === undefined) throw new UsageError('--keep-ids goes with --like <fixture>');
@@ -79,6 +78,7 @@ Examples:
       const viaListen = flags.to === 'listen' || (flags.to === undefined && !flags.print && saveDir === undefined);
       const to =
         flags.to !== undefined ? await resolveTo(flags.to) : viaListen ? await runningListen(process.cwd(), 'send elsewhere with --to <url>, --print or --save [dir]') : undefined;
+      if (to && !flags.print) (await import('../wasm-tiering.js')).keepWasmOnBaselineCompiler();
       // With --like a type is optional: it replaces the recording's event_type.
       const eventType = flags.flow ? 'video.created' : flags.like !== undefined ? type : (type ?? (await askType()));
       finish(
