@@ -11,7 +11,7 @@
 // - dist/inspector/page/: the inspector's page (listen --ui, inspect, simulate --html), a
 //   browser bundle and its stylesheet; nothing is fetched from a CDN at run time.
 import { build } from 'esbuild';
-import { copyFile, mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -55,6 +55,8 @@ await writeFile(join(types, 'package.json'), '{ "type": "commonjs" }\n');
 // each module it resolves, links and compiles, and `--help` has to be fast. Splitting keeps
 // every command's code in chunks of its own, loaded only when that command runs (the
 // start-up tests trace what `--help` loads); dependencies stay external and lazy too.
+// Chunk names are content hashes: clear the last build's, so only this build's ship.
+await rm(join(dist, 'bundle'), { recursive: true, force: true });
 await build({
   entryPoints: { cli: join(dist, 'cli.js') },
   outdir: join(dist, 'bundle'),
@@ -66,10 +68,13 @@ await build({
   format: 'esm',
   platform: 'node',
   target: 'node20',
-  // chalk is four small ESM modules that every printing command loads: folded into the
-  // chunk that prints, they cost one file instead of four resolutions. The rest stay
-  // external: large, CommonJS, or loaded only by the command that needs them.
-  external: Object.keys(JSON.parse(await readFile(join(root, 'package.json'), 'utf8')).dependencies).filter((name) => name !== 'chalk'),
+  // Folded in: chalk (four small ESM modules every printing command loads) and commander
+  // (seven CommonJS modules every start loads); one file each instead of many resolutions.
+  // The rest stay external: large, or loaded only by the command that needs them.
+  external: Object.keys(JSON.parse(await readFile(join(root, 'package.json'), 'utf8')).dependencies).filter((name) => name !== 'chalk' && name !== 'commander'),
+  // commander's CommonJS requires Node's own modules; in an ES module esbuild's require shim
+  // needs a real `require` to hand them to.
+  banner: { js: 'import { createRequire as __hswCreateRequire } from "node:module"; const require = __hswCreateRequire(import.meta.url);' },
   logLevel: 'warning',
 });
 

@@ -1,11 +1,5 @@
 /**
- * commander, loaded as CommonJS. Its ESM entry is a wrapper that makes Node parse the
- * CommonJS sources for named exports, which costs about 10 ms on every start; `--help`
- * has to be fast, so everything takes commander from here.
+ * commander, from one place. The CLI bundle (esbuild.config.mjs) folds commander in, so
+ * `--help` reads one file instead of commander's seven CommonJS modules.
  */
-import { createRequire } from 'node:module';
-
-const require = createRequire(import.meta.url);
-const commander = require('commander') as typeof import('commander');
-
-export const { Command, CommanderError, Option } = commander;
+export { Command, CommanderError, Option } from 'commander';
