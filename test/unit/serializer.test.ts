@@ -83,6 +83,18 @@ describe('formatTimestamp', () => {
     expect(formatTimestamp(new Date('2024-10-10T10:10:10.000Z'), 10)).toBe('2024-10-10T10:10:10.000010+0000');
     expect(formatTimestamp(new Date('2026-01-02T03:04:05.678Z'))).toBe('2026-01-02T03:04:05.678000+0000');
   });
+
+  it('writes what toISOString writes over 20,000 instants, days repeated and not, extended years, and refuses an invalid date', () => {
+    let at = Date.parse('1969-12-31T23:59:55Z');
+    const instants = [-8.64e15, 8.64e15, Date.parse('0000-01-01T00:00:00Z'), Date.parse('-000001-12-31T23:59:59.999Z'), 253402300799999, 253402300800000];
+    for (let i = 0; i < 20_000; i++) instants.push((at += [0, 1, 999, 1_000, 59_999, 3_600_000, 86_399_999, 86_400_000, 7 * 86_400_000 + 17][i % 9] as number));
+    for (const instant of instants) {
+      const date = new Date(instant);
+      const iso = date.toISOString();
+      expect(formatTimestamp(date, 7), iso).toBe(`${iso.slice(0, iso.indexOf('.'))}.000007+0000`);
+    }
+    expect(() => formatTimestamp(new Date(Number.NaN))).toThrow(RangeError);
+  });
 });
 
 describe('the serializer fast paths agree with the general ones', () => {
