@@ -231,7 +231,9 @@ export class ListenSession {
   }
 
   private async forward(forwardTo: URL, request: CapturedRequest): Promise<DeliveryResult> {
-    const url = withQuery(forwardTo, request.query);
+    // Without a query the route's own URL is sent to: send() reads its origin and path once
+    // per URL object, which a copy per webhook would defeat.
+    const url = request.query ? withQuery(forwardTo, request.query) : forwardTo;
     this.summary.forwarded++;
     const result = await send({
       url,
