@@ -2,7 +2,7 @@ import { mkdir, open, rename, unlink } from 'node:fs/promises';
 import { encodeBody, summarizeBody } from './body.js';
 import { DurableDirectory, tempNameFor } from './durable.js';
 import { fixtureFileName, insideDirectory } from './name.js';
-import { FIXTURE_FORMAT, type Fixture, type FixtureResponse } from './types.js';
+import { FIXTURE_FORMAT, type EventSummary, type Fixture, type FixtureResponse } from './types.js';
 import type { HeaderMap } from '../delivery/headers.js';
 import type { DeliveryResult } from '../delivery/types.js';
 import { round } from '../round.js';
@@ -43,6 +43,8 @@ export interface NewFixture {
   headers: HeaderMap;
   remoteAddress?: string;
   body: Uint8Array;
+  /** The body's summary, when the caller has read it already (else it is read here). */
+  event?: EventSummary;
   response?: FixtureResponse;
 }
 
@@ -52,7 +54,7 @@ export function makeFixture(input: NewFixture): Fixture {
     format: FIXTURE_FORMAT,
     recordedAt: recordedAt.toISOString(),
     via: input.via,
-    event: summarizeBody(input.body),
+    event: input.event ?? summarizeBody(input.body),
     request: {
       method: input.method,
       path: input.path,
