@@ -153,6 +153,7 @@ export class ListenSession {
       const abortTimer = setTimeout(() => this.shutdown.abort(), grace);
       await this.receiver.stop(grace + 1_000);
       await Promise.allSettled([...this.background]);
+      this.recorder?.close();
       clearTimeout(abortTimer);
       await this.agent.close();
       return this.summary;
@@ -203,7 +204,7 @@ export class ListenSession {
       route: route?.name ?? null,
       filtered,
     };
-    // The fixture's head (the request) is written from now on, while the handler works.
+    // The fixture's temp file is created from now on, while the handler works.
     const recording = this.recorder?.begin(fixture());
     const forwardTo = route?.to;
 

@@ -123,6 +123,11 @@ function encodeAnswerBody(bytes: Buffer, truncated: boolean): Pick<FixtureRespon
 export async function saveFixture(dir: string, fixture: Fixture): Promise<string> {
   await mkdir(dir, { recursive: true });
   const file = insideDirectory(dir, fixtureFileName(new Date(fixture.recordedAt), fixture.event));
-  await new DurableDirectory(dir).write(file, serializeFixture(fixture));
+  const durable = new DurableDirectory(dir);
+  try {
+    await durable.write(file, serializeFixture(fixture));
+  } finally {
+    durable.close();
+  }
   return file;
 }
