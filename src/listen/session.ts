@@ -14,7 +14,7 @@ import type { CapturedRequest, ReceiverAnswer } from '../receiver/types.js';
 import { eventMatcher } from '../store/filter.js';
 import { checkBody } from '../events/drift.js';
 import type { Fixture, FixtureResponse } from '../store/types.js';
-import { summarizeBody } from '../store/body.js';
+import { summarizeBody, utf8Text } from '../store/body.js';
 import { RESPONSE_BODY_BYTES, fixtureResponse, makeFixture } from '../store/write.js';
 import { TunnelKeeper } from '../tunnel/keeper.js';
 import { probeTarget, probeThrough } from '../tunnel/probe.js';
@@ -164,8 +164,10 @@ export class ListenSession {
   private async handle(request: CapturedRequest): Promise<ReceiverAnswer> {
     const { options } = this;
     this.summary.received++;
-    const event = summarizeBody(request.body);
-    const check = checkBody(request.body);
+    // The body decoded once, for the summary, the drift check and the fixture.
+    const text = utf8Text(request.body);
+    const event = summarizeBody(request.body, text);
+    const check = checkBody(text ?? request.body);
     if (check.json && check.findings.length > 0) this.summary.drifting++;
     const copy = this.copies.arrived(request.body);
     if (copy.kind === 'duplicate') this.summary.duplicates++;
@@ -187,6 +189,7 @@ export class ListenSession {
         headers: request.headers as Record<string, string | string[]>,
         ...(request.remoteAddress ? { remoteAddress: request.remoteAddress } : {}),
         body: request.body,
+        ...(text !== undefined ? { bodyText: text } : {}),
         event,
       });
       if (route) recorded.route = route.name;

@@ -74,40 +74,41 @@ export class DurableDirectory {
   commit(temp: string, file: string, fd: number): Promise<void> {
     return new Promise((resolve, reject) => {
       this.queue.push({ temp, file, fd, resolve, reject });
-      if (!this.committing) void this.run();
+      if (!this.committing) this.next();
     });
   }
 
-  private async run(): Promise<void> {
-    this.committing = true;
-    while (this.queue.length > 0) {
-      const batch = this.queue;
-      this.queue = [];
-      const renamed = await this.syncAndRename(batch);
-      // The directory sync that makes these renames durable overlaps the next batch's data
-      // syncs: the filesystem can take them in one journal commit.
-      if (renamed.length > 0) void this.syncRenames(renamed);
-    }
-    this.committing = false;
-  }
-
-  /** Data first, then names: a rename must never reach the disk before the bytes it names. */
-  private async syncAndRename(batch: Pending[]): Promise<Pending[]> {
-    const synced = await Promise.all(
-      batch.map(async (entry) => {
+  /**
+   * Commits what is queued as one batch, then the next batch, until none is left. Data first,
+   * then names: a file is renamed only once its bytes are synced, so a rename never reaches
+   * the disk before the bytes it names. Plain callbacks, not promises: this runs per file.
+   */
+  private next(): void {
+    const batch = this.queue;
+    this.committing = batch.length > 0;
+    if (batch.length === 0) return;
+    this.queue = [];
+    const synced: boolean[] = [];
+    let waiting = batch.length;
+    batch.forEach((entry, i) => {
+      fdatasync(entry.fd, (error) => {
         try {
-          await callback((done) => fdatasync(entry.fd, done));
+          if (error) throw error;
           closeSync(entry.fd);
           renameSync(entry.temp, entry.file);
-          return true;
-        } catch (error) {
+          synced[i] = true;
+        } catch (failure) {
           discardTemp(entry.fd, entry.temp);
-          entry.reject(error);
-          return false;
+          entry.reject(failure);
         }
-      }),
-    );
-    return batch.filter((_, i) => synced[i]);
+        if (--waiting > 0) return;
+        const renamed = batch.filter((_, j) => synced[j]);
+        // The directory sync that makes these renames durable overlaps the next batch's data
+        // syncs: the filesystem can take them in one journal commit.
+        if (renamed.length > 0) void this.syncRenames(renamed);
+        this.next();
+      });
+    });
   }
 
   private async syncRenames(renamed: Pending[]): Promise<void> {

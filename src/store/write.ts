@@ -45,6 +45,8 @@ export interface NewFixture {
   body: Uint8Array;
   /** The body's summary, when the caller has read it already (else it is read here). */
   event?: EventSummary;
+  /** The body as text (utf8Text), when the caller has decoded it already. */
+  bodyText?: string;
   response?: FixtureResponse;
 }
 
@@ -54,14 +56,14 @@ export function makeFixture(input: NewFixture): Fixture {
     format: FIXTURE_FORMAT,
     recordedAt: recordedAt.toISOString(),
     via: input.via,
-    event: input.event ?? summarizeBody(input.body),
+    event: input.event ?? summarizeBody(input.body, input.bodyText),
     request: {
       method: input.method,
       path: input.path,
       query: input.query ?? '',
       headers: input.headers,
       ...(input.remoteAddress ? { remoteAddress: input.remoteAddress } : {}),
-      ...encodeBody(input.body),
+      ...encodeBody(input.body, input.bodyText),
     },
     ...(input.response ? { response: input.response } : {}),
   };
