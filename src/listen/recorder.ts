@@ -1,9 +1,9 @@
 /**
  * listen's fixtures: each request's fixture is begun as soon as the request is read (its temp
  * file is created while the handler works; the head, which holds the body, is serialized
- * then and written with the answer in one write) and finished with the
- * handler's answer. `finish` resolves only once the fixture is durable under its final name,
- * which is what lets listen promise "answered 2xx means on disk".
+ * then and written with the answer in one write) and finished with the handler's answer.
+ * `finish` resolves only once the fixture is durable under its final name, which is what
+ * lets listen promise "answered 2xx means on disk".
  */
 import { resolve } from 'node:path';
 import { ExitCode, HswError, describeError, isHswError } from '../errors.js';

@@ -3,21 +3,22 @@
  *
  * A file is written into a temp file next to its final name (same filesystem, so the
  * rename is atomic), in two steps: `begin` creates the temp file at once, `finish` writes
- * all of it (the start given to `begin` and the rest, in one write) and commits. A commit is: fdatasync the temp file, rename it into place, fsync
- * the directory (a renamed file survives a power loss only once its directory entry is on
- * disk). Files finished while a commit is running wait and are committed together: their
- * fdatasyncs are issued at the same time (the filesystem joins them in one journal commit)
- * and one directory fsync covers all their renames. At low load a file commits at once; under
- * load batches grow by themselves, with no timer to tune.
+ * all of it (the start given to `begin` and the rest, in one write) and commits. A commit
+ * is: fdatasync the temp file, rename it into place, fsync the directory (a renamed file
+ * survives a power loss only once its directory entry is on disk). Files finished while a
+ * commit is running wait and are committed together: their fdatasyncs are issued at the
+ * same time (the filesystem joins them in one journal commit) and one directory fsync
+ * covers all their renames. At low load a file commits at once; under load batches grow by
+ * themselves, with no timer to tune.
  *
  * libuv's thread pool (four threads) does the syncs and the creation of temp files: creating
  * an inode can wait for a journal commit in progress, which on the main thread stalled every
  * request (more than half of listen's time under load, measured); on ext4 without a journal
- * it scans past every inode freed in the last minutes (0.8 ms a file in a busy /tmp, measured).
- * Writing a small file into
- * the page cache, closing it and renaming it take microseconds, less than a round trip
- * through the pool behind the syncs, so those are synchronous. The directory sync of one
- * batch overlaps the data syncs of the next; the directory stays open for them until `close`.
+ * it scans past every inode freed in the last minutes (0.8 ms a file in a busy /tmp,
+ * measured). Writing a small file into the page cache, closing it and renaming it take
+ * microseconds, less than a round trip through the pool behind the syncs, so those are
+ * synchronous. The directory sync of one batch overlaps the data syncs of the next; the
+ * directory stays open for them until `close`.
  *
  * Temp names are `.<final name>.<pid>.<n>.tmp`: dot files, which listings skip, and which
  * `tidyTempFiles` (tidy.ts) can map back to their final name and their writer.
