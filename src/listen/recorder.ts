@@ -1,8 +1,9 @@
 /**
- * listen's fixtures: each request's fixture is begun as soon as the request is read (the
- * head, which holds the body, is written while the handler works) and finished with the
- * handler's answer. `finish` resolves only once the fixture is durable under its final name,
- * which is what lets listen promise "answered 2xx means on disk".
+ * listen's fixtures: each request's fixture is begun as soon as the request is read (its temp
+ * file is created while the handler works; the head, which holds the body, is serialized
+ * then and written with the answer in one write) and finished with the handler's answer.
+ * `finish` resolves only once the fixture is durable under its final name, which is what
+ * lets listen promise "answered 2xx means on disk".
  */
 import { resolve } from 'node:path';
 import { ExitCode, HswError, describeError, isHswError } from '../errors.js';
@@ -33,6 +34,11 @@ export class ListenRecorder {
       throw new HswError('HSW_RECORD_DIR', `${why}, or turn recording off`, { exitCode: ExitCode.usage, cause: error });
     }
     return tidyTempFiles(this.directory.dir);
+  }
+
+  /** Once the last fixture is finished: lets go of the directory. */
+  close(): void {
+    this.directory.close();
   }
 
   /** Starts the fixture of one request; `fixture` has no response yet. */

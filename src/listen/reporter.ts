@@ -3,7 +3,7 @@
  * string that came from a request, a handler or the tunnel server goes through printable():
  * an event_type can carry escape sequences meant for the terminal that shows it.
  */
-import { relative } from 'node:path';
+import { relative, sep } from 'node:path';
 import { describeResult } from '../delivery/describe.js';
 import type { Output } from '../ui/output.js';
 import { printable } from '../ui/sanitize.js';
@@ -93,7 +93,11 @@ export class ConsoleListenReporter implements ListenReporter {
 
   event(event: ListenEvent): void {
     const { out } = this;
-    out.record({ kind: 'event', ...event, handler: event.handler ? { ok: event.handler.ok, status: event.handler.status ?? null, durationMs: round(event.handler.durationMs), error: event.handler.error ?? null } : null });
+    // One of the two is printed: a line per webhook costs only what its mode prints.
+    if (out.json) {
+      out.record({ kind: 'event', ...event, handler: event.handler ? { ok: event.handler.ok, status: event.handler.status ?? null, durationMs: round(event.handler.durationMs), error: event.handler.error ?? null } : null });
+      return;
+    }
     const c = out.color;
     const time = event.receivedAt.slice(11, 19);
     const what = event.type !== null ? printable(event.type) : event.json ? 'unknown-json' : 'non-json body';
@@ -102,7 +106,7 @@ export class ConsoleListenReporter implements ListenReporter {
     const handler = event.handler ? `handler ${printable(describeResult(event.handler))}` : c.dim(event.route === 'none' ? 'no route: not forwarded' : 'not forwarded');
     // With rules, which one took it; with one handler for everything, nothing to say.
     const route = event.route !== null && event.route !== 'none' && this.routed ? c.dim(` [${printable(event.route)}]`) : '';
-    const file = event.fixture ? c.dim(printable(relative(process.cwd(), event.fixture))) : '';
+    const file = event.fixture ? c.dim(printable(shownPath(event.fixture))) : '';
     const copy = event.retry ? c.cyan(' [retry]') : event.duplicate ? c.yellow(' [duplicate]') : '';
     const drift = event.drift.length > 0 ? c.yellow(` [drift: ${driftText(event.drift)}]`) : '';
     out.line(`${c.dim(time)} ${event.via === 'tunnel' ? '⇄' : '→'} ${what.padEnd(16)} ${video.padEnd(10)} ${status}  ${handler}${route}  ${file}${copy}${drift}`);
@@ -128,6 +132,16 @@ export class ConsoleListenReporter implements ListenReporter {
       `${summary.received} received · ${summary.forwarded} forwarded (${summary.handlerOk} ok, ${summary.handlerFailed} failed) · ${summary.recorded} recorded · ${summary.retries} retries · ${summary.duplicates} duplicates · ${summary.drifting} drifting from the model · ${summary.rejected} rejected`,
     );
   }
+}
+
+/**
+ * A fixture's path relative to the working directory. Fixtures are absolute, normalized paths
+ * (resolved by the recorder), so one under the working directory is the rest of its path;
+ * path.relative() resolves and splits both paths for every webhook to say the same.
+ */
+function shownPath(file: string): string {
+  const cwd = process.cwd();
+  return file.startsWith(cwd) && file[cwd.length] === sep && cwd !== sep ? file.slice(cwd.length + 1) : relative(cwd, file);
 }
 
 /** The first finding, and how many more: `format video.asset.duration +1`. Paths come from the body. */

@@ -14,6 +14,7 @@ import type { CapturedRequest, ReceiverAnswer } from '../receiver/types.js';
 import { eventMatcher } from '../store/filter.js';
 import { checkBody } from '../events/drift.js';
 import type { Fixture, FixtureResponse } from '../store/types.js';
+import { summarizeBody, utf8Text } from '../store/body.js';
 import { RESPONSE_BODY_BYTES, fixtureResponse, makeFixture } from '../store/write.js';
 import { TunnelKeeper } from '../tunnel/keeper.js';
 import { probeTarget, probeThrough } from '../tunnel/probe.js';
@@ -152,6 +153,7 @@ export class ListenSession {
       const abortTimer = setTimeout(() => this.shutdown.abort(), grace);
       await this.receiver.stop(grace + 1_000);
       await Promise.allSettled([...this.background]);
+      this.recorder?.close();
       clearTimeout(abortTimer);
       await this.agent.close();
       return this.summary;
@@ -162,18 +164,10 @@ export class ListenSession {
   private async handle(request: CapturedRequest): Promise<ReceiverAnswer> {
     const { options } = this;
     this.summary.received++;
-    const fixture = makeFixture({
-      recordedAt: request.receivedAt,
-      via: request.via,
-      method: request.method,
-      path: request.path,
-      query: request.query,
-      headers: request.headers as Record<string, string | string[]>,
-      ...(request.remoteAddress ? { remoteAddress: request.remoteAddress } : {}),
-      body: request.body,
-    });
-    const { event } = fixture;
-    const check = checkBody(request.body);
+    // The body decoded once, for the summary, the drift check and the fixture.
+    const text = utf8Text(request.body);
+    const event = summarizeBody(request.body, text);
+    const check = checkBody(text ?? request.body);
     if (check.json && check.findings.length > 0) this.summary.drifting++;
     const copy = this.copies.arrived(request.body);
     if (copy.kind === 'duplicate') this.summary.duplicates++;
@@ -181,7 +175,26 @@ export class ListenSession {
     const filtered = this.matchEvent !== undefined && !this.matchEvent(event.type);
     if (filtered) this.summary.filtered++;
     const route = filtered ? null : this.routeFor(event.type);
-    if (route) fixture.route = route.name;
+    // The fixture is built for those who read it, the recorder and the session's
+    // subscribers: at once when recording, else only once a subscriber is there to take it.
+    let recorded: Fixture | undefined;
+    const fixture = (): Fixture => {
+      if (recorded) return recorded;
+      recorded = makeFixture({
+        recordedAt: request.receivedAt,
+        via: request.via,
+        method: request.method,
+        path: request.path,
+        query: request.query,
+        headers: request.headers as Record<string, string | string[]>,
+        ...(request.remoteAddress ? { remoteAddress: request.remoteAddress } : {}),
+        body: request.body,
+        ...(text !== undefined ? { bodyText: text } : {}),
+        event,
+      });
+      if (route) recorded.route = route.name;
+      return recorded;
+    };
     const base: Omit<ListenEvent, 'status' | 'handler' | 'fixture'> = {
       receivedAt: request.receivedAt.toISOString(),
       via: request.via,
@@ -194,8 +207,8 @@ export class ListenSession {
       route: route?.name ?? null,
       filtered,
     };
-    // The fixture's head (the request) is written from now on, while the handler works.
-    const recording = this.recorder?.begin(fixture);
+    // The fixture's temp file is created from now on, while the handler works.
+    const recording = this.recorder?.begin(fixture());
     const forwardTo = route?.to;
 
     if (!forwardTo || options.ack) {
@@ -213,25 +226,27 @@ export class ListenSession {
           const result = await this.forward(forwardTo, request);
           const response = fixtureResponse(result, forwardTo.href);
           const amended = recording ? await this.record(recording, response, true) : null;
-          this.emit({ ...base, status, handler: result, fixture: amended || file || null }, { ...fixture, response });
+          this.emit({ ...base, status, handler: result, fixture: amended || file || null }, () => ({ ...fixture(), response }));
         })(),
       );
       return { status, body: 'accepted\n' };
     }
 
     const result = await this.forward(forwardTo, request);
-    const response = fixtureResponse(result, forwardTo.href);
+    const response = recording ? fixtureResponse(result, forwardTo.href) : undefined;
     const file = await this.record(recording, response);
     let answer = answerFor(result);
     // A 2xx tells HeapStream never to send this again: not while the event is not on disk.
     if (file === false && answer.status < 300) answer = { status: 500, body: `the handler answered ${answer.status}, but the event could not be recorded; answering 500 so that it is sent again\n` };
     copy.answered(answer.status);
-    this.emit({ ...base, status: answer.status, handler: result, fixture: file || null }, { ...fixture, response });
+    this.emit({ ...base, status: answer.status, handler: result, fixture: file || null }, () => ({ ...fixture(), response: response ?? fixtureResponse(result, forwardTo.href) }));
     return answer;
   }
 
   private async forward(forwardTo: URL, request: CapturedRequest): Promise<DeliveryResult> {
-    const url = withQuery(forwardTo, request.query);
+    // Without a query the route's own URL is sent to: send() reads its origin and path once
+    // per URL object, which a copy per webhook would defeat.
+    const url = request.query ? withQuery(forwardTo, request.query) : forwardTo;
     this.summary.forwarded++;
     const result = await send({
       url,
@@ -263,9 +278,10 @@ export class ListenSession {
     }
   }
 
-  private emit(event: ListenEvent, data: Fixture): void {
+  /** `data` gives the fixture's content; it is built only when someone subscribed. */
+  private emit(event: ListenEvent, data: () => Fixture): void {
     if (!event.filtered) this.options.reporter.event(event);
-    this.publish({ kind: 'event', event, data });
+    if (this.listeners.size > 0) this.publish({ kind: 'event', event, data: data() });
   }
 
   private publish(event: ListenSessionEvent): void {

@@ -106,7 +106,7 @@ export class Receiver {
 
   private async handle(req: IncomingMessage, res: ServerResponse, via: CapturedRequest['via']): Promise<void> {
     const { options } = this;
-    const url = new URL(req.url ?? '/', 'http://receiver.invalid');
+    const url = requestTarget(req.url ?? '/');
     const method = req.method ?? 'GET';
     const remoteAddress = req.socket.remoteAddress;
     const reject = (status: number, reason: RejectedRequest['reason'], extra: Record<string, string> = {}): void => {
@@ -141,7 +141,7 @@ export class Receiver {
     const answer = await options.onRequest({
       method,
       path: url.pathname,
-      query: url.search.replace(/^\?/, ''),
+      query: url.query,
       headers: req.headers,
       body,
       remoteAddress,
@@ -152,6 +152,22 @@ export class Receiver {
     res.writeHead(answer.status, { ...answer.headers, 'content-type': answer.contentType ?? 'text/plain; charset=utf-8' });
     res.end(answer.body ?? '');
   }
+}
+
+/**
+ * A path of plain segments, and a query of characters that URL parsing keeps as they are:
+ * such a target parses to itself. Anything else (dot segments, `//`, percent signs in the
+ * path, quotes, spaces or non-ASCII in the query, a `#`) goes through URL, whose
+ * normalization decides what path was asked for.
+ */
+const PLAIN_TARGET = /^(\/|(?:\/[A-Za-z0-9_~-]+)+\/?)(?:\?([!$-&(-;=?-~]*))?$/;
+
+/** The path and the query (without `?`) a request asked for, as `new URL()` reads them. */
+export function requestTarget(raw: string): { pathname: string; query: string } {
+  const plain = PLAIN_TARGET.exec(raw);
+  if (plain) return { pathname: plain[1] as string, query: plain[2] ?? '' };
+  const url = new URL(raw, 'http://receiver.invalid');
+  return { pathname: url.pathname, query: url.search.replace(/^\?/, '') };
 }
 
 /** How far past --max-body a rejected body is read before the connection is cut. */

@@ -11,7 +11,23 @@ export function fixtureFileName(recordedAt: Date, event: Pick<EventSummary, 'typ
   const time = recordedAt.toISOString().replace(/[:.]/g, '-');
   const type = sanitizeSegment(event.type ?? 'unknown', 64) || 'unknown';
   const video = event.videoId !== null && Number.isSafeInteger(event.videoId) ? `_v${event.videoId}` : '';
-  return `${time}_${type}${video}_${randomBytes(3).toString('hex')}.json`;
+  return `${time}_${type}${video}_${randomSuffix()}.json`;
+}
+
+/**
+ * Three random bytes in hex, drawn from a pool filled 1,024 names at a time: randomBytes
+ * per name is a system call each, and listen names a file for every webhook.
+ */
+let pool = Buffer.alloc(0);
+let used = 0;
+
+function randomSuffix(): string {
+  if (used + 3 > pool.length) {
+    pool = randomBytes(3 * 1024);
+    used = 0;
+  }
+  used += 3;
+  return pool.toString('hex', used - 3, used);
 }
 
 export function sanitizeSegment(text: string, maxLength: number): string {

@@ -2,7 +2,7 @@ import { mkdir, open, rename, unlink } from 'node:fs/promises';
 import { encodeBody, summarizeBody } from './body.js';
 import { DurableDirectory, tempNameFor } from './durable.js';
 import { fixtureFileName, insideDirectory } from './name.js';
-import { FIXTURE_FORMAT, type Fixture, type FixtureResponse } from './types.js';
+import { FIXTURE_FORMAT, type EventSummary, type Fixture, type FixtureResponse } from './types.js';
 import type { HeaderMap } from '../delivery/headers.js';
 import type { DeliveryResult } from '../delivery/types.js';
 import { round } from '../round.js';
@@ -43,6 +43,10 @@ export interface NewFixture {
   headers: HeaderMap;
   remoteAddress?: string;
   body: Uint8Array;
+  /** The body's summary, when the caller has read it already (else it is read here). */
+  event?: EventSummary;
+  /** The body as text (utf8Text), when the caller has decoded it already. */
+  bodyText?: string;
   response?: FixtureResponse;
 }
 
@@ -52,14 +56,14 @@ export function makeFixture(input: NewFixture): Fixture {
     format: FIXTURE_FORMAT,
     recordedAt: recordedAt.toISOString(),
     via: input.via,
-    event: summarizeBody(input.body),
+    event: input.event ?? summarizeBody(input.body, input.bodyText),
     request: {
       method: input.method,
       path: input.path,
       query: input.query ?? '',
       headers: input.headers,
       ...(input.remoteAddress ? { remoteAddress: input.remoteAddress } : {}),
-      ...encodeBody(input.body),
+      ...encodeBody(input.body, input.bodyText),
     },
     ...(input.response ? { response: input.response } : {}),
   };
@@ -121,6 +125,11 @@ function encodeAnswerBody(bytes: Buffer, truncated: boolean): Pick<FixtureRespon
 export async function saveFixture(dir: string, fixture: Fixture): Promise<string> {
   await mkdir(dir, { recursive: true });
   const file = insideDirectory(dir, fixtureFileName(new Date(fixture.recordedAt), fixture.event));
-  await new DurableDirectory(dir).write(file, serializeFixture(fixture));
+  const durable = new DurableDirectory(dir);
+  try {
+    await durable.write(file, serializeFixture(fixture));
+  } finally {
+    durable.close();
+  }
   return file;
 }

@@ -3,7 +3,7 @@
  * crash leaves, and the writable-directory check.
  */
 import { spawn } from 'node:child_process';
-import { chmod, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, readdir, readlink, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -79,6 +79,24 @@ describe('DurableDirectory', () => {
     // The first file starts a commit alone; the rest queue behind it and go in a few more.
     expect(durable.stats.batches).toBeLessThanOrEqual(10);
     expect((await readdir(dir)).sort()).toHaveLength(40);
+  });
+
+  it.runIf(process.platform === 'linux')('keeps the directory open across commits, and lets go of it on close', async () => {
+    const durable = new DurableDirectory(dir);
+    const openOnDir = async (): Promise<number> => {
+      const fds = await readdir('/proc/self/fd');
+      const targets = await Promise.all(fds.map((fd) => readlink(`/proc/self/fd/${fd}`).catch(() => '')));
+      return targets.filter((target) => target === dir).length;
+    };
+    await durable.write(join(dir, 'a.json'), '{}\n');
+    await durable.write(join(dir, 'b.json'), '{}\n');
+    expect(await openOnDir()).toBe(1);
+    durable.close();
+    expect(await openOnDir()).toBe(0);
+    // Written after close: still durable, and the directory is let go of again.
+    await durable.write(join(dir, 'c.json'), '{}\n');
+    expect(await openOnDir()).toBe(0);
+    expect((await readdir(dir)).sort()).toEqual(['a.json', 'b.json', 'c.json']);
   });
 
   it('reports a temp file it could not create when finishing, leaving nothing behind', async () => {

@@ -2,6 +2,7 @@
  * listen's human lines: hostile text from a request or a handler never reaches the
  * terminal raw, and retries are told apart from duplicates.
  */
+import { basename, dirname, join, sep } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { ConsoleListenReporter } from '../../src/listen/reporter.js';
@@ -66,6 +67,18 @@ describe('ConsoleListenReporter', () => {
     const summary = capture();
     summary.reporter.summary({ received: 3, forwarded: 3, handlerOk: 2, handlerFailed: 1, duplicates: 1, retries: 1, drifting: 0, filtered: 0, recorded: 3, recordErrors: 0, recovered: 0, rejected: 0, rejectedByReason: {} });
     expect(summary.text()).toMatch(/1 retries · 1 duplicates/);
+  });
+
+  it('shows the path of a fixture relative to the working directory, inside it or not', () => {
+    const { reporter, text } = capture();
+    reporter.event({ ...base, fixture: join(process.cwd(), 'fixtures', 'a.json') });
+    reporter.event({ ...base, fixture: join(dirname(process.cwd()), 'elsewhere', 'b.json') });
+    reporter.event({ ...base, fixture: `${process.cwd()}-sibling${sep}c.json` });
+    const paths = text()
+      .trim()
+      .split('\n')
+      .map((line) => line.trim().split(/\s+/).at(-1));
+    expect(paths).toEqual([join('fixtures', 'a.json'), join('..', 'elsewhere', 'b.json'), join('..', `${basename(process.cwd())}-sibling`, 'c.json')]);
   });
 
   it('says once what it recovered from an interrupted run', () => {
