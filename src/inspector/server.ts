@@ -5,7 +5,8 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Agent } from 'undici';
+import type { Agent } from 'undici';
+import { undiciAgent } from '../delivery/undici.js';
 import { passThroughHeaders, type HeaderMap } from '../delivery/headers.js';
 import { send } from '../delivery/send.js';
 import { withQuery } from '../delivery/url.js';
@@ -64,7 +65,7 @@ export class InspectorServer {
   private assets: PageAssets | undefined;
   private readonly entries = new EntryList();
   private readonly streams = new Set<ServerResponse>();
-  private readonly agent = new Agent({ keepAliveTimeout: 4_000, connections: 8 });
+  private readonly agent: Agent = new (undiciAgent())({ keepAliveTimeout: 4_000, connections: 8 });
   private heartbeat: NodeJS.Timeout | undefined;
   private stopping: Promise<void> | undefined;
 

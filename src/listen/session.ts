@@ -3,7 +3,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
-import { Agent } from 'undici';
+import type { Agent } from 'undici';
+import { undiciAgent } from '../delivery/undici.js';
 import { passThroughHeaders } from '../delivery/headers.js';
 import { send } from '../delivery/send.js';
 import { withQuery } from '../delivery/url.js';
@@ -27,7 +28,7 @@ import type { ListenEvent, ListenOptions, ListenSessionEvent, ListenSummary } fr
 
 export class ListenSession {
   private readonly receiver: Receiver;
-  private readonly agent = new Agent({ keepAliveTimeout: 10_000, connections: 256 });
+  private readonly agent: Agent = new (undiciAgent())({ keepAliveTimeout: 10_000, connections: 256 });
   private readonly shutdown = new AbortController();
   private readonly background = new Set<Promise<void>>();
   private readonly copies = new CopyTracker();
