@@ -1,8 +1,9 @@
 /**
  * The listener's cost, in one run against the same handler (in its own process):
  * - added latency (p50, p99) over calling the handler directly, recording off and on;
- * - throughput at 50 in flight with recording on (every 2xx answered only once its fixture
- *   is durable, fsyncs grouped) against recording off, alternating runs, medians compared.
+ * - throughput at 50 in flight, recording on (every 2xx answered only once its fixture is
+ *   durable, fsyncs grouped) and off, against the handler called directly: rounds of the
+ *   three alternate, medians compared (target: on ≥ 0.5 of direct).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -65,23 +66,31 @@ export async function benchListen(samples = 1_000, total = 3_000, concurrency = 
     }
     await agent.close();
     for (const list of [direct, viaOff, viaOn]) list.sort((a, b) => a - b);
+    // Targets for p50 (issue: ≤ 0.3 ms added off, ≤ 0.5 ms on); p99 is shown as it is.
+    const latencyTargets: Record<number, [number, number] | undefined> = { 50: [0.3, 0.5] };
     for (const p of [50, 99]) {
       const base = percentile(direct, p);
-      console.log(
-        `  latency p${p}    direct ${fmt(base, 2)} ms · recording off +${fmt(percentile(viaOff, p) - base, 2)} ms · recording on +${fmt(percentile(viaOn, p) - base, 2)} ms  (${samples} sequential, interleaved)`,
-      );
+      const off = percentile(viaOff, p) - base;
+      const on = percentile(viaOn, p) - base;
+      const targets = latencyTargets[p];
+      const judged = targets ? `  (target ≤ +${fmt(targets[0], 1)} / +${fmt(targets[1], 1)} ms)  ${verdict(off <= targets[0])} / ${verdict(on <= targets[1])}` : '';
+      console.log(`  latency p${p}    direct ${fmt(base, 2)} ms · recording off +${fmt(off, 2)} ms · recording on +${fmt(on, 2)} ms${judged}`);
     }
+    console.log(`                 (${samples} sequential requests to each, interleaved)`);
 
+    const directRates: number[] = [];
     const offRates: number[] = [];
     const onRates: number[] = [];
     for (let round = 0; round < rounds; round++) {
+      directRates.push(await throughput(handler.url, total, concurrency));
       offRates.push(await throughput(off.url, total, concurrency));
       onRates.push(await throughput(on.url, total, concurrency));
     }
-    const directRate = await throughput(handler.url, total, concurrency);
-    const ratio = median(onRates) / median(offRates);
-    console.log(`  throughput     direct ${fmt(directRate, 0)} events/s · recording off ${fmt(median(offRates), 0)} events/s · recording on ${fmt(median(onRates), 0)} events/s  (${total} events, ${concurrency} in flight, median of ${rounds} alternating runs)`);
-    console.log(`  recording on / off  ${fmt(ratio, 2)}  ${verdict(ratio >= 0.8)} (aim ≥ 0.80)`);
+    const directRate = median(directRates);
+    const relayOn = median(onRates) / directRate;
+    const relayOff = median(offRates) / directRate;
+    console.log(`  throughput     direct ${fmt(directRate, 0)} events/s · recording off ${fmt(median(offRates), 0)} events/s · recording on ${fmt(median(onRates), 0)} events/s  (${total} events, ${concurrency} in flight, median of ${rounds} alternating rounds)`);
+    console.log(`  relay / direct recording on ${fmt(relayOn, 2)} (target ≥ 0.50)  ${verdict(relayOn >= 0.5)} · recording off ${fmt(relayOff, 2)} · on / off ${fmt(median(onRates) / median(offRates), 2)}`);
   } finally {
     await Promise.all(listeners.map(stop));
     handler.child.kill();
