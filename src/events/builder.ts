@@ -50,11 +50,16 @@ function drawStep(entry: CatalogEntry, random: Random): StepDraws {
   return { microseconds, error: entry.failed ? pick(random, ENCODING_ERRORS) : undefined };
 }
 
+/** The microseconds a step's timestamp carries: its instant's milliseconds and its own draw. */
+function microsecondsOf(now: Date, draws: StepDraws): number {
+  return now.getUTCMilliseconds() * 1000 + draws.microseconds;
+}
+
 function makeEvent(type: string, entry: CatalogEntry, id: Identity, draws: StepDraws, now: Date): HeapStreamEvent {
   return {
     event_type: type,
     project_id: id.projectId,
-    timestamp: formatTimestamp(now, now.getUTCMilliseconds() * 1000 + draws.microseconds),
+    timestamp: formatTimestamp(now, microsecondsOf(now, draws)),
     video: {
       asset: {
         duration: entry.durationKnown ? id.duration : -1.0,
@@ -100,12 +105,8 @@ function eventWith(type: string, id: Identity, random: Random, now: Date, option
  * and serialize on demand, rather than keeping every body.
  */
 export function flowEvent(types: readonly string[], step: number, options: BuildEventOptions & { stepMs?: number } = {}): HeapStreamEvent {
-  const random = createRandom(options.seed);
-  const id = pickIdentity(random, options);
-  const start = (options.now ?? new Date()).getTime();
-  const stepMs = options.stepMs ?? 1_000;
-  for (let index = 0; index < step; index++) drawStep(findCatalogEntry(types[index] as string) ?? BASE, random);
-  return eventWith(types[step] as string, id, random, new Date(start + step * stepMs), options).event;
+  const { random, id, now } = flowAt(types, step, options);
+  return eventWith(types[step] as string, id, random, now, options).event;
 }
 
 /**
@@ -114,12 +115,17 @@ export function flowEvent(types: readonly string[], step: number, options: Build
  * names). Simulate orders a million synthesized events by these.
  */
 export function flowEventKey(types: readonly string[], step: number, options: BuildOptions & { stepMs?: number } = {}): { videoId: number; timestampMicros: number } {
+  const { random, id, now } = flowAt(types, step, options);
+  const draws = drawStep(findCatalogEntry(types[step] as string) ?? BASE, random);
+  return { videoId: id.videoId, timestampMicros: Math.floor(now.getTime() / 1000) * 1_000_000 + microsecondsOf(now, draws) };
+}
+
+/** A flow's identity, its random stream past the draws of the steps before `step`, and that step's instant. */
+function flowAt(types: readonly string[], step: number, options: BuildOptions & { stepMs?: number }): { random: Random; id: Identity; now: Date } {
   const random = createRandom(options.seed);
   const id = pickIdentity(random, options);
-  const at = new Date((options.now ?? new Date()).getTime() + step * (options.stepMs ?? 1_000));
   for (let index = 0; index < step; index++) drawStep(findCatalogEntry(types[index] as string) ?? BASE, random);
-  const draws = drawStep(findCatalogEntry(types[step] as string) ?? BASE, random);
-  return { videoId: id.videoId, timestampMicros: Math.floor(at.getTime() / 1000) * 1_000_000 + at.getUTCMilliseconds() * 1000 + draws.microseconds };
+  return { random, id, now: new Date((options.now ?? new Date()).getTime() + step * (options.stepMs ?? 1_000)) };
 }
 
 /**
