@@ -6,10 +6,9 @@
  * process is gone, or what answers on its port is not that listener) and ignored.
  */
 import { mkdir, readFile, unlink } from 'node:fs/promises';
-import { describeError } from '../errors.js';
 import { isProcessAlive } from '../pid.js';
 import { writeFileAtomic } from '../store/write.js';
-import { probeThrough } from '../tunnel/probe.js';
+import { probeTarget, probeThrough } from '../tunnel/probe.js';
 import { listenStateFile } from './identity.js';
 
 interface RunningEntry {
@@ -17,8 +16,8 @@ interface RunningEntry {
   localUrl: string;
   directory: string;
   startedAt: string;
-  /** A GET on this path of the listener answers this token: proof that it is still that listener. */
-  probe: { path: string; token: string };
+  /** A probe to the listener with this token is answered `answer`: proof that it is still that listener. */
+  probe: { token: string; answer: string };
 }
 
 export type ListenerLookup =
@@ -32,7 +31,7 @@ export interface PublishedListener {
   remove(): Promise<void>;
 }
 
-export async function publishListener(options: { cwd: string; localUrl: string; probe: { path: string; token: string }; configDir?: string }): Promise<PublishedListener> {
+export async function publishListener(options: { cwd: string; localUrl: string; probe: { token: string; answer: string }; configDir?: string }): Promise<PublishedListener> {
   const { dir, directory, file } = listenStateFile(options.cwd, '.running.json', options.configDir);
   const entry: RunningEntry = { pid: process.pid, localUrl: options.localUrl, directory, startedAt: new Date().toISOString(), probe: options.probe };
   await mkdir(dir, { recursive: true, mode: 0o700 });
@@ -51,20 +50,15 @@ export async function findListener(options: { cwd: string; configDir?: string; t
   if (!entry) return { state: 'none' };
   if (!isProcessAlive(entry.pid)) return { state: 'stale', pid: entry.pid, reason: `its process (pid ${entry.pid}) is gone` };
   const url = new URL(entry.localUrl);
-  try {
-    if (await probeThrough({ url: `${url.origin}${entry.probe.path}`, headers: {} }, entry.probe.token, options.timeoutMs ?? 2_000)) {
-      return { state: 'running', localUrl: url, pid: entry.pid };
-    }
-    return { state: 'stale', pid: entry.pid, reason: `something else answers on ${url.host}` };
-  } catch (error) {
-    return { state: 'stale', pid: entry.pid, reason: `nothing answers on ${url.host} (${describeError(error)})` };
-  }
+  const probe = await probeThrough(probeTarget(url.href, undefined, entry.probe.token), entry.probe.answer, options.timeoutMs ?? 2_000);
+  if (probe.ok) return { state: 'running', localUrl: url, pid: entry.pid };
+  return { state: 'stale', pid: entry.pid, reason: probe.status === undefined ? `nothing answers on ${url.host} (${probe.detail ?? 'no answer'})` : `something else answers on ${url.host}` };
 }
 
 async function readEntry(file: string): Promise<RunningEntry | undefined> {
   try {
     const value = JSON.parse(await readFile(file, 'utf8')) as Partial<RunningEntry> | null;
-    const ok = typeof value?.pid === 'number' && typeof value.localUrl === 'string' && typeof value.probe?.path === 'string' && typeof value.probe.token === 'string';
+    const ok = typeof value?.pid === 'number' && typeof value.localUrl === 'string' && typeof value.probe?.token === 'string' && typeof value.probe.answer === 'string';
     return ok ? (value as RunningEntry) : undefined;
   } catch {
     return undefined;

@@ -81,6 +81,11 @@ export class ConsoleListenReporter implements ListenReporter {
       case 'down':
         out.warn(`the tunnel went down (${printable(event.reason)}); reconnecting…`);
         return;
+      case 'probe-failed':
+        out.warn(
+          `a probe through ${printable(event.url)} was not answered by this listener: ${printable(event.detail)}. A webhook sent now would meet the same; the handler never sees it.`,
+        );
+        return;
       case 'unavailable':
         spinner?.stop();
         if (event.reason !== this.lastUnavailable) {
@@ -115,7 +120,15 @@ export class ConsoleListenReporter implements ListenReporter {
   rejected(rejected: RejectedRequest): void {
     const { out } = this;
     out.record({ kind: 'rejected', ...rejected });
-    const why = { path: 'wrong path', method: 'not a POST', 'too-large': 'body over --max-body', aborted: 'sender hung up' }[rejected.reason];
+    const why = {
+      path: 'wrong path',
+      method: 'not a POST',
+      'too-large': 'body over --max-body',
+      aborted: 'sender hung up',
+      timeout: 'the request did not arrive whole in time',
+      'bad-request': 'not readable as HTTP',
+      probe: "another listener's probe",
+    }[rejected.reason];
     out.line(out.color.dim(`rejected ${rejected.status || '-'} ${printable(rejected.method.slice(0, 16))} ${printable(rejected.path.slice(0, 80))}: ${why}`));
   }
 
@@ -131,6 +144,9 @@ export class ConsoleListenReporter implements ListenReporter {
     out.line(
       `${summary.received} received · ${summary.forwarded} forwarded (${summary.handlerOk} ok, ${summary.handlerFailed} failed) · ${summary.recorded} recorded · ${summary.retries} retries · ${summary.duplicates} duplicates · ${summary.drifting} drifting from the model · ${summary.rejected} rejected`,
     );
+    if (summary.probesFailed > 0) {
+      out.line(out.color.yellow(`${summary.probesFailed} probe(s) through the public URL were answered by something other than this listener (see the lines above)`));
+    }
   }
 }
 

@@ -37,8 +37,8 @@ export class ListenSession {
   private readonly matchEvent: ((type: string | null) => boolean) | undefined;
   private readonly routeFor: (type: string | null) => Route | null;
   private keeper: TunnelKeeper | undefined;
-  /** A per-session secret path and answer: proof that a probe went all the way through. */
-  private readonly probe = { path: `/.heapstream-webhooks/probe/${randomBytes(12).toString('hex')}`, token: randomBytes(16).toString('hex') };
+  /** A per-session secret and its answer: proof that a probe went all the way through. */
+  private readonly probe = { token: randomBytes(16).toString('hex'), answer: randomBytes(16).toString('hex') };
   private stopping: Promise<ListenSummary> | undefined;
   private published: PublishedListener | undefined;
   readonly summary: ListenSummary = {
@@ -55,6 +55,7 @@ export class ListenSession {
     recovered: 0,
     rejected: 0,
     rejectedByReason: {},
+    probesFailed: 0,
   };
 
   constructor(private readonly options: ListenOptions) {
@@ -69,6 +70,8 @@ export class ListenSession {
       maxBodyBytes: options.maxBodyBytes,
       probe: this.probe,
       ...(options.headersTimeoutMs !== undefined ? { headersTimeoutMs: options.headersTimeoutMs } : {}),
+      ...(options.requestTimeoutMs !== undefined ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
+      ...(options.keepAliveTimeoutMs !== undefined ? { keepAliveTimeoutMs: options.keepAliveTimeoutMs } : {}),
       onRequest: (request) => this.handle(request),
       onError: (error) => options.reporter.warn(`a request failed inside the listener (answered 500): ${describeError(error)}`),
       onRejected: (rejected) => {
@@ -125,11 +128,18 @@ export class ListenSession {
       openTimeoutMs: tunnel.openTimeoutMs,
       probeIntervalMs: tunnel.probeIntervalMs,
       ...(tunnel.subdomainWaitMs !== undefined ? { subdomainWaitMs: tunnel.subdomainWaitMs } : {}),
-      probe: (publicUrl) => probeThrough(probeTarget(publicUrl, tunnel.host, this.probe.path), this.probe.token, Math.min(5_000, tunnel.probeIntervalMs)),
+      ...(tunnel.backoffMs !== undefined ? { backoffMs: tunnel.backoffMs } : {}),
+      // The probe is a webhook's twin: a POST to the URL pasted into HeapStream.
+      probe: (publicUrl) => probeThrough(probeTarget(this.withPath(publicUrl), tunnel.host, this.probe.token), this.probe.answer, tunnel.probeTimeoutMs ?? Math.min(5_000, tunnel.probeIntervalMs)),
       // The tunnel knows its host; the URL to paste into HeapStream also carries our path.
       onEvent: (event) => {
         const shown: TunnelEvent =
-          event.kind === 'open' ? { ...event, url: this.withPath(event.url) } : event.kind === 'changed' ? { ...event, url: this.withPath(event.url), previousUrl: this.withPath(event.previousUrl) } : event;
+          event.kind === 'open' || event.kind === 'probe-failed'
+            ? { ...event, url: this.withPath(event.url) }
+            : event.kind === 'changed'
+              ? { ...event, url: this.withPath(event.url), previousUrl: this.withPath(event.previousUrl) }
+              : event;
+        if (event.kind === 'probe-failed') this.summary.probesFailed++;
         options.reporter.tunnel(shown);
         this.publish({ kind: 'tunnel', tunnel: shown });
       },

@@ -12,8 +12,15 @@ export interface ListenTunnelOptions {
   probeIntervalMs: number;
   /** Fail the start (exit 1) instead of serving locally when no tunnel opens. */
   required: boolean;
-  /** How long to keep asking for the subdomain while the server still holds it (15 s). */
+  /**
+   * How long start() waits for a subdomain the server still holds before it goes on serving
+   * locally (15 s); asking for it goes on in the background until it is free.
+   */
   subdomainWaitMs?: number;
+  /** How long one probe may take (5 s, or the interval when shorter). */
+  probeTimeoutMs?: number;
+  /** Backoff between attempts to reopen the tunnel: first and most (1 s, 30 s). */
+  backoffMs?: { first: number; max: number };
 }
 
 export interface ListenOptions {
@@ -37,8 +44,13 @@ export interface ListenOptions {
   tunnel?: ListenTunnelOptions;
   /** How long Ctrl-C waits for in-flight deliveries. */
   shutdownGraceMs: number;
-  /** How long a sender may take to send its headers (default 10 s). */
+  /**
+   * The receiver's deadlines, each counted from a request's first byte: its headers (10 s), the
+   * whole request (60 s); and how long an idle local keep-alive connection stays open (5 s).
+   */
   headersTimeoutMs?: number;
+  requestTimeoutMs?: number;
+  keepAliveTimeoutMs?: number;
   /**
    * Publish this listener for the directory `cwd` while it runs (listen/registry.ts), so that
    * `trigger` there sends through it. Published before the ready line, removed first on stop.
@@ -121,6 +133,8 @@ export interface ListenSummary {
   recovered: number;
   rejected: number;
   rejectedByReason: Record<string, number>;
+  /** Probes through the public URL that something other than this listener answered (or nothing did). */
+  probesFailed: number;
 }
 
 /** Where the session says what happens; the command prints it as text or NDJSON. */

@@ -6,10 +6,11 @@
  * so every request is treated as hostile: POST only, one accepted path, a body cap enforced
  * before and while reading, and header / request time limits against slow senders.
  */
+import { timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { HswError } from '../errors.js';
-import type { CapturedRequest, ReceiverAnswer, RejectedRequest } from './types.js';
+import { PROBE_HEADER, type CapturedRequest, type ReceiverAnswer, type RejectedRequest } from './types.js';
 
 export interface ReceiverOptions {
   host?: string;
@@ -17,15 +18,23 @@ export interface ReceiverOptions {
   /** The only path that accepts webhooks (e.g. `/k3J9…`); others get 404. */
   path: string;
   maxBodyBytes: number;
-  /** A GET on this path answers `probeToken`: proof that a request went all the way through. */
-  probe?: { path: string; token: string };
+  /**
+   * A POST to the webhook path whose probe header (tunnel/probe.ts) carries `token` is
+   * answered `answer` by the receiver itself: proof that a request went all the way through.
+   */
+  probe?: { token: string; answer: string };
   onRequest(request: CapturedRequest): Promise<ReceiverAnswer>;
   onRejected?(rejected: RejectedRequest): void;
   /** A bug or an I/O failure while handling one request: it gets a 500, the server goes on. */
   onError?(error: unknown): void;
-  /** How long a sender may take to send its headers (10 s) and its whole request (60 s). */
+  /**
+   * How long a sender may take to send its headers (10 s) and its whole request (60 s),
+   * counted from the request's first byte; how long an idle keep-alive connection from a
+   * local sender stays open (5 s).
+   */
   headersTimeoutMs?: number;
   requestTimeoutMs?: number;
+  keepAliveTimeoutMs?: number;
 }
 
 export class Receiver {
@@ -45,7 +54,7 @@ export class Receiver {
 
   private createServer(via: CapturedRequest['via']): Server {
     const headersTimeout = this.options.headersTimeoutMs ?? 10_000;
-    const requestTimeout = this.options.requestTimeoutMs ?? 60_000;
+    const requestTimeout = Math.max(headersTimeout, this.options.requestTimeoutMs ?? 60_000);
     // Node enforces both deadlines only when it checks its connections, every 30 s by
     // default, so a 10 s deadline really ended at up to 40 s: check often enough to keep it.
     const connectionsCheckingInterval = Math.max(50, Math.min(1_000, Math.floor(headersTimeout / 10)));
@@ -62,8 +71,28 @@ export class Receiver {
         }),
       ),
     );
-    server.keepAliveTimeout = 5_000;
+    // Node's deadlines start when a connection opens, and a sender's next request on a kept-alive
+    // connection starts them again. The tunnel's connections are made when a request arrives
+    // (tunnel/socket-pool.ts) and live as long as the tunnel server keeps them: an idle one is
+    // not closed here, where a request picked for it at that moment would be lost.
+    server.keepAliveTimeout = via === 'tunnel' ? 0 : (this.options.keepAliveTimeoutMs ?? 5_000);
+    server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => this.clientError(error, socket));
     return server;
+  }
+
+  /**
+   * What Node does by default for a request it could not read (408 for a deadline, 431 for
+   * oversized headers, 400 otherwise), and the rejection said out loud: an answer the handler
+   * never gave must not pass unseen.
+   */
+  private clientError(error: NodeJS.ErrnoException, socket: Socket): void {
+    const status = error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ECONNRESET' ? 0 : 400;
+    if (status !== 0) {
+      timedOut.add(socket);
+      if (socket.writable && socket.bytesWritten === 0) socket.write(`HTTP/1.1 ${status} ${STATUS_TEXT[status]}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+      this.options.onRejected?.({ reason: status === 408 ? 'timeout' : 'bad-request', status, method: '-', path: '-', remoteAddress: socket.remoteAddress });
+    }
+    socket.destroy(error);
   }
 
   get port(): number {
@@ -113,17 +142,22 @@ export class Receiver {
       options.onRejected?.({ reason, status, method, path: url.pathname, remoteAddress });
       // Close the connection: we may not have read the request body, and will not.
       res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', connection: 'close', ...extra });
-      res.end(`${status === 404 ? 'not found' : status === 405 ? 'method not allowed: webhooks are POSTed' : 'payload too large'}\n`);
+      res.end(`${REJECTION_TEXT[status] ?? 'rejected'}\n`);
       req.resume();
     };
 
-    if (options.probe && method === 'GET' && url.pathname === options.probe.path) {
-      res.writeHead(200, { 'content-type': 'text/plain', 'cache-control': 'no-store' });
-      res.end(options.probe.token);
-      return;
-    }
     if (url.pathname !== options.path && url.pathname !== `${options.path}/`) return reject(404, 'path');
     if (method !== 'POST') return reject(405, 'method', { allow: 'POST' });
+    // A request with the probe header is never a webhook: ours is answered, another
+    // listener's (a stale entry, a restarted port) is turned away, and neither is recorded.
+    const probe = req.headers[PROBE_HEADER];
+    if (probe !== undefined) {
+      if (!options.probe || !isProbe(probe, options.probe.token)) return reject(403, 'probe');
+      req.resume();
+      res.writeHead(200, { 'content-type': 'text/plain', 'cache-control': 'no-store' });
+      res.end(options.probe.answer);
+      return;
+    }
     const declared = Number(req.headers['content-length']);
     const body = Number.isFinite(declared) && declared > options.maxBodyBytes ? 'too-large' : await readCapped(req, options.maxBodyBytes);
     if (body === 'too-large') {
@@ -135,6 +169,8 @@ export class Receiver {
       return;
     }
     if (body === 'aborted') {
+      // A deadline that cut the body was reported as a timeout already.
+      if (timedOut.has(req.socket)) return;
       options.onRejected?.({ reason: 'aborted', status: 0, method, path: url.pathname, remoteAddress });
       return;
     }
@@ -168,6 +204,18 @@ export function requestTarget(raw: string): { pathname: string; query: string } 
   if (plain) return { pathname: plain[1] as string, query: plain[2] ?? '' };
   const url = new URL(raw, 'http://receiver.invalid');
   return { pathname: url.pathname, query: url.search.replace(/^\?/, '') };
+}
+
+const REJECTION_TEXT: Record<number, string> = { 403: 'forbidden: a probe for another listener', 404: 'not found', 405: 'method not allowed: webhooks are POSTed', 413: 'payload too large' };
+
+const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 408: 'Request Timeout', 431: 'Request Header Fields Too Large' };
+
+/** Connections Node cut for a deadline or a malformed request, reported once. */
+const timedOut = new WeakSet<Socket>();
+
+function isProbe(header: string | string[] | undefined, token: string): boolean {
+  if (typeof header !== 'string' || header.length !== token.length) return false;
+  return timingSafeEqual(Buffer.from(header), Buffer.from(token));
 }
 
 /** How far past --max-body a rejected body is read before the connection is cut. */

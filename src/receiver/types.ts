@@ -1,5 +1,8 @@
 import type { IncomingHttpHeaders } from 'node:http';
 
+/** The header of listen's own probe through its public URL (tunnel/probe.ts), answered by the receiver. */
+export const PROBE_HEADER = 'x-heapstream-webhooks-probe';
+
 /** A request as it arrived: everything needed to forward it and to record it byte-exact. */
 export interface CapturedRequest {
   method: string;
@@ -24,7 +27,11 @@ export interface ReceiverAnswer {
   headers?: Record<string, string>;
 }
 
-export type RejectReason = 'method' | 'path' | 'too-large' | 'aborted';
+/**
+ * `timeout`: a deadline cut the request (408); `bad-request`: it could not be read as HTTP
+ * (400, 431); `probe`: it carried the probe header with another listener's secret (403).
+ */
+export type RejectReason = 'method' | 'path' | 'too-large' | 'aborted' | 'timeout' | 'bad-request' | 'probe';
 
 export interface RejectedRequest {
   reason: RejectReason;

@@ -1,31 +1,36 @@
 /**
  * Keeps a public tunnel up: opens it, watches it (socket errors, and a periodic probe that
- * goes all the way through the public URL and back), and reopens it with backoff when it
+ * goes through the public URL exactly as a webhook does), and reopens it with backoff when it
  * dies. The most common complaint about tunnels is that they stall silently; this one says
  * so, and says loudly when the public URL changed.
  *
- * The subdomain asked for is what keeps the public URL stable, and a tunnel server holds a
- * subdomain for a while after its tunnel's sockets close (localtunnel's server: a second of
- * grace). A listener restarted within that time, or a reconnect, would be handed a random
- * one; so for `subdomainWaitMs` the keeper declines other subdomains and asks again, with
- * backoff. Only then does it take what it is given, announced as `changed`.
+ * The public URL is pasted into HeapStream once, so the keeper never trades it for another:
+ * a tunnel server holds a subdomain for a while after its tunnel's sockets close (localtunnel's
+ * server: a second of grace), or another listener holds it, and while it does the keeper asks
+ * again with backoff, for as long as it takes. A new URL is the user's decision (`--new-url`,
+ * `--subdomain`), never the keeper's.
  */
 import { HswError, describeError } from '../errors.js';
-import { openTunnel } from './open.js';
-import type { OpenTunnel, TunnelEvent, TunnelOptions } from './types.js';
+import { openLocaltunnel } from './localtunnel.js';
+import type { OpenTunnel, ProbeResult, TunnelEvent, TunnelOptions } from './types.js';
 
 export interface KeeperOptions extends TunnelOptions {
-  /** Checks the tunnel end to end; false (or a throw) counts as a failed probe. */
-  probe?: (publicUrl: string) => Promise<boolean>;
+  /** Checks the tunnel end to end; a throw counts as a failed probe. */
+  probe?: (publicUrl: string) => Promise<ProbeResult>;
   probeIntervalMs: number;
   /** Consecutive failed probes before the tunnel counts as dead. */
   probeFailures?: number;
-  /** Backoff between attempts: first and most. */
+  /** Backoff between attempts to open: first and most. */
   backoffMs?: { first: number; max: number };
-  /** How long to keep asking for `subdomain` while the server still holds it (15 s). */
+  /**
+   * How long the first attempt waits for a subdomain the server still holds before start()
+   * resolves false (15 s); asking goes on in the background after that.
+   */
   subdomainWaitMs?: number;
+  /** Longest pause between two requests for a held subdomain (5 s). */
+  subdomainRetryMaxMs?: number;
   onEvent(event: TunnelEvent): void;
-  /** Injected for tests; defaults to the real opener. */
+  /** Injected for tests and for other tunnel kinds; defaults to localtunnel. */
   open?: (options: TunnelOptions) => Promise<OpenTunnel>;
 }
 
@@ -50,7 +55,7 @@ export class TunnelKeeper {
 
   /**
    * Makes the first attempt; resolves with its outcome (later attempts run in the
-   * background). Waiting for a subdomain the server still holds is part of the first attempt.
+   * background). Waiting a while for a subdomain the server still holds is part of it.
    */
   start(): Promise<boolean> {
     return new Promise((resolve) => {
@@ -75,20 +80,23 @@ export class TunnelKeeper {
 
   private async connect(): Promise<void> {
     if (this.stopped) return;
-    const open = this.options.open ?? openTunnel;
-    const waitMs = this.options.subdomainWaitMs ?? 15_000;
-    const insist = this.takenSince === undefined || Date.now() - this.takenSince < waitMs;
+    const open = this.options.open ?? openLocaltunnel;
     let tunnel: OpenTunnel;
     try {
-      tunnel = await open({ ...this.options, requireSubdomain: insist });
+      tunnel = await open(this.options);
     } catch (error) {
       if (this.stopped) return;
       if (error instanceof HswError && error.code === 'HSW_TUNNEL_SUBDOMAIN_TAKEN') {
         this.takenSince ??= Date.now();
-        const retryInMs = Math.min(2_000, 250 * 1.5 ** this.takenAttempt++);
-        const left = Math.max(0, Math.round((this.takenSince + waitMs - Date.now()) / 1000));
-        this.options.onEvent({ kind: 'unavailable', reason: `the tunnel server still holds ${this.options.subdomain}, as it does for a moment after a tunnel closes; asking again for up to ${left} s before taking another`, retryInMs });
+        const retryInMs = Math.min(this.options.subdomainRetryMaxMs ?? 5_000, 250 * 1.5 ** this.takenAttempt++);
+        // One wording for the whole wait, so that it is said once, not at every attempt.
+        this.options.onEvent({
+          kind: 'unavailable',
+          reason: `the tunnel server still holds ${this.options.subdomain}: for a moment after a tunnel closes, or for as long as another listen for this directory runs. Asking for it again until it is free; stop the other listen, or run with --new-url for a new URL`,
+          retryInMs,
+        });
         this.retry(retryInMs);
+        if (Date.now() - this.takenSince >= (this.options.subdomainWaitMs ?? 15_000)) this.settle(false);
         return;
       }
       const retryInMs = this.nextBackoff();
@@ -106,8 +114,7 @@ export class TunnelKeeper {
     this.failedProbes = 0;
     this.takenSince = undefined;
     this.takenAttempt = 0;
-    // Before any tunnel of ours opened, the URL people were given is the one with our subdomain.
-    const previousUrl = this.lastUrl ?? (tunnel.clientId !== this.options.subdomain ? tunnel.url.replace(`//${tunnel.clientId}.`, `//${this.options.subdomain}.`) : undefined);
+    const previousUrl = this.lastUrl;
     this.lastUrl = tunnel.url;
     if (previousUrl !== undefined && previousUrl !== tunnel.url) this.options.onEvent({ kind: 'changed', url: tunnel.url, previousUrl });
     else this.options.onEvent({ kind: 'open', url: tunnel.url });
@@ -117,6 +124,7 @@ export class TunnelKeeper {
   }
 
   private retry(inMs: number): void {
+    clearTimeout(this.retryTimer);
     this.retryTimer = setTimeout(() => void this.connect(), inMs);
     this.retryTimer.unref();
   }
@@ -138,18 +146,23 @@ export class TunnelKeeper {
     this.probeTimer.unref();
   }
 
-  private async runProbe(tunnel: OpenTunnel, probe: (publicUrl: string) => Promise<boolean>): Promise<void> {
-    let ok: boolean;
+  private async runProbe(tunnel: OpenTunnel, probe: (publicUrl: string) => Promise<ProbeResult>): Promise<void> {
+    let result: ProbeResult;
     try {
-      ok = await probe(tunnel.url);
-    } catch {
-      ok = false;
+      result = await probe(tunnel.url);
+    } catch (error) {
+      result = { ok: false, detail: describeError(error) };
     }
     if (this.stopped || this.current !== tunnel) return;
-    this.failedProbes = ok ? 0 : this.failedProbes + 1;
-    if (this.failedProbes >= (this.options.probeFailures ?? 2)) {
-      this.fail(tunnel, `${this.failedProbes} probes through ${tunnel.url} got no answer from this listener`);
-      return;
+    if (result.ok) {
+      this.failedProbes = 0;
+    } else {
+      this.failedProbes++;
+      this.options.onEvent({ kind: 'probe-failed', url: tunnel.url, status: result.status ?? null, detail: result.detail ?? 'no answer' });
+      if (!tunnel.fixed && this.failedProbes >= (this.options.probeFailures ?? 2)) {
+        this.fail(tunnel, `${this.failedProbes} probes through ${tunnel.url} did not reach this listener`);
+        return;
+      }
     }
     this.scheduleProbe(tunnel);
   }

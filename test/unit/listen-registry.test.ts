@@ -48,7 +48,7 @@ describe('the listen registry', () => {
     const child = spawn(process.execPath, ['-e', '0']);
     await new Promise((resolve) => child.on('exit', resolve));
     // As a listener killed with SIGKILL leaves it: its own pid, never removed.
-    await publishListener({ cwd, configDir, localUrl: 'http://127.0.0.1:9/hook', probe: { path: '/p', token: 't' } });
+    await publishListener({ cwd, configDir, localUrl: 'http://127.0.0.1:9/hook', probe: { token: 't', answer: 'a' } });
     const { file } = listenStateFile(cwd, '.running.json', configDir);
     await writeFile(file, JSON.stringify({ ...(JSON.parse(await readFile(file, 'utf8')) as object), pid: child.pid }));
     expect(await findListener({ cwd, configDir })).toMatchObject({ state: 'stale', pid: child.pid, reason: expect.stringMatching(/is gone/) });
@@ -56,7 +56,7 @@ describe('the listen registry', () => {
 
   it('calls an entry stale when what answers on its port is not that listener', async () => {
     const localUrl = await startSession(false);
-    await publishListener({ cwd, configDir, localUrl, probe: { path: '/.heapstream-webhooks/probe/x', token: 'not-its-token' } });
+    await publishListener({ cwd, configDir, localUrl, probe: { token: 'not-its-token', answer: 'x' } });
     expect(await findListener({ cwd, configDir })).toMatchObject({ state: 'stale', reason: expect.stringMatching(/something else answers/) });
     await session?.stop();
     session = undefined;

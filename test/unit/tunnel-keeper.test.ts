@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { HswError } from '../../src/errors.js';
 import { TunnelKeeper } from '../../src/tunnel/keeper.js';
-import type { OpenTunnel, TunnelEvent, TunnelOptions } from '../../src/tunnel/types.js';
+import type { OpenTunnel, ProbeResult, TunnelEvent, TunnelOptions } from '../../src/tunnel/types.js';
 
 class FakeTunnel implements OpenTunnel {
   closed = false;
@@ -36,7 +36,7 @@ const until = async (check: () => boolean): Promise<void> => {
   }
 };
 
-function makeKeeper(opens: (() => Promise<OpenTunnel>)[], probe?: () => Promise<boolean>): { events: TunnelEvent[] } {
+function makeKeeper(opens: (() => Promise<OpenTunnel>)[], probe?: () => Promise<ProbeResult>): { events: TunnelEvent[] } {
   const events: TunnelEvent[] = [];
   let call = 0;
   keeper = new TunnelKeeper({
@@ -71,14 +71,31 @@ describe('TunnelKeeper', () => {
     const first = new FakeTunnel('http://a.example');
     const second = new FakeTunnel('http://a.example');
     let healthy = false;
-    const { events } = makeKeeper([async () => first, async () => second], async () => healthy);
+    const { events } = makeKeeper([async () => first, async () => second], async () => (healthy ? { ok: true, status: 200 } : { ok: false, status: 408, detail: '408 Request Timeout' }));
     await keeper?.start();
     await until(() => events.some((e) => e.kind === 'down'));
     healthy = true;
     await until(() => events.filter((e) => e.kind === 'open').length === 2);
     const down = events.find((e) => e.kind === 'down');
-    expect(down).toMatchObject({ kind: 'down', reason: expect.stringMatching(/2 probes through http:\/\/a\.example got no answer/) });
+    expect(down).toMatchObject({ kind: 'down', reason: expect.stringMatching(/2 probes through http:\/\/a\.example did not reach this listener/) });
+    // Each failed probe is said, with what answered instead.
+    expect(events.slice(0, 3)).toEqual([
+      { kind: 'open', url: 'http://a.example' },
+      { kind: 'probe-failed', url: 'http://a.example', status: 408, detail: '408 Request Timeout' },
+      { kind: 'probe-failed', url: 'http://a.example', status: 408, detail: '408 Request Timeout' },
+    ]);
     expect(first.closed).toBe(true);
+  });
+
+  it('reports failed probes of a fixed URL without closing it', async () => {
+    const fixed = Object.assign(new FakeTunnel('http://mine.example'), { fixed: true });
+    let probes = 0;
+    const { events } = makeKeeper([async () => fixed], async () => (++probes <= 3 ? { ok: false, detail: 'no answer: connect ECONNREFUSED' } : { ok: true, status: 200 }));
+    await keeper?.start();
+    await until(() => probes >= 5);
+    expect(events.map((e) => e.kind)).toEqual(['open', 'probe-failed', 'probe-failed', 'probe-failed']);
+    expect(events[1]).toEqual({ kind: 'probe-failed', url: 'http://mine.example', status: null, detail: 'no answer: connect ECONNREFUSED' });
+    expect(fixed.closed).toBe(false);
   });
 
   it('keeps retrying with backoff while the server is unreachable', async () => {
@@ -111,9 +128,8 @@ describe('TunnelKeeper: a subdomain the server still holds', () => {
     throw new HswError('HSW_TUNNEL_SUBDOMAIN_TAKEN', 'still held');
   };
 
-  function keeperFor(open: (options: TunnelOptions) => Promise<OpenTunnel>, subdomainWaitMs: number): { events: TunnelEvent[]; asked: boolean[] } {
+  function keeperFor(open: (options: TunnelOptions) => Promise<OpenTunnel>, subdomainWaitMs: number): { events: TunnelEvent[] } {
     const events: TunnelEvent[] = [];
-    const asked: boolean[] = [];
     keeper = new TunnelKeeper({
       host: 'http://tunnel.invalid',
       subdomain: 'mine',
@@ -121,30 +137,38 @@ describe('TunnelKeeper: a subdomain the server still holds', () => {
       openTimeoutMs: 100,
       probeIntervalMs: 10_000,
       subdomainWaitMs,
+      subdomainRetryMaxMs: 20,
       onEvent: (event) => events.push(event),
-      open: (options) => {
-        asked.push(Boolean(options.requireSubdomain));
-        return open(options);
-      },
+      open,
     });
-    return { events, asked };
+    return { events };
   }
 
   it('asks again until it is free, and announces an ordinary open', async () => {
     let calls = 0;
-    const { events, asked } = keeperFor(async (options) => (++calls <= 2 ? taken() : new FakeTunnel('http://mine.example', options.subdomain)), 10_000);
+    const { events } = keeperFor(async (options) => (++calls <= 2 ? taken() : new FakeTunnel('http://mine.example', options.subdomain)), 10_000);
     expect(await keeper?.start()).toBe(true);
-    expect(asked).toEqual([true, true, true]);
+    expect(calls).toBe(3);
     expect(events.map((e) => e.kind)).toEqual(['unavailable', 'unavailable', 'open']);
-    expect(events[0]).toMatchObject({ reason: expect.stringMatching(/still holds mine/) });
+    expect(events[0]).toMatchObject({ reason: expect.stringMatching(/still holds mine.*--new-url/) });
+    // One wording for the whole wait: the terminal says it once.
+    expect(new Set(events.filter((e) => e.kind === 'unavailable').map((e) => (e as { reason: string }).reason)).size).toBe(1);
   });
 
-  it('after the wait, takes another subdomain and says loudly that the URL changed', async () => {
-    const { events, asked } = keeperFor(async (options) => (options.requireSubdomain ? taken() : new FakeTunnel('http://random-words.example', 'random-words')), 300);
-    expect(await keeper?.start()).toBe(true);
-    expect(asked.at(-1)).toBe(false);
-    expect(asked.slice(0, -1).every(Boolean)).toBe(true);
-    expect(events.filter((e) => e.kind === 'open')).toEqual([]);
-    expect(events.at(-1)).toEqual({ kind: 'changed', url: 'http://random-words.example', previousUrl: 'http://mine.example' });
+  it('never takes another subdomain: past the wait it serves locally and keeps asking, then opens the same URL', async () => {
+    let free = false;
+    let calls = 0;
+    const { events } = keeperFor(async (options) => {
+      calls++;
+      return free ? new FakeTunnel('http://mine.example', options.subdomain) : taken();
+    }, 100);
+    expect(await keeper?.start()).toBe(false);
+    const asked = calls;
+    await until(() => calls >= asked + 3);
+    free = true;
+    await until(() => events.some((e) => e.kind === 'open'));
+    expect(events.filter((e) => e.kind === 'changed')).toEqual([]);
+    expect(events.at(-1)).toEqual({ kind: 'open', url: 'http://mine.example' });
+    expect(keeper?.url).toBe('http://mine.example');
   });
 });
