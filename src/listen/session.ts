@@ -19,12 +19,13 @@ import { summarizeBody, utf8Text } from '../store/body.js';
 import { RESPONSE_BODY_BYTES, fixtureResponse, makeFixture } from '../store/write.js';
 import { TunnelKeeper } from '../tunnel/keeper.js';
 import { probeTarget, probeThrough } from '../tunnel/probe.js';
-import type { TunnelEvent } from '../tunnel/types.js';
+import type { TunnelProgram } from '../tunnel/program.js';
+import type { OpenTunnel, TunnelEvent } from '../tunnel/types.js';
 import { CopyTracker } from './copies.js';
 import { ListenRecorder, type Recording } from './recorder.js';
 import { publishListener, type PublishedListener } from './registry.js';
 import { router, type Route } from './routes.js';
-import type { ListenEvent, ListenOptions, ListenSessionEvent, ListenSummary } from './types.js';
+import type { ListenEvent, ListenOptions, ListenSessionEvent, ListenSummary, ListenTunnelOptions } from './types.js';
 
 export class ListenSession {
   private readonly receiver: Receiver;
@@ -122,6 +123,7 @@ export class ListenSession {
     const tunnel = options.tunnel;
     if (!tunnel) return;
     this.keeper = new TunnelKeeper({
+      ...(tunnel.kind !== undefined && tunnel.kind !== 'localtunnel' ? { open: await this.opener(tunnel) } : {}),
       host: tunnel.host,
       subdomain: tunnel.subdomain,
       localPort: this.receiver.tunnelPort,
@@ -130,7 +132,7 @@ export class ListenSession {
       ...(tunnel.subdomainWaitMs !== undefined ? { subdomainWaitMs: tunnel.subdomainWaitMs } : {}),
       ...(tunnel.backoffMs !== undefined ? { backoffMs: tunnel.backoffMs } : {}),
       // The probe is a webhook's twin: a POST to the URL pasted into HeapStream.
-      probe: (publicUrl) => probeThrough(probeTarget(this.withPath(publicUrl), tunnel.host, this.probe.token), this.probe.answer, tunnel.probeTimeoutMs ?? Math.min(5_000, tunnel.probeIntervalMs)),
+      probe: (publicUrl) => probeThrough(probeTarget(this.withPath(publicUrl), tunnel.kind === undefined || tunnel.kind === 'localtunnel' ? tunnel.host : undefined, this.probe.token), this.probe.answer, tunnel.probeTimeoutMs ?? Math.min(5_000, tunnel.probeIntervalMs)),
       // The tunnel knows its host; the URL to paste into HeapStream also carries our path.
       onEvent: (event) => {
         const shown: TunnelEvent =
@@ -147,8 +149,21 @@ export class ListenSession {
     const opened = await this.keeper.start();
     if (!opened && tunnel.required) {
       await this.stop();
-      throw new HswError('HSW_TUNNEL_FAILED', `no tunnel could be opened via ${tunnel.host} and --require-tunnel is set; check the host, or drop --require-tunnel to serve locally`);
+      throw new HswError('HSW_TUNNEL_FAILED', `no tunnel could be opened via ${tunnelLabel(tunnel)} and --require-tunnel is set; check it, or drop --require-tunnel to serve locally`);
     }
+  }
+
+  /** For the tunnels that are not localtunnel: how each attempt opens one. */
+  private async opener(tunnel: ListenTunnelOptions): Promise<() => Promise<OpenTunnel>> {
+    if (tunnel.kind === 'public-url') {
+      const url = tunnel.publicUrl as string;
+      // Nothing of ours to open or reopen: the probe says whether the URL reaches us.
+      return async () => ({ url, clientId: new URL(url).hostname, fixed: true, onBroken() {}, close() {} });
+    }
+    const program = tunnel.kind as TunnelProgram;
+    const { openProgramTunnel } = await import('../tunnel/program.js');
+    return () =>
+      openProgramTunnel({ program, localPort: this.receiver.tunnelPort, openTimeoutMs: tunnel.openTimeoutMs, ...(tunnel.ngrokApiUrl ? { ngrokApiUrl: tunnel.ngrokApiUrl } : {}) });
   }
 
   private withPath(url: string): string {
@@ -310,6 +325,13 @@ export class ListenSession {
     this.background.add(guarded);
     void guarded.finally(() => this.background.delete(guarded));
   }
+}
+
+/** What the public URL comes from, in words: the localtunnel server, the program, or the user's URL. */
+export function tunnelLabel(tunnel: ListenTunnelOptions): string {
+  if (tunnel.kind === 'public-url') return tunnel.publicUrl as string;
+  if (tunnel.kind === 'cloudflared' || tunnel.kind === 'ngrok') return tunnel.kind;
+  return tunnel.host;
 }
 
 /** Headers of the handler's answer that HeapStream (or any sender) acts on. */

@@ -5,7 +5,21 @@ import type { RejectedRequest } from '../receiver/types.js';
 import type { Fixture } from '../store/types.js';
 import type { TunnelEvent } from '../tunnel/types.js';
 
+/**
+ * How listen is reachable from the internet: a localtunnel tunnel (the default), a tunnel run
+ * by a cloudflared or ngrok program on PATH, or a public URL the user runs themselves (their
+ * reverse proxy, a Tailscale Funnel, a tunnel started by hand) that forwards to `port`.
+ */
+export type TunnelKind = 'localtunnel' | 'cloudflared' | 'ngrok' | 'public-url';
+
 export interface ListenTunnelOptions {
+  /** localtunnel when absent. */
+  kind?: TunnelKind;
+  /** With `public-url`: the URL that reaches this listener's port; the webhook path is added to it. */
+  publicUrl?: string;
+  /** With `ngrok`: its agent API (http://127.0.0.1:4040). */
+  ngrokApiUrl?: string;
+  /** With localtunnel: its server, and the subdomain to keep. */
   host: string;
   subdomain: string;
   openTimeoutMs: number;

@@ -4,6 +4,7 @@ import { UsageError } from '../../errors.js';
 import { collect, parseDuration, parseInteger, parseSize } from '../../options.js';
 import { DEFAULT_FIXTURES_DIR, FIXTURES_DIR_ENV, FORWARD_TO_ENV, addHeaderOption, headersFromFlags } from '../shared-options.js';
 import { finish } from '../types.js';
+import type { TunnelKind } from '../../listen/types.js';
 
 interface ListenFlags {
   port: string;
@@ -14,12 +15,16 @@ interface ListenFlags {
   record: string | false;
   maxBody: string;
   path?: string;
-  tunnel: boolean;
+  tunnel: string | false;
+  publicUrl?: string;
   tunnelHost: string;
   subdomain?: string;
   requireTunnel?: boolean;
   tunnelTimeout: string;
   probeInterval: string;
+  headersTimeout: string;
+  requestTimeout: string;
+  keepAliveTimeout: string;
   events?: string;
   newUrl?: boolean;
   ui?: boolean;
@@ -47,12 +52,17 @@ export function registerListen(program: Command): void {
     .option('--max-body <size>', 'largest body accepted; larger gets 413 and is not forwarded', '1mb')
     .option('--path <path>', 'the path that accepts webhooks (default: an unguessable token, kept for this directory)')
     .option('--new-url', 'forget the saved path token and subdomain for this directory and make new ones')
-    .option('--no-tunnel', 'serve on this machine only, no public URL')
+    .option('--tunnel <kind>', 'how to be reachable: localtunnel, or cloudflared or ngrok already on PATH (never downloaded), or none', 'localtunnel')
+    .option('--no-tunnel', 'serve on this machine only, no public URL (same as --tunnel none)')
+    .option('--public-url <url>', 'a public URL you already have that forwards to --port (your reverse proxy, a Tailscale Funnel, a tunnel you started): printed to paste, with the webhook path added, and probed')
     .addOption(new Option('--tunnel-host <url>', 'localtunnel server').env('HEAPSTREAM_TUNNEL_HOST').default(DEFAULT_TUNNEL_HOST))
     .option('--subdomain <name>', 'ask the tunnel server for this subdomain (default: one kept for this directory)')
     .option('--require-tunnel', 'exit 1 when no tunnel can be opened, instead of serving locally')
     .option('--tunnel-timeout <ms>', 'how long opening the tunnel may take', '10s')
     .option('--probe-interval <ms>', 'how often to check the tunnel end to end through the public URL', '15s')
+    .option('--headers-timeout <ms>', "how long a request may take to send its headers, from its first byte; longer gets 408", '10s')
+    .option('--request-timeout <ms>', 'how long a whole request may take, from its first byte; longer gets 408', '60s')
+    .option('--keep-alive-timeout <ms>', 'how long an idle keep-alive connection from a local sender stays open', '5s')
     .option('--events <glob>', 'only forward and show these event types, e.g. "video.*" or video.ready,video.failed')
     .option('--ui', 'also serve the web inspector on 127.0.0.1: every webhook live, replay, compare')
     .option('--ui-port <n>', 'port for the inspector (implies --ui; default: a free one)')
@@ -85,7 +95,12 @@ Ctrl-C stops accepting, lets in-flight deliveries finish (up to 10 s), prints a 
       keepWasmOnBaselineCompiler();
       const { forwardTo, routes } = parseForwardRules(flags.forwardTo ?? [], '--forward-to');
       const extraHeaders = await headersFromFlags(flags.header);
-      if (flags.requireTunnel && !flags.tunnel) throw new UsageError('--require-tunnel and --no-tunnel contradict each other; drop one');
+      const tunnel = tunnelKind(flags);
+      if (flags.requireTunnel && !tunnel) throw new UsageError('--require-tunnel and --no-tunnel contradict each other; drop one');
+      if (tunnel === 'cloudflared' || tunnel === 'ngrok') {
+        const { findProgram } = await import('../../tunnel/program.js');
+        findProgram(tunnel);
+      }
       const forwardTimeoutMs = parseDuration('--forward-timeout', flags.forwardTimeout);
       finish(
         await run({
@@ -99,9 +114,15 @@ Ctrl-C stops accepting, lets in-flight deliveries finish (up to 10 s), prints a 
           ack: Boolean(flags.ack),
           ...(flags.record !== false ? { recordDir: flags.record } : {}),
           ...(flags.events !== undefined ? { events: flags.events } : {}),
-          ...(flags.tunnel
+          headersTimeoutMs: parseDuration('--headers-timeout', flags.headersTimeout),
+          requestTimeoutMs: parseDuration('--request-timeout', flags.requestTimeout),
+          keepAliveTimeoutMs: parseDuration('--keep-alive-timeout', flags.keepAliveTimeout),
+          ...(tunnel
             ? {
                 tunnel: {
+                  kind: tunnel,
+                  ...(flags.publicUrl !== undefined ? { publicUrl: parseHandlerUrl('--public-url', flags.publicUrl).href.replace(/\/+$/, '') } : {}),
+                  ...(process.env['HEAPSTREAM_NGROK_API'] ? { ngrokApiUrl: parseHandlerUrl('HEAPSTREAM_NGROK_API', process.env['HEAPSTREAM_NGROK_API']).origin } : {}),
                   host: parseHandlerUrl('--tunnel-host', flags.tunnelHost).origin,
                   subdomain: parseSubdomain(flags.subdomain),
                   openTimeoutMs: parseDuration('--tunnel-timeout', flags.tunnelTimeout),
@@ -117,6 +138,20 @@ Ctrl-C stops accepting, lets in-flight deliveries finish (up to 10 s), prints a 
         }),
       );
     });
+}
+
+const TUNNEL_KINDS = ['localtunnel', 'cloudflared', 'ngrok', 'none'] as const;
+
+/** --tunnel, --no-tunnel and --public-url as one choice; false: no public URL. */
+function tunnelKind(flags: ListenFlags): TunnelKind | false {
+  if (flags.tunnel !== false && !(TUNNEL_KINDS as readonly string[]).includes(flags.tunnel)) {
+    throw new UsageError(`--tunnel "${flags.tunnel}" is not one of ${TUNNEL_KINDS.join(', ')}`);
+  }
+  if (flags.publicUrl !== undefined) {
+    if (flags.tunnel !== 'localtunnel') throw new UsageError(`--public-url and --${flags.tunnel === false ? 'no-tunnel' : `tunnel ${flags.tunnel}`} contradict each other: --public-url is the public URL; drop one`);
+    return 'public-url';
+  }
+  return flags.tunnel === false || flags.tunnel === 'none' ? false : (flags.tunnel as TunnelKind);
 }
 
 function normalizePath(path: string | undefined): string {

@@ -5,7 +5,7 @@
 import { exitCodeFor, nextInterrupt } from '../../interrupt.js';
 import { loadListenIdentity, type ListenIdentity } from '../../listen/identity.js';
 import { ConsoleListenReporter } from '../../listen/reporter.js';
-import { ListenSession } from '../../listen/session.js';
+import { ListenSession, tunnelLabel } from '../../listen/session.js';
 import type { ListenOptions, ListenSummary } from '../../listen/types.js';
 import { createSpinnerFactory } from '../../ui/spinner.js';
 import type { Output } from '../../ui/output.js';
@@ -28,14 +28,14 @@ export async function run(options: RunListenOptions): Promise<ListenResult> {
   const { output, newUrl, uiPort, ...rest } = options;
   const spinner = await createSpinnerFactory(output.interactive);
   const inspector = uiPort === undefined ? undefined : await startInspector(rest, uiPort, output);
-  const reporter = new ConsoleListenReporter(output, spinner, rest.tunnel?.host, inspector?.url);
+  const reporter = new ConsoleListenReporter(output, spinner, rest.tunnel ? tunnelLabel(rest.tunnel) : undefined, inspector?.url);
   // Explicit --path and --subdomain win; otherwise the URL stays the same from run to run.
-  const needsIdentity = !rest.path || (rest.tunnel !== undefined && !rest.tunnel.subdomain);
+  const needsIdentity = !rest.path || (rest.tunnel !== undefined && (rest.tunnel.kind ?? 'localtunnel') === 'localtunnel' && !rest.tunnel.subdomain);
   const identity = needsIdentity ? await loadListenIdentity({ cwd: process.cwd(), renew: newUrl, warn: (text) => output.warn(text) }) : undefined;
   const session = new ListenSession({
     ...rest,
     path: rest.path || (identity as ListenIdentity).path,
-    ...(rest.tunnel ? { tunnel: { ...rest.tunnel, subdomain: rest.tunnel.subdomain || (identity as ListenIdentity).subdomain } } : {}),
+    ...(rest.tunnel ? { tunnel: { ...rest.tunnel, subdomain: rest.tunnel.subdomain || identity?.subdomain || '' } } : {}),
     // `trigger` in this directory finds this listener, for as long as it runs.
     publish: { cwd: process.cwd() },
     reporter,
