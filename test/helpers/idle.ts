@@ -5,6 +5,10 @@
  * place a test waits on the clock rather than on an event: the passing time is the point.
  */
 export async function idlePast(...timeoutsMs: number[]): Promise<void> {
-  const longest = Math.max(...timeoutsMs);
-  await new Promise((resolve) => setTimeout(resolve, Math.ceil(longest * 1.5) + 100));
+  await idleFor(Math.ceil(Math.max(...timeoutsMs) * 1.5) + 100);
+}
+
+/** Nothing happens for `ms`: a gap as long as a user's, e.g. HeapStream's first retry delay. */
+export function idleFor(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -1,0 +1,54 @@
+/**
+ * `listen` as a user runs it, every deadline at its default, through the real localtunnel
+ * server: a webhook, then 75 s of nothing (longer than HeapStream's first retry delay, and
+ * past the 10 s headers deadline, the 5 s keep-alive and several 15 s probes), then another.
+ * Before the tunnel's sockets reached the receiver only with a request, the second one met a
+ * 408 the receiver had written into an idle socket, and was lost.
+ */
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { request } from 'undici';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { CliProcess } from '../helpers/cli.js';
+import { TestHandler } from '../helpers/handler.js';
+import { idleFor } from '../helpers/idle.js';
+import { TunnelServer } from '../helpers/tunnel-server.js';
+
+let handler: TestHandler;
+let server: TunnelServer;
+let dir: string;
+let cli: CliProcess | undefined;
+
+beforeEach(async () => {
+  handler = await new TestHandler().start();
+  server = await new TunnelServer().start();
+  dir = await mkdtemp(join(tmpdir(), 'hsw-idle-defaults-'));
+});
+afterEach(async () => {
+  await cli?.stop();
+  await server.stop();
+  await handler.stop();
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function post(body: string): Promise<number> {
+  const response = await request(`${server.url}/hook`, { method: 'POST', headers: { host: 'hswdefaults.localhost', 'content-type': 'application/json' }, body });
+  await response.body.dump();
+  return response.statusCode;
+}
+
+it('delivers a webhook sent after 75 s idle, at the real defaults', { timeout: 180_000 }, async () => {
+  cli = new CliProcess(['listen', '--port', '0', '--json', '--tunnel-host', server.url, '--subdomain', 'hswdefaults', '--path', '/hook', '--forward-to', handler.url, '--record', dir], { cwd: dir });
+  await cli.waitFor(/"state":"open"/);
+  expect(await post('{"n": 1}')).toBe(200);
+  await idleFor(75_000);
+  expect(await post('{"n": 2}')).toBe(200);
+  await cli.waitFor(/"kind":"event"[\s\S]*"kind":"event"/);
+  expect(handler.received.map((r) => r.body.toString())).toEqual(['{"n": 1}', '{"n": 2}']);
+  expect(await readdir(dir)).toHaveLength(2);
+  const tunnel = cli.records().filter((r) => r['kind'] === 'tunnel').map((r) => r['state']);
+  // Several probes went through in the gap; none failed, and the tunnel never dropped.
+  expect(tunnel).toEqual(['open']);
+  expect(cli.records().filter((r) => r['kind'] === 'rejected')).toEqual([]);
+});
