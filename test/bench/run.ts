@@ -8,10 +8,12 @@ import { benchLibrary } from './library.js';
 import { benchListen } from './listen.js';
 import { benchSimulate } from './simulate.js';
 import { benchStartup } from './startup.js';
+import { benchTunnel } from './tunnel.js';
 
 const sections: Record<string, () => void | Promise<void>> = {
   startup: () => benchStartup(),
   listen: () => benchListen(),
+  tunnel: () => benchTunnel(),
   simulate: () => benchSimulate(),
   library: () => benchLibrary(),
   inspector: () => benchInspector(),
