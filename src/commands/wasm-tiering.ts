@@ -22,7 +22,7 @@ let applied = false;
  */
 export function keepWasmOnBaselineCompiler(): boolean {
   if (applied) return true;
-  if (typeof WebAssembly !== 'object') return false;
+  if (!('WebAssembly' in globalThis)) return false;
   const before = cachedDataVersionTag();
   setFlagsFromString('--liftoff-only');
   applied = cachedDataVersionTag() !== before;
