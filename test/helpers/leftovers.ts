@@ -61,3 +61,17 @@ export function killProcessesMarkedWith(entry: string): string[] {
   }
   return killed;
 }
+
+/**
+ * Whether `pid` is gone within `timeoutMs`: for a process that is not this one's child, so has
+ * no exit event here (once killed, it is gone when the kernel has reaped or zombied it).
+ */
+export async function goneWithin(pid: number, timeoutMs = 10_000): Promise<boolean> {
+  const { isRunning } = await import('./processes.js');
+  const deadline = Date.now() + timeoutMs;
+  while (isRunning(pid)) {
+    if (Date.now() > deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return true;
+}
