@@ -9,9 +9,22 @@
  *
  * The CLI process only: the library never sets V8 flags, which belong to its host process.
  */
-import { setFlagsFromString } from 'node:v8';
+import { cachedDataVersionTag, setFlagsFromString } from 'node:v8';
 
-/** Call before undici first parses an answer (before the first request). */
-export function keepWasmOnBaselineCompiler(): void {
+let applied = false;
+
+/**
+ * Call before undici first parses an answer (before the first request). Returns whether the
+ * flag is in effect. Decided by what this V8 does, never by a Node version number: without
+ * WebAssembly (`--jitless`) there is nothing to keep, and V8's cached-data version tag hashes
+ * every flag's value, so it changes exactly when V8 took the flag. (V8 itself prints a line
+ * for a flag it does not know; the suite checks on every tested Node that this one is known.)
+ */
+export function keepWasmOnBaselineCompiler(): boolean {
+  if (applied) return true;
+  if (!('WebAssembly' in globalThis)) return false;
+  const before = cachedDataVersionTag();
   setFlagsFromString('--liftoff-only');
+  applied = cachedDataVersionTag() !== before;
+  return applied;
 }

@@ -174,6 +174,12 @@ async function timerBaseline(count: number): Promise<{ heap: number; timers: num
   return { heap: p99(heapLateness), timers: p99(timerLateness) };
 }
 
+/** Throughput alone: the quick figure to compare across Node versions (`--node 22,24`). */
+export async function benchSimulateThroughput(): Promise<void> {
+  console.log('simulate throughput (handler in its own process, loopback)');
+  await throughput();
+}
+
 export async function benchSimulate(): Promise<void> {
   console.log('simulate (handler in its own process, loopback)');
   // The in-process timer baseline goes first, while this process's own heap is small.

@@ -39,15 +39,32 @@ export function cleanEnv(extra: Record<string, string | undefined> = {}): NodeJS
   return env;
 }
 
+/**
+ * Each CLI in a process group of its own (detached), so that stopping it stops what it spawned
+ * too; and a test's signals go to the CLI alone, as a user's `kill` would.
+ */
+function spawnCli(args: string[], options: RunOptions): ChildProcessWithoutNullStreams {
+  return spawn(process.execPath, [BIN, ...args], { cwd: options.cwd, env: cleanEnv(options.env), stdio: ['pipe', 'pipe', 'pipe'], detached: true });
+}
+
+/** SIGKILL to the CLI's whole process group. */
+function killGroup(child: ChildProcessWithoutNullStreams): void {
+  try {
+    if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+  } catch {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL'); // no group left
+  }
+}
+
 export function runCli(args: string[], options: RunOptions = {}): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd, env: cleanEnv(options.env), stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawnCli(args, options);
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const timer = setTimeout(() => {
-      child.kill('SIGKILL');
+      killGroup(child);
       reject(new Error(`CLI timed out: ${args.join(' ')}\nstdout: ${stdout}\nstderr: ${stderr}`));
     }, options.timeoutMs ?? 20_000);
     child.on('error', reject);
@@ -67,7 +84,7 @@ export class CliProcess {
   private readonly exited: Promise<number | null>;
 
   constructor(args: string[], options: RunOptions = {}) {
-    this.child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd, env: cleanEnv(options.env), stdio: ['pipe', 'pipe', 'pipe'] });
+    this.child = spawnCli(args, options);
     this.child.stdout.on('data', (chunk: Buffer) => (this.stdout += chunk.toString()));
     this.child.stderr.on('data', (chunk: Buffer) => (this.stderr += chunk.toString()));
     this.exited = new Promise((resolve) => this.child.on('close', (code) => resolve(code)));
@@ -97,11 +114,11 @@ export class CliProcess {
     return this.exited;
   }
 
+  /** Kills the CLI's process group: the CLI, and anything it started there that outlived it. */
   async stop(): Promise<void> {
-    if (this.child.exitCode === null && this.child.signalCode === null) {
-      this.child.kill('SIGKILL');
-      await this.exited;
-    }
+    const running = this.child.exitCode === null && this.child.signalCode === null;
+    killGroup(this.child);
+    if (running) await this.exited;
   }
 
   wait(): Promise<number | null> {
