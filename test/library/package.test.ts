@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const TRACE = fileURLToPath(new URL('../helpers/trace-imports.mjs', import.meta.url));
-const CLI_DEPENDENCIES = ['commander', 'ora', '@inquirer', 'chalk', 'localtunnel'];
+const CLI_DEPENDENCIES = ['commander', 'ora', '@inquirer', 'chalk'];
 
 let project: string;
 

@@ -1,7 +1,10 @@
 /**
  * npm's audit endpoint is not reachable from every machine, so the advisories that touch
- * our production tree are checked by the versions `npm ls` resolves from the lockfile.
- * localtunnel 2.0.2 pins axios 0.21.4; package.json overrides it.
+ * our tree are checked by the versions `npm ls` resolves from the lockfile. The production
+ * tree no longer holds localtunnel's client (listen speaks its protocol itself, see
+ * src/tunnel/localtunnel.ts), nor the axios, debug and yargs it brings; it stays a dev
+ * dependency, as the bench's baseline, and there localtunnel 2.0.2 pins axios 0.21.4, which
+ * package.json overrides.
  */
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -17,9 +20,10 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 // happens to be laid out: where node_modules is a symlink shared by several checkouts, npm
 // lists every package in it as extraneous, runs to megabytes and exits 1. The buffer is
 // large all the same, so that a big tree is never cut off (ENOBUFS).
-const tree = JSON.parse(
-  execFileSync('npm', ['ls', '--package-lock-only', '--omit=dev', '--all', '--json'], { cwd: root, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }),
-) as Node;
+const ls = (...extra: string[]): Node => JSON.parse(execFileSync('npm', ['ls', '--package-lock-only', '--all', '--json', ...extra], { cwd: root, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 })) as Node;
+const production = ls('--omit=dev');
+// What runs outside the tests: the production tree, and the localtunnel client the bench runs.
+const tree: Node = { dependencies: { ...production.dependencies, localtunnel: ls().dependencies?.['localtunnel'] ?? {} } };
 
 function versionsOf(name: string, node: Node = tree, found = new Set<string>()): Set<string> {
   for (const [dep, child] of Object.entries(node.dependencies ?? {})) {
@@ -36,7 +40,12 @@ function atLeast(version: string, minimum: string): boolean {
   return true;
 }
 
-describe('production dependency tree', () => {
+describe('dependency tree', () => {
+  it('installs no HTTP client but undici for users: localtunnel and axios are dev-only', () => {
+    for (const name of ['localtunnel', 'axios', 'follow-redirects', 'form-data', 'debug']) expect(versionsOf(name, production), name).toEqual(new Set());
+    expect(versionsOf('undici', production).size).toBe(1);
+  });
+
   it.each([
     // GHSA-4hjh-wcwx-xvwj (high, fixed in 1.12.0); GHSA-jr5f-v2jv-69x6 (high, 1.8.2); GHSA-cph5-m8f7-6c5x (high, 0.21.2)
     ['axios', '1.12.0'],
