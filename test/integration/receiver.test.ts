@@ -3,9 +3,11 @@
  * listener down.
  */
 import { connect } from 'node:net';
-import { request } from 'undici';
+import { Agent, request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Receiver } from '../../src/receiver/server.js';
+import type { RejectedRequest } from '../../src/receiver/types.js';
+import { idlePast } from '../helpers/idle.js';
 
 let receiver: Receiver | undefined;
 afterEach(async () => {
@@ -66,5 +68,32 @@ describe('Receiver', () => {
     expect(closedAfter).toBeGreaterThanOrEqual(350);
     expect(closedAfter).toBeLessThan(1_000);
     expect(answer).toMatch(/^HTTP\/1\.1 408/);
+  });
+
+  it('idles past each of its deadlines, says what it cut, and still serves', async () => {
+    const rejected: RejectedRequest[] = [];
+    const timeouts = { headersTimeoutMs: 200, requestTimeoutMs: 400, keepAliveTimeoutMs: 150 };
+    receiver = new Receiver({ port: 0, path: '/hook', maxBodyBytes: 1024, ...timeouts, onRequest: async () => ({ status: 200, body: 'ok' }), onRejected: (r) => rejected.push(r) });
+    await receiver.start();
+    const agent = new Agent({ keepAliveTimeout: 60_000, connections: 1 });
+    const post = async (): Promise<number> => {
+      const response = await request(receiver?.url ?? '', { method: 'POST', body: '{}', dispatcher: agent });
+      await response.body.dump();
+      return response.statusCode;
+    };
+    expect(await post()).toBe(200);
+    // The kept-alive connection is closed by the receiver, not broken: the next request opens another.
+    await idlePast(timeouts.keepAliveTimeoutMs, timeouts.headersTimeoutMs, timeouts.requestTimeoutMs);
+    expect(await post()).toBe(200);
+    // A connection that sends nothing is cut at the headers deadline, with a 408 that is said out loud.
+    const silent = connect(receiver.port, '127.0.0.1');
+    let answer = '';
+    silent.on('data', (chunk: Buffer) => (answer += chunk.toString()));
+    await new Promise((resolve) => silent.once('close', resolve));
+    expect(answer).toMatch(/^HTTP\/1\.1 408 Request Timeout\r\n/);
+    expect(rejected).toEqual([{ reason: 'timeout', status: 408, method: '-', path: '-', remoteAddress: '127.0.0.1' }]);
+    await idlePast(timeouts.keepAliveTimeoutMs, timeouts.headersTimeoutMs, timeouts.requestTimeoutMs);
+    expect(await post()).toBe(200);
+    await agent.close();
   });
 });
