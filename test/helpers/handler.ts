@@ -22,7 +22,11 @@ export class TestHandler {
   private server: Server | undefined;
   private readonly open = new Set<ServerResponse>();
 
-  constructor(private behaviour: Behaviour = () => undefined) {}
+  /** `keepAliveMs`: how long an idle connection to it stays open (Node's server keep-alive). */
+  constructor(
+    private behaviour: Behaviour = () => undefined,
+    private readonly keepAliveMs = 1_000,
+  ) {}
 
   setBehaviour(behaviour: Behaviour): void {
     this.behaviour = behaviour;
@@ -50,7 +54,7 @@ export class TestHandler {
         else finish();
       });
     });
-    this.server.keepAliveTimeout = 1_000;
+    this.server.keepAliveTimeout = this.keepAliveMs;
     await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
     return this;
   }

@@ -13,18 +13,21 @@ import { setTimeout as sleep } from 'node:timers/promises';
 export const DEFAULT_WAIT_MS = 10_000;
 const POLL_MS = 10;
 
+/** What a truthy value of T can be. */
+export type Truthy<T> = Exclude<T, false | null | undefined | 0 | ''>;
+
 /**
  * Resolves with the first truthy value of `condition` (sync or async; a throw counts as not
  * yet), checking every few milliseconds; rejects after `timeoutMs` naming `what`, with the
  * last value or error seen.
  */
-export async function waitUntil<T>(condition: () => T | Promise<T>, what: string, timeoutMs = DEFAULT_WAIT_MS): Promise<NonNullable<T>> {
+export async function waitUntil<T>(condition: () => T | Promise<T>, what: string, timeoutMs = DEFAULT_WAIT_MS): Promise<Truthy<T>> {
   const deadline = performance.now() + timeoutMs;
   let last: unknown;
   for (;;) {
     try {
       const value = await condition();
-      if (value) return value as NonNullable<T>;
+      if (value) return value as Truthy<T>;
       last = value;
     } catch (error) {
       last = error;
