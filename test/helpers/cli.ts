@@ -26,12 +26,22 @@ export interface RunOptions {
 export const CONFIG_HOME = mkdtempSync(join(tmpdir(), 'hsw-config-'));
 process.on('exit', () => rmSync(CONFIG_HOME, { recursive: true, force: true }));
 
+/**
+ * Under `npm run coverage` (test/coverage/run.mjs), where a spawned CLI writes its V8
+ * coverage: it is merged with the in-process coverage.
+ */
+export function childCoverage(): NodeJS.ProcessEnv {
+  const dir = process.env['HSW_CHILD_COVERAGE'];
+  return dir ? { NODE_V8_COVERAGE: dir } : {};
+}
+
 export function cleanEnv(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', XDG_CONFIG_HOME: CONFIG_HOME };
   delete env['FORCE_COLOR'];
   for (const key of Object.keys(env)) if (key.startsWith('HEAPSTREAM_')) delete env[key];
   // Run inside GitHub Actions, the CLI would write to the real job's summary and outputs.
   for (const key of ['GITHUB_ACTIONS', 'GITHUB_STEP_SUMMARY', 'GITHUB_OUTPUT']) delete env[key];
+  Object.assign(env, childCoverage());
   for (const [key, value] of Object.entries(extra)) {
     if (value === undefined) delete env[key];
     else env[key] = value;

@@ -3,7 +3,7 @@
  * prompts see a TTY on stdin and stdout, exactly as on a developer's terminal.
  */
 import { spawn } from 'node:child_process';
-import { BIN, CONFIG_HOME } from './cli.js';
+import { BIN, CONFIG_HOME, childCoverage } from './cli.js';
 
 export interface PtySession {
   output(): string;
@@ -22,7 +22,7 @@ export function runInPty(args: string[], options: { cwd?: string; env?: Record<s
   const { CI: _ci, ...env } = process.env;
   const child = spawn('script', ['-qfec', command, '/dev/null'], {
     cwd: options.cwd,
-    env: { ...env, NO_COLOR: '1', TERM: 'xterm', COLUMNS: '120', LINES: '40', XDG_CONFIG_HOME: CONFIG_HOME, ...options.env },
+    env: { ...env, NO_COLOR: '1', TERM: 'xterm', COLUMNS: '120', LINES: '40', XDG_CONFIG_HOME: CONFIG_HOME, ...childCoverage(), ...options.env },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let out = '';
