@@ -27,7 +27,7 @@ export const CONFIG_HOME = mkdtempSync(join(tmpdir(), 'hsw-config-'));
 process.on('exit', () => rmSync(CONFIG_HOME, { recursive: true, force: true }));
 
 /**
- * Under `npm run coverage` (test/coverage/run.mjs), where a spawned CLI writes its V8
+ * Under `npm run coverage` (test/coverage.mjs), where a spawned CLI writes its V8
  * coverage: it is merged with the in-process coverage.
  */
 export function childCoverage(): NodeJS.ProcessEnv {
