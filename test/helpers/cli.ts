@@ -108,10 +108,18 @@ export class CliProcess {
   }
 
   async stop(): Promise<void> {
-    if (this.child.exitCode === null && this.child.signalCode === null) {
-      this.child.kill('SIGKILL');
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    // Under coverage, a CLI must exit on its own to write what it covered: SIGTERM first
+    // (the CLI exits 143 on it), SIGKILL only if that does not end it.
+    if (childCoverage()['NODE_V8_COVERAGE']) {
+      this.child.kill('SIGTERM');
+      const timer = setTimeout(() => this.child.kill('SIGKILL'), 5_000);
       await this.exited;
+      clearTimeout(timer);
+      return;
     }
+    this.child.kill('SIGKILL');
+    await this.exited;
   }
 
   wait(): Promise<number | null> {
