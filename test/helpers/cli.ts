@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { waitUntil } from './time.js';
 
 export const BIN = fileURLToPath(new URL('../../bin/heapstream-webhooks.js', import.meta.url));
 
@@ -85,12 +86,10 @@ export class CliProcess {
 
   /** Waits until stdout (or stderr) matches, or fails with what was printed. */
   async waitFor(pattern: RegExp, { stream = 'stdout', timeoutMs = 15_000 }: { stream?: 'stdout' | 'stderr'; timeoutMs?: number } = {}): Promise<RegExpMatchArray> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const match = (stream === 'stdout' ? this.stdout : this.stderr).match(pattern);
-      if (match) return match;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${pattern} on ${stream}\nstdout: ${this.stdout}\nstderr: ${this.stderr}`);
-      await new Promise((resolve) => setTimeout(resolve, 25));
+    try {
+      return await waitUntil(() => (stream === 'stdout' ? this.stdout : this.stderr).match(pattern), `${pattern} on ${stream}`, timeoutMs);
+    } catch (error) {
+      throw new Error(`${(error as Error).message}\nstdout: ${this.stdout}\nstderr: ${this.stderr}`);
     }
   }
 

@@ -18,6 +18,8 @@ export type Behaviour = (request: Received, index: number) => { status?: number;
 export class TestHandler {
   readonly received: Received[] = [];
   inFlight = 0;
+  /** Answers given so far. */
+  answered = 0;
   maxInFlight = 0;
   private server: Server | undefined;
   private readonly open = new Set<ServerResponse>();
@@ -47,6 +49,7 @@ export class TestHandler {
           this.inFlight--;
           this.open.delete(res);
           if (res.destroyed) return;
+          this.answered++;
           res.statusCode = answer.status ?? 200;
           res.end(answer.body ?? 'ok');
         };

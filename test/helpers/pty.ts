@@ -4,6 +4,7 @@
  */
 import { spawn } from 'node:child_process';
 import { BIN, CONFIG_HOME, childCoverage } from './cli.js';
+import { waitUntil } from './time.js';
 
 export interface PtySession {
   output(): string;
@@ -32,10 +33,10 @@ export function runInPty(args: string[], options: { cwd?: string; env?: Record<s
   return {
     output: () => out,
     async waitFor(pattern, timeoutMs = 15_000) {
-      const deadline = Date.now() + timeoutMs;
-      while (!pattern.test(out)) {
-        if (Date.now() > deadline) throw new Error(`pty: timed out waiting for ${pattern}; screen so far:\n${out}`);
-        await new Promise((resolve) => setTimeout(resolve, 25));
+      try {
+        await waitUntil(() => pattern.test(out), `${pattern} on the terminal`, timeoutMs);
+      } catch (error) {
+        throw new Error(`pty: ${(error as Error).message}; screen so far:\n${out}`);
       }
     },
     type(keys) {
