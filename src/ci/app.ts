@@ -21,8 +21,14 @@ export interface AppOptions {
   readyUrl?: URL;
   /** How long the app may take to become ready. */
   timeoutMs: number;
-  /** How long the group gets between SIGTERM and SIGKILL. */
+  /** How long the group gets between SIGTERM and SIGKILL (default 5 s). */
   graceMs?: number;
+  /** How long to wait for the group to be gone after SIGKILL (default 2 s). */
+  killWaitMs?: number;
+  /** How often readiness is checked while the app starts (default 100 ms). */
+  pollMs?: number;
+  /** How long one readiness check may take (default 1 s for a connection, 2 s for the URL). */
+  probeTimeoutMs?: number;
   /** Each line the app prints, with the stream it came on; or a file that receives its raw output. */
   log: ((line: string, stream: 'stdout' | 'stderr') => void) | { file: string };
   cwd?: string;
@@ -92,7 +98,7 @@ export class AppUnderTest {
       this.signalGroup('SIGTERM');
       if (!(await this.groupGone(this.options.graceMs ?? 5_000))) {
         this.signalGroup('SIGKILL');
-        await this.groupGone(2_000);
+        await this.groupGone(this.options.killWaitMs ?? 2_000);
       }
       process.off('exit', this.killOnExit);
       if (this.logFile) await new Promise<void>((resolve) => this.logFile?.end(resolve));
@@ -117,11 +123,11 @@ export class AppUnderTest {
     for (;;) {
       if (this.exit) throw this.exitedError('before it was ready');
       options.signal?.throwIfAborted();
-      if (await (options.readyUrl ? answers2xx(options.readyUrl) : accepts(options.connectTo))) return;
+      if (await (options.readyUrl ? answers2xx(options.readyUrl, options.probeTimeoutMs ?? 2_000) : accepts(options.connectTo, options.probeTimeoutMs ?? 1_000))) return;
       if (performance.now() >= deadline) {
         throw new HswError('HSW_APP_NOT_READY', `the app (${options.command}) was not ready within ${Math.round(options.timeoutMs / 100) / 10} s: ${what}`, { exitCode: ExitCode.failed });
       }
-      await Promise.race([sleep(POLL_MS, undefined, { signal: options.signal }), this.exited]);
+      await Promise.race([sleep(options.pollMs ?? POLL_MS, undefined, { signal: options.signal }), this.exited]);
     }
   }
 
@@ -158,22 +164,22 @@ function port(url: URL): number {
   return url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80;
 }
 
-function accepts(url: URL): Promise<boolean> {
+function accepts(url: URL, timeoutMs: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = connect({ host: url.hostname.replace(/^\[|\]$/g, ''), port: port(url) });
     const done = (ok: boolean): void => {
       socket.destroy();
       resolve(ok);
     };
-    socket.setTimeout(1_000, () => done(false));
+    socket.setTimeout(timeoutMs, () => done(false));
     socket.once('connect', () => done(true));
     socket.once('error', () => done(false));
   });
 }
 
-async function answers2xx(url: URL): Promise<boolean> {
+async function answers2xx(url: URL, timeoutMs: number): Promise<boolean> {
   try {
-    const response = await fetch(url, { signal: AbortSignal.timeout(2_000) });
+    const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
     await response.body?.cancel();
     return response.status >= 200 && response.status < 300;
   } catch {

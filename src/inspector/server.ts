@@ -24,7 +24,31 @@ import { hostAllowed, loopbackHosts, newSessionToken, stateChangeRefusal, TOKEN_
 export const ANSWER_BYTES = 64 * 1024;
 /** An edited body may be a little larger than anything listen accepts by default. */
 const MAX_REQUEST_BYTES = 2 * 1024 * 1024;
-const HEARTBEAT_MS = 15_000;
+
+/** The inspector's clocks; tests set them short to show that time passing breaks nothing. */
+export interface InspectorTimeouts {
+  /** A comment line down every open stream, so proxies and browsers keep it open. */
+  heartbeatMs: number;
+  /** How long a client may take to send a request's headers / all of it. */
+  headersMs: number;
+  requestMs: number;
+  /** An idle keep-alive connection from the page is closed after this. */
+  keepAliveMs: number;
+  /** How often Node checks the two limits above. */
+  checkIntervalMs: number;
+  /** An idle connection to the replay target is closed after this. */
+  replayKeepAliveMs: number;
+}
+
+export const INSPECTOR_TIMEOUTS: InspectorTimeouts = {
+  heartbeatMs: 15_000,
+  headersMs: 10_000,
+  requestMs: 60_000,
+  keepAliveMs: 5_000,
+  checkIntervalMs: 30_000,
+  // Below a handler's usual 5 s keep-alive, so replay never writes to a socket it just closed.
+  replayKeepAliveMs: 4_000,
+};
 
 export interface InspectorOptions {
   /** 0 picks a free port. */
@@ -45,6 +69,8 @@ export interface InspectorOptions {
   storm?: StormData;
   /** Told about failures that concern no request in particular (a live event it could not read). */
   warn?(text: string): void;
+  /** Defaults: INSPECTOR_TIMEOUTS. */
+  timeouts?: Partial<InspectorTimeouts>;
 }
 
 const SECURITY_HEADERS = {
@@ -65,25 +91,31 @@ export class InspectorServer {
   private assets: PageAssets | undefined;
   private readonly entries = new EntryList();
   private readonly streams = new Set<ServerResponse>();
-  private readonly agent: Agent = new (undiciAgent())({ keepAliveTimeout: 4_000, connections: 8 });
+  private readonly timeouts: InspectorTimeouts;
+  private readonly agent: Agent;
   private heartbeat: NodeJS.Timeout | undefined;
   private stopping: Promise<void> | undefined;
 
-  constructor(private readonly options: InspectorOptions) {}
+  constructor(private readonly options: InspectorOptions) {
+    this.timeouts = { ...INSPECTOR_TIMEOUTS, ...options.timeouts };
+    this.agent = new (undiciAgent())({ keepAliveTimeout: this.timeouts.replayKeepAliveMs, connections: 8 });
+  }
 
   /** Resolves once listening, with the fixtures already on disk listed. */
   async start(): Promise<void> {
     this.assets = await loadPageAssets(this.options.assetsDir);
     if (this.options.fixturesDir !== undefined) await this.entries.load(this.options.fixturesDir);
-    const server = createServer((req, res) => {
+    const { timeouts } = this;
+    const server = createServer({ connectionsCheckingInterval: timeouts.checkIntervalMs }, (req, res) => {
       this.handle(req, res).catch((error: unknown) => {
         this.options.warn?.(`the inspector failed to answer ${req.method ?? ''} ${req.url ?? ''}: ${describeError(error)}`);
         if (!res.headersSent) this.json(res, 500, { error: 'internal error' });
         else res.destroy();
       });
     });
-    server.headersTimeout = 10_000;
-    server.requestTimeout = 60_000;
+    server.headersTimeout = timeouts.headersMs;
+    server.requestTimeout = timeouts.requestMs;
+    server.keepAliveTimeout = timeouts.keepAliveMs;
     await new Promise<void>((resolve, reject) => {
       server.once('error', (error: NodeJS.ErrnoException) => {
         const hint = error.code === 'EADDRINUSE' ? `port ${this.options.port} is in use; pick another, or 0 for any free port` : error.message;
@@ -95,7 +127,7 @@ export class InspectorServer {
     this.allowed = loopbackHosts(this.port);
     this.heartbeat = setInterval(() => {
       for (const stream of this.streams) stream.write(': ping\n\n');
-    }, HEARTBEAT_MS);
+    }, timeouts.heartbeatMs);
     this.heartbeat.unref();
   }
 

@@ -11,8 +11,9 @@ import { run } from '../../src/commands/inspect/run.js';
 import type { InterruptReason } from '../../src/interrupt.js';
 import { makeFixture, saveFixture } from '../../src/store/write.js';
 import { createOutput, type Output } from '../../src/ui/output.js';
-import { describeBrowser, launchBrowser, screenshot, watchErrors } from '../helpers/browser.js';
+import { describeBrowser, eventually, launchBrowser, screenshot, watchErrors } from '../helpers/browser.js';
 import { event, writeFixtures } from '../helpers/fixtures.js';
+import { waitUntil } from '../helpers/time.js';
 
 let browser: Browser;
 let dir: string;
@@ -64,8 +65,7 @@ describeBrowser('inspect [dir]', () => {
     const records: object[] = [];
     const stop = new Promise<InterruptReason>((resolve) => (stopInspector = resolve));
     finished = run({ dir, port: 0, timeoutMs: 5_000, output: recordingOutput(records), stop });
-    for (let i = 0; i < 200 && records.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
-    url = (records[0] as { ui: string }).ui;
+    url = (await waitUntil(() => records[0], 'the inspector to print its URL') as { ui: string }).ui;
     browser = await launchBrowser();
   });
   afterAll(async () => {
@@ -89,11 +89,11 @@ describeBrowser('inspect [dir]', () => {
     expect(types).toHaveLength(8);
     expect(types[0]).toBe('video.deleted');
     expect(types.at(-1)).toBe('video.uploaded');
-    await expect(page.locator('.banner').textContent()).resolves.toContain('notes.json');
+    await eventually(() => page.locator('.banner').textContent()).toContain('notes.json');
     // The same bytes again after a 500 is a retry; after a 2xx, a duplicate.
     const marks = await page.locator('li.row').evaluateAll((rows) => rows.map((row) => row.querySelector('.t-retry, .t-duplicate')?.textContent ?? ''));
     expect(marks).toEqual(['', '', '', '', 'retry', '', '', '']);
-    await expect(page.locator('button#compare').isDisabled()).resolves.toBe(true);
+    await eventually(() => page.locator('button#compare').isDisabled()).toBe(true);
     expect(errors).toEqual([]);
     await page.close();
   });
@@ -103,9 +103,10 @@ describeBrowser('inspect [dir]', () => {
     // The float written as an integer, and the hostile body's unknown event type (marks can
     // land after the rows under load: wait for the second, then count them all).
     await page.locator('li.row .t-drift').nth(1).waitFor();
-    await expect(page.locator('li.row .t-drift').count()).resolves.toBe(2);
+    await eventually(() => page.locator('li.row .t-drift').count()).toBe(2);
     await page.locator('li.row', { hasText: 'video.uploaded' }).click();
-    await expect(page.locator('section.drift li').allTextContents()).resolves.toEqual([expect.stringMatching(/^video\.asset\.duration float written without a decimal point \(-1\)/)]);
+    // The detail pane fills in after the click: wait for it rather than read it at once.
+    await eventually(() => page.locator('section.drift li').allTextContents()).toEqual([expect.stringMatching(/^video\.asset\.duration float written without a decimal point \(-1\)/)]);
     expect(errors).toEqual([]);
     await page.close();
   });
@@ -113,26 +114,26 @@ describeBrowser('inspect [dir]', () => {
   it('filters by type, answer and free text', async () => {
     const { page } = await openPage();
     await page.locator('#type-filter').selectOption('video.ready');
-    await expect(page.locator('li.row').count()).resolves.toBe(2);
+    await eventually(() => page.locator('li.row').count()).toBe(2);
     await page.locator('#status-filter').selectOption('server');
-    await expect(page.locator('li.row').count()).resolves.toBe(1);
+    await eventually(() => page.locator('li.row').count()).toBe(1);
     await page.locator('#type-filter').selectOption('');
     await page.locator('#status-filter').selectOption('');
     await page.locator('#search').fill('v501');
     await page.locator('.count', { hasText: '1 of 8' }).waitFor();
-    await expect(page.locator('li.row .type').allTextContents()).resolves.toEqual(['video.deleted']);
+    await eventually(() => page.locator('li.row .type').allTextContents()).toEqual(['video.deleted']);
     await page.close();
   });
 
   it('shows hostile text as text: no markup runs, control characters are made visible', async () => {
     const { page, errors } = await openPage();
     const hostile = page.locator('li.row', { hasText: 'onerror' });
-    await expect(hostile.locator('.type').textContent()).resolves.toBe('<img src=x onerror="window.pwned=1">\\x1b[2J\\u202eevil');
-    await expect(hostile.locator('.type .esc').allTextContents()).resolves.toEqual(['\\x1b', '\\u202e']);
+    await eventually(() => hostile.locator('.type').textContent()).toBe('<img src=x onerror="window.pwned=1">\\x1b[2J\\u202eevil');
+    await eventually(() => hostile.locator('.type .esc').allTextContents()).toEqual(['\\x1b', '\\u202e']);
     await hostile.click();
     await page.locator('.detail-pane .body-panel').waitFor();
-    await expect(page.locator('img').count()).resolves.toBe(0);
-    await expect(page.locator('script').count()).resolves.toBe(1);
+    await eventually(() => page.locator('img').count()).toBe(0);
+    await eventually(() => page.locator('script').count()).toBe(1);
     expect(await page.evaluate('typeof window.pwned')).toBe('undefined');
     expect(errors).toEqual([]);
     await page.close();
@@ -142,10 +143,10 @@ describeBrowser('inspect [dir]', () => {
     const { page } = await openPage();
     const broken = page.locator('li.row', { hasText: '(not JSON)' });
     await broken.nth(1).click();
-    await expect(page.locator('.syntax-error').textContent()).resolves.toBe('Not valid JSON: expected a key, found "o" at line 1, column 31');
-    await expect(page.locator('mark.error-at').textContent()).resolves.toBe('o');
+    await eventually(() => page.locator('.syntax-error').textContent()).toBe('Not valid JSON: expected a key, found "o" at line 1, column 31');
+    await eventually(() => page.locator('mark.error-at').textContent()).toBe('o');
     await broken.nth(0).click();
-    await expect(page.locator('pre.hex').textContent()).resolves.toBe(`00000000  ${'ff fe 00 41'.padEnd(47)}  ...A`);
+    await eventually(() => page.locator('pre.hex').textContent()).toBe(`00000000  ${'ff fe 00 41'.padEnd(47)}  ...A`);
     await page.close();
   });
 
@@ -153,9 +154,9 @@ describeBrowser('inspect [dir]', () => {
     const { page } = await openPage();
     await page.locator('li.row').first().click();
     const answer = page.locator('section.answer');
-    await expect(answer.locator('.panel-head .badge').first().textContent()).resolves.toBe('202');
-    await expect(answer.locator('table.headers').textContent()).resolves.toContain('x-request-id');
-    await expect(answer.locator('.json').textContent()).resolves.toContain('"queued": true');
+    await eventually(() => answer.locator('.panel-head .badge').first().textContent()).toBe('202');
+    await eventually(() => answer.locator('table.headers').textContent()).toContain('x-request-id');
+    await eventually(() => answer.locator('.json').textContent()).toContain('"queued": true');
     await page.close();
   });
 
@@ -163,8 +164,8 @@ describeBrowser('inspect [dir]', () => {
     const { page } = await openPage();
     await page.locator('li.row').first().click();
     const button = page.locator('button[data-action="replay"]');
-    await expect(button.isDisabled()).resolves.toBe(true);
-    await expect(button.getAttribute('title')).resolves.toBe('start inspect with --to <url> to replay');
+    await eventually(() => button.isDisabled()).toBe(true);
+    await eventually(() => button.getAttribute('title')).toBe('start inspect with --to <url> to replay');
     await page.close();
   });
 
@@ -173,7 +174,7 @@ describeBrowser('inspect [dir]', () => {
     const created = page.locator('li.row', { hasText: 'video.created' });
     await rm(join(dir, (await created.getAttribute('data-id')) as string));
     await created.click();
-    await expect(page.locator('.detail-pane .syntax-error').textContent()).resolves.toMatch(/^Could not load it: .*video\.created/);
+    await eventually(() => page.locator('.detail-pane .syntax-error').textContent()).toMatch(/^Could not load it: .*video\.created/);
     expect(errors.filter((e) => !e.includes('404'))).toEqual([]);
     await page.close();
   });

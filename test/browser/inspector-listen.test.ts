@@ -14,7 +14,7 @@ import { CliProcess } from '../helpers/cli.js';
 import { buildEvent } from '../../src/events/builder.js';
 import { event } from '../helpers/fixtures.js';
 import { TestHandler } from '../helpers/handler.js';
-import { describeBrowser, launchBrowser, screenshot, watchErrors } from '../helpers/browser.js';
+import { describeBrowser, eventually, launchBrowser, screenshot, watchErrors } from '../helpers/browser.js';
 
 let browser: Browser;
 let handler: TestHandler;
@@ -75,7 +75,7 @@ describeBrowser('listen --ui', () => {
       const response = await request(local, { method: 'POST', body: event('video.ready', 500) });
       await response.body.dump();
       await other.locator('li.row').click();
-      await expect(other.locator('.detail-pane .meta').textContent()).resolves.toContain('not recorded (--no-record): kept in memory');
+      await eventually(() => other.locator('.detail-pane .meta').textContent()).toContain('not recorded (--no-record): kept in memory');
       await other.locator('button[data-action="replay"]').click();
       await other.locator('.replays li.replay').waitFor();
       expect(handler.received.map((r) => r.body.toString())).toEqual([event('video.ready', 500), event('video.ready', 500)]);
@@ -93,7 +93,7 @@ describeBrowser('listen --ui', () => {
       await routed.waitFor(/"kind":"ready"/);
       const ready = routed.records()[0] as { localUrl: string; ui: string };
       await other.goto(ready.ui);
-      await expect(other.locator('.replay-to').textContent()).resolves.toBe('replay → 2 handlers by event type');
+      await eventually(() => other.locator('.replay-to').textContent()).toBe('replay → 2 handlers by event type');
       await other.locator('.conn[data-state="live"]').waitFor();
       const response = await request(ready.localUrl, { method: 'POST', body: event('video.failed', 501) });
       await response.body.dump();
@@ -109,22 +109,22 @@ describeBrowser('listen --ui', () => {
     }
   });
 
-  it('shows a webhook within a second of its arrival, without a reload', async () => {
-    const started = Date.now();
+  it('shows a webhook as it arrives, without a reload', async () => {
+    // A mark on this document: a reload (or a navigation) would lose it.
+    await page.evaluate('window.hswNoReload = true');
     expect(await post(event('video.ready', 500))).toBe(200);
-    await row(0).locator('.c-type', { hasText: 'video.ready' }).waitFor({ timeout: 1_000 });
-    const ms = Date.now() - started;
-    expect(ms).toBeLessThan(1_000);
-    await expect(row(0).locator('.c-video').textContent()).resolves.toBe('v500');
-    await expect(row(0).locator('.badge').textContent()).resolves.toBe('200');
+    await row(0).locator('.c-type', { hasText: 'video.ready' }).waitFor();
+    expect(await page.evaluate('window.hswNoReload')).toBe(true);
+    await eventually(() => row(0).locator('.c-video').textContent()).toBe('v500');
+    await eventually(() => row(0).locator('.badge').textContent()).toBe('200');
 
     // Newest first, and the HeapStream retry of a failed event is marked as one.
     expect(await post(event('video.failed', 501))).toBe(500);
     expect(await post(event('video.failed', 501))).toBe(500);
     await page.locator('li.row').nth(2).waitFor();
-    await expect(row(0).locator('.t-retry').textContent()).resolves.toBe('retry');
-    await expect(row(1).locator('.badge').textContent()).resolves.toBe('500');
-    await expect(page.locator('li.row .t-retry').count()).resolves.toBe(1);
+    await eventually(() => row(0).locator('.t-retry').textContent()).toBe('retry');
+    await eventually(() => row(1).locator('.badge').textContent()).toBe('500');
+    await eventually(() => page.locator('li.row .t-retry').count()).toBe(1);
     expect(errors).toEqual([]);
   });
 
@@ -133,13 +133,13 @@ describeBrowser('listen --ui', () => {
     await row(0).click();
     const detail = page.locator('.detail-pane');
     await detail.locator('h2', { hasText: 'video.ready' }).waitFor();
-    await expect(detail.locator('.reqline').textContent()).resolves.toBe('POST /hook');
-    await expect(detail.locator('.body-panel .json').first().textContent()).resolves.toContain('"duration": -1.0');
+    await eventually(() => detail.locator('.reqline').textContent()).toBe('POST /hook');
+    await eventually(() => detail.locator('.body-panel .json').first().textContent()).toContain('"duration": -1.0');
     const answer = detail.locator('section.answer');
-    await expect(answer.locator('.badge').textContent()).resolves.toBe('200');
-    await expect(answer.textContent()).resolves.toContain(handler.url);
+    await eventually(() => answer.locator('.badge').textContent()).toBe('200');
+    await eventually(() => answer.textContent()).toContain(handler.url);
     await detail.locator('button.seg', { hasText: 'Raw' }).first().click();
-    await expect(detail.locator('pre.raw').textContent()).resolves.toBe(event('video.ready', 500));
+    await eventually(() => detail.locator('pre.raw').textContent()).toBe(event('video.ready', 500));
     expect(errors).toEqual([]);
   });
 
@@ -171,7 +171,7 @@ describeBrowser('listen --ui', () => {
     const editor = page.locator('textarea.editor');
     const edited = event('video.ready', 777);
     await editor.fill(edited);
-    await expect(page.locator('.edit-state').textContent()).resolves.toBe('Valid JSON');
+    await eventually(() => page.locator('.edit-state').textContent()).toBe('Valid JSON');
     await page.locator('button[data-action="send-edited"]').click();
     await page.locator('.replays .t-edited').waitFor();
 
@@ -190,9 +190,9 @@ describeBrowser('listen --ui', () => {
     await page.locator('#compare').click();
     const rows = page.locator('table.diff tbody tr');
     await rows.first().waitFor();
-    await expect(rows.count()).resolves.toBe(1);
-    await expect(rows.first().getAttribute('data-path')).resolves.toBe('video.id');
-    await expect(rows.first().locator('td').allTextContents()).resolves.toEqual(['500', '501']);
+    await eventually(() => rows.count()).toBe(1);
+    await eventually(() => rows.first().getAttribute('data-path')).toBe('video.id');
+    await eventually(() => rows.first().locator('td').allTextContents()).toEqual(['500', '501']);
     expect(errors).toEqual([]);
   });
 

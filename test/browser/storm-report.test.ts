@@ -14,7 +14,8 @@ import type { InterruptReason } from '../../src/interrupt.js';
 import { createOutput } from '../../src/ui/output.js';
 import { CliProcess, runCli } from '../helpers/cli.js';
 import { TestHandler } from '../helpers/handler.js';
-import { describeBrowser, launchBrowser, screenshot, watchErrors } from '../helpers/browser.js';
+import { waitUntil } from '../helpers/time.js';
+import { describeBrowser, eventually, launchBrowser, screenshot, watchErrors } from '../helpers/browser.js';
 
 const EVENTS = 30;
 let browser: Browser;
@@ -84,13 +85,13 @@ describeBrowser('simulate HTML report', () => {
     const { page, errors, requests } = await open(file);
     expect(await timelineCounts(page)).toEqual({ '2xx': EVENTS, 'non-2xx': 2 * EVENTS });
     expect(await histogramTotal(page)).toBe(3 * EVENTS);
-    await expect(page.locator('g.attempts rect[data-attempts="3"]').getAttribute('data-count')).resolves.toBe(String(EVENTS));
-    await expect(page.locator('.verdict').textContent()).resolves.toBe('PASS');
-    await expect(page.locator('#reproduce').textContent()).resolves.toContain('--seed 7');
+    await eventually(() => page.locator('g.attempts rect[data-attempts="3"]').getAttribute('data-count')).toBe(String(EVENTS));
+    await eventually(() => page.locator('.verdict').textContent()).toBe('PASS');
+    await eventually(() => page.locator('#reproduce').textContent()).toContain('--seed 7');
 
     // Hovering a mark tells what it is.
     await page.locator('.worst li.event .strip circle').first().hover();
-    await expect(page.locator('.tip.show').textContent()).resolves.toMatch(/attempt 1.*non-2xx · status 500/);
+    await eventually(() => page.locator('.tip.show').textContent()).toMatch(/attempt 1.*non-2xx · status 500/);
 
     // Filtering by outcome redraws the timeline without it.
     await page.locator('.chip[data-outcome="non-2xx"]').click();
@@ -119,10 +120,10 @@ describeBrowser('simulate HTML report', () => {
     });
     const finished = runInspect({ dir: 'unused', port: 0, timeoutMs: 5_000, report: join(dir, 'flaky.json'), output: createOutput({ json: true, stdout }), stop: stopped });
     try {
-      for (let i = 0; i < 200 && records.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+      const { ui } = await waitUntil(() => records[0], 'the inspector to print its URL');
       const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
       const errors = watchErrors(page);
-      await page.goto(records[0]?.ui as string);
+      await page.goto(ui as string);
       await page.locator('svg.chart').first().waitFor();
       expect(await timelineCounts(page)).toEqual({ '2xx': EVENTS, 'non-2xx': 2 * EVENTS });
       expect(errors).toEqual([]);
@@ -136,8 +137,8 @@ describeBrowser('simulate HTML report', () => {
   it('marks the outage window and the recovery burst', async () => {
     const { file, report } = await simulate('outage', healthy, ['--scenario', 'outage', '--concurrency', '50']);
     const { page, errors, requests } = await open(file);
-    await expect(page.locator('rect.outage-window').count()).resolves.toBe(1);
-    await expect(page.locator('rect.recovery-burst').count()).resolves.toBe(1);
+    await eventually(() => page.locator('rect.outage-window').count()).toBe(1);
+    await eventually(() => page.locator('rect.recovery-burst').count()).toBe(1);
     const counts = await timelineCounts(page);
     expect(counts['outage']).toBe(report.totals['outageFailures']);
     expect(counts['2xx']).toBe(EVENTS);
@@ -152,12 +153,11 @@ describeBrowser('simulate HTML report', () => {
   it('is written on Ctrl-C too, with what ran so far', async () => {
     const hanging = await new TestHandler((_request, index) => (index < 5 ? undefined : { delayMs: 30_000 })).start();
     const file = join(dir, 'interrupted.html');
-    const cli = new CliProcess(['simulate', '--to', hanging.url, '--events', '20', '--concurrency', '20', '--html', file, '--seed', '3']);
+    // --json: each finished event is a line on stdout, so the test waits for the five it needs.
+    const cli = new CliProcess(['simulate', '--to', hanging.url, '--events', '20', '--concurrency', '20', '--html', file, '--seed', '3', '--json']);
     try {
-      await cli.waitFor(/Simulating HeapStream delivery of 20 events/);
-      const deadline = Date.now() + 10_000;
-      while (hanging.received.length < 20 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 25));
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      await waitUntil(() => hanging.received.length === 20, 'all 20 first attempts to arrive');
+      await waitUntil(() => cli.records().length === 5, 'the five answered events to finish');
       expect(await cli.interrupt()).toBe(130);
     } finally {
       await cli.stop();
@@ -165,9 +165,9 @@ describeBrowser('simulate HTML report', () => {
     }
     expect(cli.stderr).toMatch(/interrupted by SIGINT: 5 of 20 events finished; .*interrupted\.html hold what ran so far/);
     const { page, errors } = await open(file);
-    await expect(page.locator('.verdict').textContent()).resolves.toBe('FAIL');
-    await expect(page.locator('.reasons').textContent()).resolves.toContain('interrupted by SIGINT after 5 of 20 events finished');
-    await expect(page.locator('.total', { hasText: 'unfinished' }).locator('dd').textContent()).resolves.toBe('15');
+    await eventually(() => page.locator('.verdict').textContent()).toBe('FAIL');
+    await eventually(() => page.locator('.reasons').textContent()).toContain('interrupted by SIGINT after 5 of 20 events finished');
+    await eventually(() => page.locator('.total', { hasText: 'unfinished' }).locator('dd').textContent()).toBe('15');
     expect(await timelineCounts(page)).toEqual({ '2xx': 5 });
     expect(errors).toEqual([]);
     await page.close();

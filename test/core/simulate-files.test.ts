@@ -14,6 +14,7 @@ import type { SimulationRun } from '../../src/simulate/simulate.js';
 import { captureOutput, test } from '../helpers/context.js';
 import type { TestHandler } from '../helpers/handler.js';
 import { findAll, parseXml } from '../helpers/xml.js';
+import { waitUntil } from '../helpers/time.js';
 
 const hooks = vi.hoisted(() => ({
   /** What runSimulation resolved to, for the whole-run writers. */
@@ -86,14 +87,6 @@ const testcaseIndexes = (junit: string): number[] => findAll(parseXml(junit), 't
 
 const temporariesIn = async (dir: string): Promise<string[]> => (await readdir(dir)).filter((name) => name.endsWith('.events.tmp'));
 
-async function until(condition: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
 describe('report and JUnit files written while the run goes', () => {
   test('events finishing out of order still give files in index order, byte for byte what the whole-run writers give', async ({ dir, handler }) => {
     hooks.runs.length = 0;
@@ -131,7 +124,7 @@ describe('report and JUnit files written while the run goes', () => {
     // unfinished one finished, and the last ones were never sent.
     handler.setBehaviour((_request, index) => (index === 1 || index >= 6 ? { delayMs: 30_000 } : undefined));
     const { result, reportFile, junitFile } = simulate(handler, dir, { events: 10, concurrency: 2 });
-    await until(() => handler.received.length >= 7, 'seven requests');
+    await waitUntil(() => handler.received.length >= 7, 'seven requests');
     // The temporary files exist while the run goes…
     expect(await temporariesIn(dir)).toHaveLength(2);
     expect(hooks.interrupts).toHaveLength(1);

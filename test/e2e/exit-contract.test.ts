@@ -11,6 +11,7 @@ import { BIN, CliProcess, cleanEnv } from '../helpers/cli.js';
 import { event, writeFixtures } from '../helpers/fixtures.js';
 import { TestHandler } from '../helpers/handler.js';
 import { runInPty } from '../helpers/pty.js';
+import { waitUntil } from '../helpers/time.js';
 
 let dir: string;
 let handler: TestHandler;
@@ -88,7 +89,7 @@ describe('a closed stdout ends the command quietly', () => {
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
     const closed = new Promise<void>((resolve) => child.on('close', () => resolve()));
     try {
-      while (!out.includes('\n')) await new Promise((resolve) => setTimeout(resolve, 25));
+      await waitUntil(() => out.includes('\n'), 'listen to print its ready line');
       const ready = JSON.parse(out.split('\n')[0] as string) as { localUrl: string };
       // head has exited; this webhook's line is the first write to a closed pipe.
       const answer = await fetch(ready.localUrl, { method: 'POST', body: event('video.ready', 1) });

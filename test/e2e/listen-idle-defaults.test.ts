@@ -12,7 +12,7 @@ import { request } from 'undici';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { CliProcess } from '../helpers/cli.js';
 import { TestHandler } from '../helpers/handler.js';
-import { idleFor } from '../helpers/idle.js';
+import { idleFor } from '../helpers/time.js';
 import { TunnelServer } from '../helpers/tunnel-server.js';
 
 let handler: TestHandler;

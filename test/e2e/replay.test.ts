@@ -7,6 +7,7 @@ import { CliProcess, runCli } from '../helpers/cli.js';
 import { event, fiveFixtures as fiveFixturesIn, writeFixtures } from '../helpers/fixtures.js';
 import { TestHandler } from '../helpers/handler.js';
 import { KEY, runInPty } from '../helpers/pty.js';
+import { waitUntil } from '../helpers/time.js';
 
 let handler: TestHandler;
 let dir: string;
@@ -134,8 +135,7 @@ describe('replay: interrupted', () => {
       const cli = new CliProcess(['replay', dir, '--to', handler.url, '--times', '2']);
       try {
         await cli.waitFor(/✓[^]*✓/);
-        const deadline = Date.now() + 5_000;
-        while (handler.received.length < 3 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+        await waitUntil(() => handler.received.length >= 3, 'the third request to be in flight');
         cli.child.kill(signal);
         expect(await cli.wait()).toBe(exitCode);
       } finally {

@@ -163,7 +163,8 @@ describe('trigger without a type', () => {
       pty.type(KEY.down);
       pty.type(KEY.down);
       pty.type(KEY.down);
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      // The cursor has reached the fourth type once the prompt draws it there.
+      await pty.waitFor(/❯ video\.ready/);
       pty.type(KEY.enter);
       expect(await pty.exit).toBe(0);
     } finally {

@@ -6,8 +6,9 @@
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
-import { describe } from 'vitest';
+import { describe, expect } from 'vitest';
 import { CHROMIUM_PATH, chromiumAvailable } from './chromium.js';
+import { DEFAULT_WAIT_MS } from './time.js';
 
 export { launchBrowser } from './chromium.js';
 
@@ -36,4 +37,14 @@ export function watchErrors(page: Page): string[] {
     if (message.type() === 'error') errors.push(`console: ${message.text()}`);
   });
   return errors;
+}
+
+/**
+ * An auto-waiting assertion on what the page shows: `await eventually(() => locator.count()).toBe(2)`
+ * retries the read until it matches (or fails after the deadline, with the last value), so a
+ * test never reads a pane before the page has filled it in. Playwright's own `expect` comes
+ * with its test runner; vitest's `expect.poll` does the same job here.
+ */
+export function eventually<T>(read: () => Promise<T> | T): ReturnType<typeof expect.poll<T>> {
+  return expect.poll(read, { timeout: DEFAULT_WAIT_MS, interval: 20 });
 }

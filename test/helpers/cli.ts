@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { waitUntil } from './time.js';
 
 export const BIN = fileURLToPath(new URL('../../bin/heapstream-webhooks.js', import.meta.url));
 
@@ -26,12 +27,22 @@ export interface RunOptions {
 export const CONFIG_HOME = mkdtempSync(join(tmpdir(), 'hsw-config-'));
 process.on('exit', () => rmSync(CONFIG_HOME, { recursive: true, force: true }));
 
+/**
+ * Under `npm run coverage` (test/coverage.mjs), where a spawned CLI writes its V8
+ * coverage: it is merged with the in-process coverage.
+ */
+export function childCoverage(): NodeJS.ProcessEnv {
+  const dir = process.env['HSW_CHILD_COVERAGE'];
+  return dir ? { NODE_V8_COVERAGE: dir } : {};
+}
+
 export function cleanEnv(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', XDG_CONFIG_HOME: CONFIG_HOME };
   delete env['FORCE_COLOR'];
   for (const key of Object.keys(env)) if (key.startsWith('HEAPSTREAM_')) delete env[key];
   // Run inside GitHub Actions, the CLI would write to the real job's summary and outputs.
   for (const key of ['GITHUB_ACTIONS', 'GITHUB_STEP_SUMMARY', 'GITHUB_OUTPUT']) delete env[key];
+  Object.assign(env, childCoverage());
   for (const [key, value] of Object.entries(extra)) {
     if (value === undefined) delete env[key];
     else env[key] = value;
@@ -92,12 +103,10 @@ export class CliProcess {
 
   /** Waits until stdout (or stderr) matches, or fails with what was printed. */
   async waitFor(pattern: RegExp, { stream = 'stdout', timeoutMs = 15_000 }: { stream?: 'stdout' | 'stderr'; timeoutMs?: number } = {}): Promise<RegExpMatchArray> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const match = (stream === 'stdout' ? this.stdout : this.stderr).match(pattern);
-      if (match) return match;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${pattern} on ${stream}\nstdout: ${this.stdout}\nstderr: ${this.stderr}`);
-      await new Promise((resolve) => setTimeout(resolve, 25));
+    try {
+      return await waitUntil(() => (stream === 'stdout' ? this.stdout : this.stderr).match(pattern), `${pattern} on ${stream}`, timeoutMs);
+    } catch (error) {
+      throw new Error(`${(error as Error).message}\nstdout: ${this.stdout}\nstderr: ${this.stderr}`);
     }
   }
 
@@ -117,6 +126,14 @@ export class CliProcess {
   /** Kills the CLI's process group: the CLI, and anything it started there that outlived it. */
   async stop(): Promise<void> {
     const running = this.child.exitCode === null && this.child.signalCode === null;
+    // Under coverage, a CLI must exit on its own to write what it covered: SIGTERM first
+    // (the CLI exits 143 on it), the group's SIGKILL only if that does not end it.
+    if (running && childCoverage()['NODE_V8_COVERAGE']) {
+      this.child.kill('SIGTERM');
+      const timer = setTimeout(() => killGroup(this.child), 5_000);
+      await this.exited;
+      clearTimeout(timer);
+    }
     killGroup(this.child);
     if (running) await this.exited;
   }

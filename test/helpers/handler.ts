@@ -18,11 +18,17 @@ export type Behaviour = (request: Received, index: number) => { status?: number;
 export class TestHandler {
   readonly received: Received[] = [];
   inFlight = 0;
+  /** Answers given so far. */
+  answered = 0;
   maxInFlight = 0;
   private server: Server | undefined;
   private readonly open = new Set<ServerResponse>();
 
-  constructor(private behaviour: Behaviour = () => undefined) {}
+  /** `keepAliveMs`: how long an idle connection to it stays open (Node's server keep-alive). */
+  constructor(
+    private behaviour: Behaviour = () => undefined,
+    private readonly keepAliveMs = 1_000,
+  ) {}
 
   setBehaviour(behaviour: Behaviour): void {
     this.behaviour = behaviour;
@@ -43,6 +49,7 @@ export class TestHandler {
           this.inFlight--;
           this.open.delete(res);
           if (res.destroyed) return;
+          this.answered++;
           res.statusCode = answer.status ?? 200;
           res.end(answer.body ?? 'ok');
         };
@@ -50,7 +57,7 @@ export class TestHandler {
         else finish();
       });
     });
-    this.server.keepAliveTimeout = 1_000;
+    this.server.keepAliveTimeout = this.keepAliveMs;
     await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
     return this;
   }

@@ -3,7 +3,8 @@
  * prompts see a TTY on stdin and stdout, exactly as on a developer's terminal.
  */
 import { spawn } from 'node:child_process';
-import { BIN, CONFIG_HOME } from './cli.js';
+import { BIN, CONFIG_HOME, childCoverage } from './cli.js';
+import { waitUntil } from './time.js';
 
 export interface PtySession {
   output(): string;
@@ -22,7 +23,7 @@ export function runInPty(args: string[], options: { cwd?: string; env?: Record<s
   const { CI: _ci, ...env } = process.env;
   const child = spawn('script', ['-qfec', command, '/dev/null'], {
     cwd: options.cwd,
-    env: { ...env, NO_COLOR: '1', TERM: 'xterm', COLUMNS: '120', LINES: '40', XDG_CONFIG_HOME: CONFIG_HOME, ...options.env },
+    env: { ...env, NO_COLOR: '1', TERM: 'xterm', COLUMNS: '120', LINES: '40', XDG_CONFIG_HOME: CONFIG_HOME, ...childCoverage(), ...options.env },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let out = '';
@@ -32,10 +33,10 @@ export function runInPty(args: string[], options: { cwd?: string; env?: Record<s
   return {
     output: () => out,
     async waitFor(pattern, timeoutMs = 15_000) {
-      const deadline = Date.now() + timeoutMs;
-      while (!pattern.test(out)) {
-        if (Date.now() > deadline) throw new Error(`pty: timed out waiting for ${pattern}; screen so far:\n${out}`);
-        await new Promise((resolve) => setTimeout(resolve, 25));
+      try {
+        await waitUntil(() => pattern.test(out), `${pattern} on the terminal`, timeoutMs);
+      } catch (error) {
+        throw new Error(`pty: ${(error as Error).message}; screen so far:\n${out}`);
       }
     },
     type(keys) {

@@ -10,6 +10,7 @@ import { Agent, request } from 'undici';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { CliProcess } from '../helpers/cli.js';
 import { TestHandler } from '../helpers/handler.js';
+import { waitUntil } from '../helpers/time.js';
 
 const IN_FLIGHT = 100;
 
@@ -61,7 +62,7 @@ it('after kill -9 under load, every webhook answered 2xx has a complete fixture'
     }
   };
   const load = Promise.all(Array.from({ length: IN_FLIGHT }, worker));
-  while (answered2xx.length < 1_000) await new Promise((resolve) => setTimeout(resolve, 20));
+  await waitUntil(() => answered2xx.length >= 1_000, '1,000 webhooks answered 2xx', 50_000);
   cli.child.kill('SIGKILL');
   killed = true;
   await cli.wait();

@@ -14,7 +14,7 @@ import type { ListenEvent, ListenOptions, ListenReporter } from '../../src/liste
 import type { RejectedRequest } from '../../src/receiver/types.js';
 import type { TunnelEvent } from '../../src/tunnel/types.js';
 import { TestHandler } from '../helpers/handler.js';
-import { idlePast } from '../helpers/idle.js';
+import { idlePast } from '../helpers/time.js';
 import { TunnelServer } from '../helpers/tunnel-server.js';
 
 let handler: TestHandler;
@@ -58,6 +58,7 @@ class Heard implements ListenReporter {
 }
 
 const SHORT = { headersTimeoutMs: 300, requestTimeoutMs: 600, keepAliveTimeoutMs: 200 };
+const LONGEST = Math.max(...Object.values(SHORT));
 
 async function startSession(subdomain: string, options: Partial<ListenOptions> = {}, probeIntervalMs = 60_000): Promise<Heard> {
   const heard = new Heard();
@@ -93,7 +94,7 @@ async function postThroughTunnel(subdomain: string, body: string | Buffer): Prom
 describe('listen through the real tunnel, after idle gaps', () => {
   it('receives, forwards, records and prints webhooks sent after idling past every deadline', async () => {
     const heard = await startSession('hswidleone');
-    const idle = (): Promise<void> => idlePast(SHORT.headersTimeoutMs, SHORT.requestTimeoutMs, SHORT.keepAliveTimeoutMs);
+    const idle = (): Promise<number> => idlePast(LONGEST);
     // The first webhook comes long after the tunnel opened, as a user's first one does.
     await idle();
     expect(await postThroughTunnel('hswidleone', '{"n": 1}')).toEqual({ status: 200, text: 'ok' });
@@ -121,8 +122,8 @@ describe('listen through the real tunnel, after idle gaps', () => {
 
   it('its probe goes through the public URL and keeps passing across idle gaps', async () => {
     const heard = await startSession('hswidleprobe', {}, 150);
-    await idlePast(SHORT.headersTimeoutMs, SHORT.requestTimeoutMs, SHORT.keepAliveTimeoutMs);
-    await idlePast(SHORT.headersTimeoutMs, SHORT.requestTimeoutMs, SHORT.keepAliveTimeoutMs);
+    await idlePast(LONGEST);
+    await idlePast(LONGEST);
     expect(heard.tunnels.map((e) => e.kind)).toEqual(['open']);
     expect(session?.summary.probesFailed).toBe(0);
     // The probes were answered by the receiver itself: the handler saw none, nothing was recorded.
@@ -159,7 +160,7 @@ describe('listen through the real tunnel, after idle gaps', () => {
     await waitForTunnel(heard, (e) => e.kind === 'open', 2);
     expect(heard.tunnels.filter((e) => e.kind === 'changed')).toEqual([]);
     expect(heard.tunnels.filter((e) => e.kind === 'open').map((e) => (e as { url: string }).url)).toEqual(['http://hswidlerestart.localhost/hook', 'http://hswidlerestart.localhost/hook']);
-    await idlePast(SHORT.headersTimeoutMs, SHORT.requestTimeoutMs, SHORT.keepAliveTimeoutMs);
+    await idlePast(LONGEST);
     expect((await postThroughTunnel('hswidlerestart', '{"n": 2}')).status).toBe(200);
     expect(handler.received.map((r) => r.body.toString())).toEqual(['{"n": 1}', '{"n": 2}']);
   });

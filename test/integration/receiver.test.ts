@@ -7,7 +7,7 @@ import { Agent, request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Receiver } from '../../src/receiver/server.js';
 import type { RejectedRequest } from '../../src/receiver/types.js';
-import { idlePast } from '../helpers/idle.js';
+import { idlePast } from '../helpers/time.js';
 
 let receiver: Receiver | undefined;
 afterEach(async () => {
@@ -83,7 +83,7 @@ describe('Receiver', () => {
     };
     expect(await post()).toBe(200);
     // The kept-alive connection is closed by the receiver, not broken: the next request opens another.
-    await idlePast(timeouts.keepAliveTimeoutMs, timeouts.headersTimeoutMs, timeouts.requestTimeoutMs);
+    await idlePast(Math.max(timeouts.keepAliveTimeoutMs, timeouts.headersTimeoutMs, timeouts.requestTimeoutMs));
     expect(await post()).toBe(200);
     // A connection that sends nothing is cut at the headers deadline, with a 408 that is said out loud.
     const silent = connect(receiver.port, '127.0.0.1');
@@ -92,7 +92,7 @@ describe('Receiver', () => {
     await new Promise((resolve) => silent.once('close', resolve));
     expect(answer).toMatch(/^HTTP\/1\.1 408 Request Timeout\r\n/);
     expect(rejected).toEqual([{ reason: 'timeout', status: 408, method: '-', path: '-', remoteAddress: '127.0.0.1' }]);
-    await idlePast(timeouts.keepAliveTimeoutMs, timeouts.headersTimeoutMs, timeouts.requestTimeoutMs);
+    await idlePast(Math.max(timeouts.keepAliveTimeoutMs, timeouts.headersTimeoutMs, timeouts.requestTimeoutMs));
     expect(await post()).toBe(200);
     await agent.close();
   });

@@ -14,6 +14,7 @@ import { tidyTempFiles } from '../../src/store/tidy.js';
 import { fixtureHead, fixtureResponse, fixtureTail, makeFixture, serializeFixture } from '../../src/store/write.js';
 import type { Fixture } from '../../src/store/types.js';
 import { makeReadOnly } from '../helpers/read-only.js';
+import { waitUntil } from '../helpers/time.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -64,7 +65,8 @@ describe('DurableDirectory', () => {
   it('shows nothing under the final name until finish, then the whole file', async () => {
     const durable = new DurableDirectory(dir);
     const draft = durable.begin(join(dir, 'a.json'), '{\n  "x": 1');
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    // The temp file exists (begin created it), yet nothing shows under a final name.
+    await waitUntil(async () => (await readdir(dir)).some((name) => name.endsWith('.tmp')), 'the temp file to be created');
     expect((await readdir(dir)).filter((name) => !name.startsWith('.'))).toEqual([]);
     expect(await draft.finish('\n}\n')).toBe(join(dir, 'a.json'));
     expect(await readFile(join(dir, 'a.json'), 'utf8')).toBe('{\n  "x": 1\n}\n');

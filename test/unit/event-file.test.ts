@@ -9,6 +9,7 @@ import { describe, expect } from 'vitest';
 import { IncrementalEventFile } from '../../src/simulate/event-file.js';
 import type { EventOutcome } from '../../src/simulate/types.js';
 import { test } from '../helpers/context.js';
+import { waitUntil } from '../helpers/time.js';
 
 const outcome = (index: number): EventOutcome => ({ index }) as EventOutcome;
 
@@ -85,9 +86,7 @@ describe('IncrementalEventFile', () => {
       expect(temporary).toMatch(/^\.report\.json\.\d+\.[0-9a-f]{8}\.events\.tmp$/);
       for (let i = 599; i >= 0; i--) file.finished(i, outcome);
       // 600 kB finished before complete(): at least one 256 kB chunk is written already.
-      const deadline = Date.now() + 5_000;
-      while ((await stat(join(dir, temporary as string))).size === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
-      expect((await stat(join(dir, temporary as string))).size).toBeGreaterThan(0);
+      await waitUntil(async () => (await stat(join(dir, temporary as string))).size > 0, 'the first chunk to reach the temp file');
       await file.complete(outcome);
       const text = await assembled(file);
       expect(text).toBe(`<head>${`${line}\n`.repeat(600)}<tail>`);

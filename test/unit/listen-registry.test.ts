@@ -3,6 +3,8 @@
  * gone after, and a stale entry (killed listener) recognised.
  */
 import { spawn } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,7 +12,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { listenStateFile } from '../../src/listen/identity.js';
 import { findListener, publishListener } from '../../src/listen/registry.js';
 import { ListenSession } from '../../src/listen/session.js';
-import type { ListenReporter } from '../../src/listen/types.js';
+import type { ListenOptions, ListenReporter } from '../../src/listen/types.js';
+import { idlePast } from '../helpers/time.js';
 
 let configDir: string;
 let session: ListenSession | undefined;
@@ -26,10 +29,10 @@ afterEach(async () => {
 });
 
 /** A listen session on loopback; its local URL once started. */
-async function startSession(publish: boolean): Promise<string> {
+async function startSession(publish: boolean, options: Partial<ListenOptions> = {}): Promise<string> {
   let localUrl = '';
   const reporter: ListenReporter = { ready: (info) => (localUrl = info.localUrl), tidied() {}, tunnel() {}, event() {}, rejected() {}, warn() {} };
-  session = new ListenSession({ port: 0, path: '/hook', maxBodyBytes: 1024, forwardTimeoutMs: 1_000, ack: false, shutdownGraceMs: 100, reporter, ...(publish ? { publish: { cwd, configDir } } : {}) });
+  session = new ListenSession({ port: 0, path: '/hook', maxBodyBytes: 1024, forwardTimeoutMs: 1_000, ack: false, shutdownGraceMs: 100, reporter, ...(publish ? { publish: { cwd, configDir } } : {}), ...options });
   await session.start();
   return localUrl;
 }
@@ -61,5 +64,34 @@ describe('the listen registry', () => {
     await session?.stop();
     session = undefined;
     expect(await findListener({ cwd, configDir })).toMatchObject({ state: 'stale', reason: expect.stringMatching(/nothing answers/) });
+  });
+
+  describe('idle past its timeouts, configured short', () => {
+    // Short, yet longer than a loaded machine may take to answer a probe.
+    const PROBE_MS = 400;
+
+    it('still finds a listener that has sat idle past the probe and header timeouts', async () => {
+      const localUrl = await startSession(true, { headersTimeoutMs: PROBE_MS });
+      const found = { state: 'running', localUrl: new URL(localUrl), pid: process.pid };
+      expect(await findListener({ cwd, configDir, timeoutMs: PROBE_MS })).toEqual(found);
+      await idlePast(PROBE_MS);
+      expect(await findListener({ cwd, configDir, timeoutMs: PROBE_MS })).toEqual(found);
+      await idlePast(PROBE_MS);
+      expect(await findListener({ cwd, configDir, timeoutMs: PROBE_MS })).toEqual(found);
+    });
+
+    it('calls a listener that never answers its probe stale once the probe times out', async () => {
+      // Accepts the connection, never answers: as a listener stuck in a debugger would.
+      const silent = createServer(() => undefined);
+      await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+      try {
+        const { port } = silent.address() as AddressInfo;
+        await publishListener({ cwd, configDir, localUrl: `http://127.0.0.1:${port}/hook`, probe: { token: 't', answer: 'a' } });
+        expect(await findListener({ cwd, configDir, timeoutMs: PROBE_MS })).toMatchObject({ state: 'stale', reason: expect.stringMatching(/^nothing answers on 127\.0\.0\.1:\d+ \(/) });
+      } finally {
+        silent.closeAllConnections();
+        await new Promise((resolve) => silent.close(resolve));
+      }
+    });
   });
 });
