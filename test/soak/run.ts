@@ -7,7 +7,8 @@
  * what was sent, received by the handler, recorded and printed, what was lost, and every
  * change of the public URL. Expected: 0 lost, 0 URL changes.
  *
- * Options: --minutes N (30), --max-gap S (300, seconds), --seed N.
+ * Options: --minutes N (30), --max-gap S (300, seconds), --seed N; --gap S for gaps of exactly
+ * S seconds, and --restarts 0 for an undisturbed listener (a clean idle of every gap).
  */
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -24,6 +25,8 @@ const option = (name: string, fallback: number): number => {
 };
 const minutes = option('minutes', 30);
 const maxGapMs = option('max-gap', 300) * 1_000;
+const fixedGapMs = option('gap', -1) * 1_000;
+const restarts = option('restarts', 1) !== 0;
 let seed = option('seed', Date.now() % 1_000_000);
 const firstSeed = seed;
 /** mulberry32: the same seed, the same gaps. */
@@ -58,7 +61,7 @@ async function opened(process: CliProcess): Promise<string> {
 const firstUrl = await opened(cli);
 urls.add(firstUrl);
 const subdomain = new URL(firstUrl).hostname.replace(/\.localhost$/, '');
-log(`listening at ${firstUrl} (seed ${firstSeed}, ${minutes} min, gaps up to ${maxGapMs / 1000} s)`);
+log(`listening at ${firstUrl} (${minutes} min, ${fixedGapMs >= 0 ? `gaps of ${fixedGapMs / 1000} s` : `seed ${firstSeed}, gaps up to ${maxGapMs / 1000} s`})`);
 
 interface Delivery {
   n: number;
@@ -93,12 +96,12 @@ async function attempt(delivery: Delivery): Promise<void> {
 
 const restartServerAt = started + (endAt - started) / 2;
 const restartListenAt = started + ((endAt - started) * 3) / 4;
-let serverRestarted = false;
-let listenRestarted = false;
+let serverRestarted = !restarts;
+let listenRestarted = !restarts;
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 while (Date.now() < endAt) {
-  const gap = Math.floor(random() * maxGapMs);
+  const gap = fixedGapMs >= 0 ? fixedGapMs : Math.floor(random() * maxGapMs);
   const wake = Math.min(endAt, Date.now() + gap);
   // The planned restarts happen inside the gaps, at their moment.
   while (Date.now() < wake) {
@@ -146,7 +149,7 @@ const lost = deliveries.filter((d) => !d.delivered).length;
 const retried = deliveries.filter((d) => d.attempts.length > 1).length;
 const distinct = new Set(handler.received.map((r) => r.body.toString())).size;
 console.log('');
-console.log(`soak: ${minutes} min, seed ${firstSeed}, tunnel server restarted ${serverRestarted ? 1 : 0}×, listener restarted ${listenRestarted ? 1 : 0}×`);
+console.log(`soak: ${minutes} min, ${fixedGapMs >= 0 ? `gaps of ${fixedGapMs / 1000} s` : `seed ${firstSeed}`}, tunnel server and listener restarted ${restarts ? 'once each' : 'never'}`);
 console.log(`  webhooks sent       ${sent}`);
 console.log(`  needed a retry      ${retried}`);
 console.log(`  received (handler)  ${distinct} distinct, ${handler.received.length} requests`);
