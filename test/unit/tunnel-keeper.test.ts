@@ -5,6 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { HswError } from '../../src/errors.js';
 import { TunnelKeeper } from '../../src/tunnel/keeper.js';
+import { idlePast, waitUntil } from '../helpers/time.js';
 import type { OpenTunnel, ProbeResult, TunnelEvent, TunnelOptions } from '../../src/tunnel/types.js';
 
 class FakeTunnel implements OpenTunnel {
@@ -28,13 +29,7 @@ class FakeTunnel implements OpenTunnel {
 let keeper: TunnelKeeper | undefined;
 afterEach(() => keeper?.stop());
 
-const until = async (check: () => boolean): Promise<void> => {
-  const deadline = Date.now() + 5_000;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-};
+const until = (check: () => boolean, what = 'the keeper to get there'): Promise<unknown> => waitUntil(check, what);
 
 function makeKeeper(opens: (() => Promise<OpenTunnel>)[], probe?: () => Promise<ProbeResult>): { events: TunnelEvent[] } {
   const events: TunnelEvent[] = [];
@@ -117,7 +112,8 @@ describe('TunnelKeeper', () => {
     keeper?.stop();
     keeper?.stop();
     first.break('late error');
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // Past the longest backoff: a reconnect, had one been scheduled, would have happened.
+    await idlePast(20);
     expect(events.map((e) => e.kind)).toEqual(['open']);
     expect(first.closed).toBe(true);
   });
