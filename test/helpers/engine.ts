@@ -9,6 +9,7 @@ import { SimulationEngine, type EngineResult } from '../../src/simulate/engine.j
 import { buildReport, type SimulateReport } from '../../src/simulate/report.js';
 import { synthesizeEvents } from '../../src/simulate/sources.js';
 import type { SimulateSettings } from '../../src/simulate/types.js';
+import { DEFAULT_WAIT_MS } from './time.js';
 
 export function engineSettings(overrides: Partial<SimulateSettings> = {}): SimulateSettings {
   return {
@@ -68,7 +69,10 @@ export async function runOnManualClock(options: {
   );
   let finished = false;
   const running = engine.run(store.order({ reorder: false, window: 10, seed: 1 })).finally(() => (finished = true));
+  // The clock moves a millisecond a turn; a run that never ends fails here, saying where it stood.
+  const deadline = performance.now() + DEFAULT_WAIT_MS;
   while (!finished) {
+    if (performance.now() > deadline) throw new Error(`the run did not finish (simulated time ${clock.now()} ms)`);
     if (clock.now() === options.stopAtMs) engine.abort();
     clock.advance(1);
     await new Promise((resolve) => setImmediate(resolve));
