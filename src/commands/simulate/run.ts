@@ -38,6 +38,7 @@ export const FLAG_NAMES: OptionNames = {
   timeout: '--timeout',
   duplicateRate: '--duplicate-rate',
   duplicates: '--duplicates',
+  concurrentDuplicates: '--concurrent-duplicates',
   duplicateWindow: '--duplicate-window',
   outage: '--outage',
   answerLoss: '--answer-loss',
