@@ -16,13 +16,13 @@ export const SCENARIOS = {
     summary: 'every acknowledged event is sent again within the duplicate window, and events arrive out of order',
     settings: { duplicateRate: 1, reorder: true },
   },
-  'concurrent-duplicates': {
-    summary: 'every event arrives twice at the same moment, so a handler that checks, awaits, then inserts races itself',
-    settings: { concurrentDuplicates: 1 },
-  },
   slow: {
     summary: 'up to 3 s of network latency per attempt, counted in the 5 s timeout: a handler slower than 2 s starts timing out',
     settings: { networkLatencyMs: 3_000 },
+  },
+  'concurrent-duplicates': {
+    summary: 'every event arrives twice at the same moment, so a handler that checks, awaits, then inserts races itself',
+    settings: { concurrentDuplicates: 1 },
   },
 } as const satisfies Record<string, { summary: string; settings: Partial<SimulateSettings> }>;
 

@@ -59,3 +59,54 @@ describe.each(Object.entries(adapters))('the state oracle with %s handlers', (_n
     expect(passing.verdict).toEqual({ ok: true, reasons: [] });
   });
 });
+
+describe('the state oracle refuses what would make a false verdict', () => {
+  const app = createLogic('insert-per-delivery', false);
+  const target = nodeListener(app);
+
+  it.each([
+    ['a state that is not JSON', { state: () => ({ n: 1n }), reset: app.reset }, 'HSW_STATE_INVALID', /^state\(\) returned a value that is not JSON/],
+    ['a state of undefined', { state: () => undefined, reset: app.reset }, 'HSW_STATE_INVALID', /^state\(\) returned undefined/],
+    ['a state read that fails', { state: () => Promise.reject(new Error('database down')), reset: app.reset }, 'HSW_STATE_FAILED', /^state\(\) threw: database down$/],
+    ['a reset that fails', { state: app.state, reset: () => { throw new Error('locked'); } }, 'HSW_RESET_FAILED', /^reset\(\) threw: locked$/],
+    ['a reset that does not empty the state', { state: app.state, reset: () => undefined }, 'HSW_RESET_INEFFECTIVE', /^reset\(\) did not empty the state that state\(\) reads \(after the reference run, a reset left rows at \d+ rows, not 0 rows\)/],
+    ['state without reset', { state: app.state }, 'HSW_BAD_VALUE', /^reset is missing: with state, give reset too/],
+    ['a state that is not a function', { state: 'http://x', reset: app.reset }, 'HSW_BAD_VALUE', /^state is a string; give a function/],
+    ['paths that are not strings', { state: app.state, reset: app.reset, stateIgnore: [1] }, 'HSW_BAD_VALUE', /^stateIgnore \[1\] is not a list of paths/],
+  ] as const)('%s: a one-line error with exit code 2', async (_what, options, code, message) => {
+    app.reset();
+    const error = await simulate({ target, events: 7, seed: 1, ...(options as object) }).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ code, exitCode: 2 });
+    expect((error as Error).message).toMatch(message);
+    expect((error as Error).message).not.toContain('\n');
+  });
+});
+
+describe('shrinking', () => {
+  it('is deterministic for a seed: the same reproduction, in the same number of trials', async () => {
+    const shrink = async (): Promise<unknown> => {
+      const app = createLogic('insert-per-delivery', false);
+      const report = await simulate({ target: nodeListener(app), events: 40, scenario: 'duplicates', concurrency: 4, seed: 11, state: app.state, reset: app.reset, stateUnordered: ['rows'] });
+      return { reproduction: report.effects?.reproduction, trials: report.effects?.trials, differences: report.effects?.differences };
+    };
+    const first = await shrink();
+    expect(first).toMatchObject({ reproduction: { oneMinimal: true } });
+    expect(await shrink()).toEqual(first);
+  });
+
+  it('says when the difference does not happen one delivery at a time', async () => {
+    // A read-modify-write across events: only deliveries that overlap lose updates.
+    let total = 0;
+    const target = async (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse): Promise<void> => {
+      for await (const _chunk of req);
+      const read = total;
+      await new Promise((resolve) => setTimeout(resolve, 2));
+      total = read + 1;
+      res.end();
+    };
+    const report = await simulate({ target, events: 10, seed: 1, state: () => ({ total }), reset: () => void (total = 0) });
+    expect(report.effects).toMatchObject({ ok: false, kind: 'concurrency-race', reproduction: null });
+    expect(report.effects?.differences[0]?.text).toMatch(/^total: 10 → \d$/);
+    expect(report.effects?.note).toMatch(/replayed one at a time in the same order, end in the reference state/);
+  });
+});
