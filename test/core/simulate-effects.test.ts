@@ -64,18 +64,26 @@ describe('the state oracle refuses what would make a false verdict', () => {
   const app = createLogic('insert-per-delivery', false);
   const target = nodeListener(app);
 
-  it.each([
+  const cases: [string, object, string, RegExp][] = [
     ['a state that is not JSON', { state: () => ({ n: 1n }), reset: app.reset }, 'HSW_STATE_INVALID', /^state\(\) returned a value that is not JSON/],
     ['a state of undefined', { state: () => undefined, reset: app.reset }, 'HSW_STATE_INVALID', /^state\(\) returned undefined/],
     ['a state read that fails', { state: () => Promise.reject(new Error('database down')), reset: app.reset }, 'HSW_STATE_FAILED', /^state\(\) threw: database down$/],
-    ['a reset that fails', { state: app.state, reset: () => { throw new Error('locked'); } }, 'HSW_RESET_FAILED', /^reset\(\) threw: locked$/],
+    [
+      'a reset that fails',
+      {
+        state: app.state,
+        reset: () => {
+          throw new Error('locked');
+        },
+      }, 'HSW_RESET_FAILED', /^reset\(\) threw: locked$/],
     ['a reset that does not empty the state', { state: app.state, reset: () => undefined }, 'HSW_RESET_INEFFECTIVE', /^reset\(\) did not empty the state that state\(\) reads \(after the reference run, a reset left rows at \d+ rows, not 0 rows\)/],
     ['state without reset', { state: app.state }, 'HSW_BAD_VALUE', /^reset is missing: with state, give reset too/],
     ['a state that is not a function', { state: 'http://x', reset: app.reset }, 'HSW_BAD_VALUE', /^state is a string; give a function/],
     ['paths that are not strings', { state: app.state, reset: app.reset, stateIgnore: [1] }, 'HSW_BAD_VALUE', /^stateIgnore \[1\] is not a list of paths/],
-  ] as const)('%s: a one-line error with exit code 2', async (_what, options, code, message) => {
+  ];
+  it.each(cases)('%s: a one-line error with exit code 2', async (_what, options, code, message) => {
     app.reset();
-    const error = await simulate({ target, events: 7, seed: 1, ...(options as object) }).catch((caught: unknown) => caught);
+    const error = await simulate({ target, events: 7, seed: 1, ...options }).catch((caught: unknown) => caught);
     expect(error).toMatchObject({ code, exitCode: 2 });
     expect((error as Error).message).toMatch(message);
     expect((error as Error).message).not.toContain('\n');

@@ -25,6 +25,7 @@ import type { SimulateOptions } from '../../simulate/settings.js';
 import { prepareSimulation, runSimulation, type PreparedSimulation } from '../../simulate/simulate.js';
 import type { EventOutcome } from '../../simulate/types.js';
 import type { OptionNames } from '../../simulate/validate.js';
+import type { StateOracle } from '../../simulate/effects/oracle.js';
 import type { CommandResult } from '../types.js';
 import { round } from '../../round.js';
 import { printSummary } from './summary.js';
@@ -60,7 +61,7 @@ export interface StartOptions {
  * The library's options (a URL target; the command owns the signal and the callbacks), with
  * the seed always chosen (the command line that repeats the run names it), plus the CLI's own.
  */
-export interface SimulateCommandOptions extends Omit<SimulateOptions, 'target' | 'path' | 'clock' | 'signal' | 'onAttempt' | 'onEvent' | 'seed'> {
+export interface SimulateCommandOptions extends Omit<SimulateOptions, 'target' | 'path' | 'clock' | 'signal' | 'onAttempt' | 'onEvent' | 'seed' | 'state' | 'reset'> {
   to: URL;
   seed: number;
   /** Whether --seed was given (else the seed is random, and the summary says how to repeat the run). */
@@ -72,6 +73,8 @@ export interface SimulateCommandOptions extends Omit<SimulateOptions, 'target' |
   /** A self-contained HTML picture of the run (`--html`). */
   htmlFile?: string;
   check?: string;
+  /** --state and --reset (a URL or a command; no reset: restart the --start app), --repro. */
+  stateOracle?: { state: string; reset?: string; repro: string };
   start?: StartOptions | undefined;
   github: GitHubEnvironment | null;
   output: Output;
@@ -112,9 +115,17 @@ export async function run(options: SimulateCommandOptions): Promise<SimulateComm
     grouped = false;
   };
   let app: AppUnderTest | undefined;
+  // Without --reset, the state is emptied by starting the app afresh.
+  const restart = async (): Promise<void> => {
+    const old = app;
+    app = undefined;
+    await old?.stop();
+    app = await startApp(start as StartOptions, to, output, interrupt.signal);
+  };
   try {
     if (start) app = await startApp(start, to, output, interrupt.signal);
-    return await simulate(options, prepared, { app, interrupt: interrupt.signal, stop: stopRun, stopped: () => stoppedBy, ci, endGroup });
+    const oracle = options.stateOracle ? (await import('../../simulate/effects/oracle.js')).specOracle(options.stateOracle.state, options.stateOracle.reset ?? restart) : undefined;
+    return await simulate(options, prepared, { app: () => app, oracle, interrupt: interrupt.signal, stop: stopRun, stopped: () => stoppedBy, ci, endGroup });
   } catch (error) {
     endGroup();
     if (interrupt.signal.aborted && error === interrupt.signal.reason) {
@@ -134,7 +145,7 @@ export async function run(options: SimulateCommandOptions): Promise<SimulateComm
 
 /** The options that are the library's: all but the command's own. */
 function libraryOptions(options: SimulateCommandOptions): Omit<SimulateOptions, 'target'> {
-  const { to: _to, seedGiven: _seedGiven, command: _command, reportFile: _reportFile, junitFile: _junitFile, htmlFile: _htmlFile, check: _check, start: _start, github: _github, output: _output, ...library } = options;
+  const { to: _to, seedGiven: _seedGiven, command: _command, reportFile: _reportFile, junitFile: _junitFile, htmlFile: _htmlFile, check: _check, stateOracle: _stateOracle, start: _start, github: _github, output: _output, ...library } = options;
   return library;
 }
 
@@ -154,7 +165,9 @@ async function startApp(start: StartOptions, to: URL, output: Output, signal: Ab
 }
 
 interface RunContext {
-  app: AppUnderTest | undefined;
+  /** The app under test now (a restart replaces it). */
+  app(): AppUnderTest | undefined;
+  oracle: StateOracle | undefined;
   interrupt: AbortSignal;
   stop(by: Stop): void;
   stopped(): Stop | undefined;
@@ -185,21 +198,38 @@ async function simulateInto(
   onInterrupt: () => void,
 ): Promise<SimulateCommandResult> {
   const { output } = options;
-  const { app } = context;
   let stopProgress = (): void => undefined;
   let running = true;
-  void app?.exited.then(() => {
-    if (running) context.stop({ signal: null, reason: app.exitedError('during the run').message });
-  });
+  // Only the app of the moment counts: one stopped to be restarted exits on purpose.
+  const watched = new Set<AppUnderTest>();
+  const watch = (): void => {
+    const app = context.app();
+    if (!app || watched.has(app)) return;
+    watched.add(app);
+    void app.exited.then(() => {
+      if (running && context.app() === app) context.stop({ signal: null, reason: app.exitedError('during the run').message });
+    });
+  };
+  watch();
   let run;
   try {
     run = await runSimulation(prepared, {
       command: options.command,
+      ...(context.oracle
+        ? {
+            oracle: context.oracle,
+            onEffects: (phase) => {
+              watch();
+              output.line(output.color.dim(phase === 'reference' ? `Reference run: each event once, in timestamp order, one at a time (${context.oracle?.stateName})` : 'The final state differs from the reference: shrinking to a minimal reproduction'));
+            },
+          }
+        : {}),
       stopReason: context.stopped,
       ...(files.any ? { onEventFinished: (index, outcome) => files.finished(index, outcome) } : {}),
       onStart: ({ settings, events, stats }) => {
         output.line(`Simulating HeapStream delivery of ${events} events to ${options.to.href}${options.scenario ? ` (scenario ${options.scenario})` : ''}`);
         output.line(output.color.dim(`  24 h schedule ×1/${round(settings.scale)} · ${settings.maxAttempts} attempts · ${settings.timeoutMs} ms timeout · ${settings.concurrency} in flight · seed ${settings.seed}${options.seedGiven ? '' : ' (random)'}`));
+        watch();
         stopProgress = startProgress(spinners, stats);
       },
     });
@@ -222,6 +252,13 @@ async function simulateInto(
       report.verdict.ok = false;
       report.verdict.reasons.push(`--check "${options.check}" exited ${exitCode ?? 'by a signal'}`);
     }
+  }
+  const reproduction = report.effects?.reproduction;
+  if (reproduction && options.stateOracle) {
+    const { writeReproduction } = await import('../../simulate/effects/repro.js');
+    const written = await writeReproduction(options.stateOracle.repro, reproduction, prepared.events, options.to);
+    reproduction.files = written.files;
+    reproduction.replay = written.replay;
   }
   if (reportFile) await files.writeReport(reportFile, report);
   if (options.junitFile) await files.writeJunit(options.junitFile, report);

@@ -61,7 +61,8 @@ export function formatPath(path: readonly string[]): string {
     else if (/^[A-Za-z_$][\w$]*$/.test(segment)) out += out === '' ? segment : `.${segment}`;
     else out += `[${JSON.stringify(segment)}]`;
   }
-  return out;
+  // Keys come from the app, which stores what webhooks carried.
+  return printable(out);
 }
 
 /** Keys sorted, so that two equal states serialize alike whatever order the app wrote them in. */

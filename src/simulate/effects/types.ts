@@ -47,6 +47,9 @@ export interface Reproduction {
   differences: StateDifference[];
   /** Removing any single delivery makes the difference go away. */
   oneMinimal: boolean;
+  /** Where the CLI wrote it as numbered fixtures, and the command that sends them again. */
+  files?: string[];
+  replay?: string;
 }
 
 /** What the state oracle found: `report.effects`. */

@@ -1,0 +1,96 @@
+/**
+ * `simulate --state/--reset` through the built CLI against a real server: a handler that
+ * inserts a row per delivery is caught, shrunk, and its reproduction written as fixtures
+ * that `replay` sends again; the corrected handler passes; a state that cannot be trusted
+ * is a one-line usage error (exit 2), never a verdict.
+ */
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
+import { createLogic, HandlerServer } from '../helpers/buggy-handlers.js';
+import { TestHandler } from '../helpers/handler.js';
+import type { FullReport } from '../../src/simulate/report.js';
+import { findAll, parseXml } from '../helpers/xml.js';
+
+let dir: string;
+let server: HandlerServer | undefined;
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'hsw-simulate-state-'));
+});
+afterEach(async () => {
+  await server?.stop();
+  server = undefined;
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function simulateAgainst(fixed: boolean, extra: string[] = []): Promise<{ code: number | null; stdout: string; stderr: string; report: FullReport; app: ReturnType<typeof createLogic> }> {
+  const app = createLogic('insert-per-delivery', fixed);
+  server = await new HandlerServer(app).start();
+  const reportFile = join(dir, 'report.json');
+  const args = ['simulate', '--to', `${server.origin}/webhooks`, '--events', '14', '--duplicates', '1', '--within', '2s', '--seed', '4'];
+  const state = ['--state', `${server.origin}/state`, '--reset', `${server.origin}/reset`, '--state-unordered', 'rows', '--repro', join(dir, 'repro')];
+  const result = await runCli([...args, ...state, '--report', reportFile, ...extra], { timeoutMs: 60_000, cwd: dir });
+  return { ...result, report: JSON.parse(await readFile(reportFile, 'utf8')) as FullReport, app };
+}
+
+describe('simulate --state --reset (URLs)', () => {
+  it('fails a handler that inserts a row per delivery, with the difference, the minimal reproduction, fixtures that replay it, and JUnit', async () => {
+    const junit = join(dir, 'simulate.xml');
+    const { code, stdout, report, app } = await simulateAgainst(false, ['--junit', junit]);
+    expect(code).toBe(1);
+    expect(report.totals.delivered).toBe(14);
+    expect(report.effects).toMatchObject({ ok: false, kind: 'duplicate-processed-twice', differences: [{ text: 'rows: 4 rows → 8 rows' }] });
+    const repro = report.effects?.reproduction;
+    expect(repro?.deliveries).toHaveLength(2);
+    expect(repro?.words).toMatch(/^the same `video\.created` \(video \d+\) delivered twice → rows: 1 row → 2 rows$/);
+    expect(stdout).toContain('rows: 4 rows → 8 rows');
+    expect(stdout).toContain(`kind: a duplicate processed twice`);
+    expect(stdout).toContain(repro?.words);
+    expect(stdout).toMatch(/FAIL: .*the final state differs from the reference run/);
+
+    // The fixtures, numbered, and the replay command that sends them again.
+    expect((await readdir(join(dir, 'repro'))).sort()).toEqual([expect.stringMatching(/^01-video\.created-v\d+\.json$/), expect.stringMatching(/^02-video\.created-v\d+\.json$/)]);
+    expect(repro?.replay).toBe(`npx heapstream-webhooks replay ${join(dir, 'repro')} --to ${server?.origin}/webhooks`);
+    app.reset();
+    const replayed = await runCli(['replay', join(dir, 'repro'), '--to', `${server?.origin}/webhooks`], { timeoutMs: 30_000 });
+    expect(replayed.code).toBe(0);
+    expect(await app.state()).toEqual({ rows: [expect.objectContaining({ type: 'video.created' }), expect.objectContaining({ type: 'video.created' })] });
+
+    const xml = parseXml(await readFile(junit, 'utf8'));
+    const failure = findAll(xml, 'testcase').find((testcase) => testcase.attributes['name'] === 'final state (effects)');
+    expect(failure?.children.find((child) => child.name === 'failure')?.attributes['message']).toContain('a duplicate processed twice');
+  });
+
+  it('passes the corrected handler', async () => {
+    const { code, stdout, report } = await simulateAgainst(true);
+    expect(code).toBe(0);
+    expect(report.effects).toMatchObject({ ok: true, differences: [], reproduction: null });
+    expect(stdout).toMatch(/state: the scenario run ended in the reference run's state/);
+  });
+});
+
+describe('simulate --state refuses a state it cannot trust (exit 2, one line)', () => {
+  let other: TestHandler;
+  beforeEach(async () => {
+    other = await new TestHandler((request) => (request.url === '/broken' ? { status: 500 } : undefined)).start();
+  });
+  afterEach(() => other.stop());
+
+  it.each([
+    ['a state that is not JSON', ['--state', 'echo "<html>oops"', '--reset', 'true'], /^error: --state echo "<html>oops" gave "<html>oops", which is not JSON; it must give the app's state as JSON$/],
+    ['a state endpoint that fails', ['--state', 'URL/broken', '--reset', 'true'], /^error: --state http:\/\/127\.0\.0\.1:\d+\/broken answered 500; it must answer 200 with the app's state as JSON$/],
+    ['a reset that does not empty the state', ['--state', 'echo "{\\"rows\\": $(date +%N)}"', '--reset', 'true'], /^error: --reset true did not empty the state that --state .* reads/],
+    ['--state without --reset or --start', ['--state', 'echo {}'], /^error: --state needs --reset <url\|command> \(or --start, to restart the app instead\)/],
+    ['--state-ignore without --state', ['--state-ignore', 'updated_at'], /^error: --state-ignore only apply with --state <url\|command>$/],
+  ])('%s', async (_what, flags, message) => {
+    const args = flags.map((flag) => flag.replace('URL', `http://127.0.0.1:${other.port}`));
+    const result = await runCli(['simulate', '--to', other.url, '--events', '3', '--within', '3s', ...args], { timeoutMs: 30_000 });
+    expect(result.code).toBe(2);
+    const lines = result.stderr.trim().split('\n').filter((line) => line.startsWith('error'));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(message);
+  });
+});
