@@ -26,20 +26,22 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function simulateAgainst(fixed: boolean, extra: string[] = []): Promise<{ code: number | null; stdout: string; stderr: string; report: FullReport; app: ReturnType<typeof createLogic> }> {
+async function simulateAgainst(fixed: boolean, extra: string[] = [], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string; report: FullReport; app: ReturnType<typeof createLogic> }> {
   const app = createLogic('insert-per-delivery', fixed);
   server = await new HandlerServer(app).start();
   const reportFile = join(dir, 'report.json');
   const args = ['simulate', '--to', `${server.origin}/webhooks`, '--events', '14', '--duplicates', '1', '--within', '2s', '--seed', '4'];
   const state = ['--state', `${server.origin}/state`, '--reset', `${server.origin}/reset`, '--state-unordered', 'rows', '--repro', join(dir, 'repro')];
-  const result = await runCli([...args, ...state, '--report', reportFile, ...extra], { timeoutMs: 60_000, cwd: dir });
+  const result = await runCli([...args, ...state, '--report', reportFile, ...extra], { timeoutMs: 60_000, cwd: dir, env });
   return { ...result, report: JSON.parse(await readFile(reportFile, 'utf8')) as FullReport, app };
 }
 
 describe('simulate --state --reset (URLs)', () => {
-  it('fails a handler that inserts a row per delivery, with the difference, the minimal reproduction, fixtures that replay it, and JUnit', async () => {
+  it('fails a handler that inserts a row per delivery, with the difference, the minimal reproduction, fixtures that replay it, JUnit, step summary and HTML', async () => {
     const junit = join(dir, 'simulate.xml');
-    const { code, stdout, report, app } = await simulateAgainst(false, ['--junit', junit]);
+    const html = join(dir, 'simulate.html');
+    const summary = join(dir, 'summary.md');
+    const { code, stdout, stderr, report, app } = await simulateAgainst(false, ['--junit', junit, '--html', html], { GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: summary });
     expect(code).toBe(1);
     expect(report.totals.delivered).toBe(14);
     expect(report.effects).toMatchObject({ ok: false, kind: 'duplicate-processed-twice', differences: [{ text: 'rows: 4 rows → 8 rows' }] });
@@ -54,6 +56,8 @@ describe('simulate --state --reset (URLs)', () => {
     // The fixtures, numbered, and the replay command that sends them again.
     expect((await readdir(join(dir, 'repro'))).sort()).toEqual([expect.stringMatching(/^01-video\.created-v\d+\.json$/), expect.stringMatching(/^02-video\.created-v\d+\.json$/)]);
     expect(repro?.replay).toBe(`npx heapstream-webhooks replay ${join(dir, 'repro')} --to ${server?.origin}/webhooks`);
+    expect(repro?.reset).toBe(`curl -fsS -X POST ${server?.origin}/reset`);
+    expect(stdout).toContain(`to reproduce: curl -fsS -X POST ${server?.origin}/reset && ${repro?.replay}`);
     app.reset();
     const replayed = await runCli(['replay', join(dir, 'repro'), '--to', `${server?.origin}/webhooks`], { timeoutMs: 30_000 });
     expect(replayed.code).toBe(0);
@@ -61,7 +65,17 @@ describe('simulate --state --reset (URLs)', () => {
 
     const xml = parseXml(await readFile(junit, 'utf8'));
     const failure = findAll(xml, 'testcase').find((testcase) => testcase.attributes['name'] === 'final state (effects)');
-    expect(failure?.children.find((child) => child.name === 'failure')?.attributes['message']).toContain('a duplicate processed twice');
+    expect(failure?.children.find((child) => child.name === 'failure')?.attributes['message']).toBe(`a duplicate processed twice: ${repro?.words}`);
+    expect(findAll(xml, 'testsuite')[0]?.attributes).toMatchObject({ tests: '15', failures: '1' });
+
+    const markdown = await readFile(summary, 'utf8');
+    expect(markdown).toContain('#### ❌ State');
+    expect(markdown).toContain('rows: 4 rows → 8 rows');
+    expect(markdown).toContain(`${repro?.reset} && ${repro?.replay}`);
+    expect(`${stdout}${stderr}`).toMatch(/::error title=HeapStream simulate%3A a duplicate processed twice::the same `video.created`/);
+    const page = await readFile(html, 'utf8');
+    expect(page).toContain('"effects":["FAIL state:');
+    expect(page).toContain('rows: 4 rows → 8 rows');
   });
 
   it('passes the corrected handler', async () => {

@@ -255,10 +255,12 @@ async function simulateInto(
   }
   const reproduction = report.effects?.reproduction;
   if (reproduction && options.stateOracle) {
-    const { writeReproduction } = await import('../../simulate/effects/repro.js');
+    const [{ writeReproduction }, { isUrlSpec }, { shellQuote }] = await Promise.all([import('../../simulate/effects/repro.js'), import('../../simulate/effects/oracle.js'), import('../../ci/reproduce.js')]);
     const written = await writeReproduction(options.stateOracle.repro, reproduction, prepared.events, options.to);
     reproduction.files = written.files;
     reproduction.replay = written.replay;
+    const reset = options.stateOracle.reset;
+    if (reset !== undefined) reproduction.reset = isUrlSpec(reset) ? `curl -fsS -X POST ${shellQuote(reset)}` : reset;
   }
   if (reportFile) await files.writeReport(reportFile, report);
   if (options.junitFile) await files.writeJunit(options.junitFile, report);

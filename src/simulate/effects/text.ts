@@ -4,7 +4,7 @@
  * to send it again. Lines that judge start with `PASS ` or `FAIL ` for the caller to colour.
  */
 import { printable } from '../../ui/sanitize.js';
-import type { EffectsReport, ReproDelivery } from './types.js';
+import type { EffectsReport, ReproDelivery, Reproduction } from './types.js';
 
 /** Differences listed in text; the report has up to MAX_DIFFERENCES. */
 const SHOWN = 8;
@@ -19,7 +19,7 @@ export function effectsLines(effects: EffectsReport): string[] {
   if (repro) {
     lines.push(`minimal reproduction (${repro.deliveries.length} deliveries${repro.oneMinimal ? ', 1-minimal' : ''}, ${effects.trials} trials, ${(effects.shrinkMs / 1000).toFixed(1)} s): ${repro.words}`);
     repro.deliveries.forEach((delivery, i) => lines.push(`  ${i + 1}. ${deliveryLine(delivery)}`));
-    if (repro.replay) lines.push(`to reproduce: reset the state, then ${repro.replay}`);
+    if (repro.replay) lines.push(`to reproduce: ${reproduceLine(repro)}`);
   }
   if (effects.note) lines.push(`note: ${effects.note}`);
   return lines;
@@ -33,4 +33,9 @@ export function deliveryLine(delivery: ReproDelivery): string {
   const late = delivery.committedAfterTimeout ? ', its work committed after the timeout' : '';
   const changes = delivery.changes.length > 0 ? ` · ${delivery.changes.slice(0, 3).join('; ')}` : '';
   return `${what}${copy}, attempt ${delivery.attempt}${together} → ${delivery.result}${late}${changes}`;
+}
+
+/** The shell line that empties the state and sends the reproduction again. */
+export function reproduceLine(repro: Reproduction): string {
+  return repro.reset ? `${repro.reset} && ${repro.replay ?? ''}` : `reset the state (restart the app), then ${repro.replay ?? ''}`;
 }

@@ -50,6 +50,8 @@ export interface Reproduction {
   /** Where the CLI wrote it as numbered fixtures, and the command that sends them again. */
   files?: string[];
   replay?: string;
+  /** The shell command that empties the state first (from --reset). */
+  reset?: string;
 }
 
 /** What the state oracle found: `report.effects`. */
