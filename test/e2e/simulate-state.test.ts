@@ -13,6 +13,8 @@ import { createLogic, HandlerServer } from '../helpers/buggy-handlers.js';
 import { TestHandler } from '../helpers/handler.js';
 import type { FullReport } from '../../src/simulate/report.js';
 import { findAll, parseXml } from '../helpers/xml.js';
+import { freePort, listening } from '../helpers/processes.js';
+import { fileURLToPath } from 'node:url';
 
 let dir: string;
 let server: HandlerServer | undefined;
@@ -83,6 +85,25 @@ describe('simulate --state --reset (URLs)', () => {
     expect(code).toBe(0);
     expect(report.effects).toMatchObject({ ok: true, differences: [], reproduction: null });
     expect(stdout).toMatch(/state: the scenario run ended in the reference run's state/);
+  });
+});
+
+describe('simulate --state with --start and no --reset', () => {
+  it('restarts the app to empty its state: the reference run, the scenario run and every trial start afresh', async () => {
+    const port = await freePort();
+    const app = fileURLToPath(new URL('../helpers/app-under-test.mjs', import.meta.url));
+    const to = `http://127.0.0.1:${port}`;
+    const result = await runCli(
+      ['simulate', '--start', `node ${app}`, '--to', `${to}/webhooks`, '--type', 'video.created', '--events', '2', '--duplicates', '1', '--within', '3s', '--seed', '1', '--state', `${to}/state`, '--repro', join(dir, 'repro')],
+      { env: { PORT: String(port), ROWS: '1' }, timeoutMs: 60_000, cwd: dir },
+    );
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('rows: 2 rows → 4 rows');
+    expect(result.stdout).toMatch(/minimal reproduction \(2 deliveries, 1-minimal, \d+ trials/);
+    expect(result.stdout).toContain('to reproduce: reset the state (restart the app), then npx heapstream-webhooks replay');
+    // Started once, then once per reset.
+    expect(result.stdout.match(/Starting the app/g)?.length).toBeGreaterThan(4);
+    expect(await listening(port)).toBe(false);
   });
 });
 
