@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
-import { createLogic, HandlerServer } from '../helpers/buggy-handlers.js';
+import { createLogic, HandlerServer, type Bug } from '../helpers/buggy-handlers.js';
 import { TestHandler } from '../helpers/handler.js';
 import type { FullReport } from '../../src/simulate/report.js';
 import { findAll, parseXml } from '../helpers/xml.js';
@@ -88,6 +88,44 @@ describe('simulate --state --reset (URLs)', () => {
   });
 });
 
+describe('simulate --state --reset (URLs): every known bug against a real server', () => {
+  // As in-process (test/core/simulate-effects.test.ts), with real time: the slow handler's work is 6/5 of the timeout.
+  const runs: Record<Exclude<Bug, 'insert-per-delivery'>, { flags: string[]; kind: string; words: RegExp }> = {
+    'last-write-wins': { flags: ['--events', '14', '--reorder', '--seed', '2'], kind: 'older-after-newer', words: /^`video\.\w+` \(video (\d+)\) then `video\.\w+` \(video \1\) → videos\[\1\]\.status: "\w+" → "\w+"$/ },
+    'check-then-insert': { flags: ['--events', '6', '--scenario', 'concurrent-duplicates', '--seed', '1'], kind: 'concurrent-duplicates', words: /^two copies of `video\.\w+` \(video \d+\) at the same moment → rows: 1 row → 2 rows$/ },
+    'commit-after-timeout': {
+      flags: ['--events', '2', '--type', 'video.created', '--max-attempts', '2', '--timeout', '100ms', '--seed', '1'],
+      kind: 'processed-after-timeout',
+      words: /^`video\.created` \(video \d+\) timed out, its work was committed after HeapStream gave up, and its retry processed it again → rows: 1 row → 2 rows$/,
+    },
+  };
+
+  it.each(Object.keys(runs) as (keyof typeof runs)[])('%s: caught and shrunk to 2 deliveries; the corrected handler passes', async (bug) => {
+    for (const fixed of [false, true]) {
+      const app = createLogic(bug, fixed, { workMs: 120 });
+      const running = await new HandlerServer(app).start();
+      try {
+        const reportFile = join(dir, `${bug}-${fixed}.json`);
+        const origin = running.origin;
+        const flags = ['--to', `${origin}/webhooks`, '--within', '3s', '--state', `${origin}/state`, '--reset', `${origin}/reset`, '--state-unordered', 'rows', '--repro', join(dir, 'repro'), '--report', reportFile];
+        const result = await runCli(['simulate', ...flags, ...runs[bug].flags], { timeoutMs: 60_000, cwd: dir });
+        const report = JSON.parse(await readFile(reportFile, 'utf8')) as FullReport;
+        if (fixed) {
+          expect(result.code).toBe(0);
+          expect(report.effects).toMatchObject({ ok: true, reproduction: null });
+        } else {
+          expect(result.code).toBe(1);
+          expect(report.effects).toMatchObject({ ok: false, kind: runs[bug].kind, reproduction: { oneMinimal: true } });
+          expect(report.effects?.reproduction?.deliveries).toHaveLength(2);
+          expect(report.effects?.reproduction?.words).toMatch(runs[bug].words);
+        }
+      } finally {
+        await running.stop();
+      }
+    }
+  });
+});
+
 describe('simulate --state with --start and no --reset', () => {
   it('restarts the app to empty its state: the reference run, the scenario run and every trial start afresh', async () => {
     const port = await freePort();
@@ -111,18 +149,19 @@ describe('simulate --state refuses a state it cannot trust (exit 2, one line)', 
   let other: TestHandler;
   beforeEach(async () => {
     other = await new TestHandler((request) => (request.url === '/broken' ? { status: 500 } : undefined)).start();
+    server = await new HandlerServer(createLogic('insert-per-delivery', false)).start();
   });
   afterEach(() => other.stop());
 
   it.each([
     ['a state that is not JSON', ['--state', 'echo "<html>oops"', '--reset', 'true'], /^error: --state echo "<html>oops" gave "<html>oops", which is not JSON; it must give the app's state as JSON$/],
     ['a state endpoint that fails', ['--state', 'URL/broken', '--reset', 'true'], /^error: --state http:\/\/127\.0\.0\.1:\d+\/broken answered 500; it must answer 200 with the app's state as JSON$/],
-    ['a reset that does not empty the state', ['--state', 'echo "{\\"rows\\": $(date +%N)}"', '--reset', 'true'], /^error: --reset true did not empty the state that --state .* reads/],
+    ['a reset that does not empty the state', ['--to', 'APP/webhooks', '--state', 'APP/state', '--reset', 'URL/noop'], /^error: --reset http:\/\/127\.0\.0\.1:\d+\/noop did not empty the state that --state http:\/\/127\.0\.0\.1:\d+\/state reads \(after the reference run, a reset left rows at 4 rows, not 0 rows\); make it remove what the handler wrote, or ignore that path$/],
     ['--state without --reset or --start', ['--state', 'echo {}'], /^error: --state needs --reset <url\|command> \(or --start, to restart the app instead\)/],
     ['--state-ignore without --state', ['--state-ignore', 'updated_at'], /^error: --state-ignore only apply with --state <url\|command>$/],
   ])('%s', async (_what, flags, message) => {
-    const args = flags.map((flag) => flag.replace('URL', `http://127.0.0.1:${other.port}`));
-    const result = await runCli(['simulate', '--to', other.url, '--events', '3', '--within', '3s', ...args], { timeoutMs: 30_000 });
+    const args = flags.map((flag) => flag.replace('URL', `http://127.0.0.1:${other.port}`).replace('APP', server?.origin ?? ''));
+    const result = await runCli(['simulate', '--to', other.url, '--events', '14', '--within', '3s', ...args], { timeoutMs: 30_000 });
     expect(result.code).toBe(2);
     const lines = result.stderr.trim().split('\n').filter((line) => line.startsWith('error'));
     expect(lines).toHaveLength(1);
