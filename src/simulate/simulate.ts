@@ -73,7 +73,8 @@ export async function simulate(options: SimulateOptions): Promise<FullReport> {
   if (options === null || typeof options !== 'object') throw optionError('options', 'must be an object: simulate({ target, ... })');
   options.signal?.throwIfAborted();
   const run = await runSimulation(await prepareSimulation(options));
-  if (run.aborted) throw options.signal?.reason ?? new DOMException('This operation was aborted', 'AbortError');
+  // Aborted during the run, or while shrinking after it.
+  if (run.aborted || options.signal?.aborted) throw options.signal?.reason ?? new DOMException('This operation was aborted', 'AbortError');
   return fullReport(run.report, run.result);
 }
 
@@ -106,6 +107,7 @@ export async function runSimulation(prepared: PreparedSimulation, hooks: RunHook
           byTime,
           headers: prepared.headers,
           timeoutMs: settings.timeoutMs,
+          maxAttempts: settings.maxAttempts,
           oracle,
           rules: { ...(options.stateIgnore ? { ignore: options.stateIgnore } : {}), ...(options.stateUnordered ? { unordered: options.stateUnordered } : {}) },
           ...(options.signal ? { signal: options.signal } : {}),
@@ -113,7 +115,12 @@ export async function runSimulation(prepared: PreparedSimulation, hooks: RunHook
       : undefined;
     if (effects) {
       hooks.onEffects?.('reference');
-      await effects.before();
+      try {
+        await effects.before();
+      } catch (error) {
+        // Stopped during the reference run: the engine, aborted at once, reports it.
+        if (!options.signal?.aborted) throw error;
+      }
     }
     const run = await runEngine({
       settings,

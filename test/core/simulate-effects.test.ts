@@ -102,6 +102,46 @@ describe('shrinking', () => {
     expect(await shrink()).toEqual(first);
   });
 
+  it('a handler that refuses a first delivery (503, nothing done) is not a difference: the reference sends it until accepted', async () => {
+    const seen = new Set<string>();
+    const rows = new Set<string>();
+    const target = async (request: Request): Promise<Response> => {
+      const body = await request.text();
+      if (!seen.has(body)) {
+        seen.add(body);
+        return new Response(null, { status: 503 });
+      }
+      rows.add(body);
+      return new Response(null, { status: 204 });
+    };
+    const report = await simulate({
+      target: { fetch: target },
+      events: 8,
+      duplicates: 1,
+      seed: 3,
+      state: () => ({ rows: rows.size }),
+      reset: () => {
+        rows.clear();
+        seen.clear();
+      },
+    });
+    expect(report.totals).toMatchObject({ delivered: 8, retries: 8 });
+    expect(report.effects).toMatchObject({ ok: true, referenceDeliveries: 8, scenarioDeliveries: 24 });
+  });
+
+  it('an abort while shrinking stops it, and simulate() rejects', async () => {
+    const app = createLogic('insert-per-delivery', false);
+    const controller = new AbortController();
+    let reads = 0;
+    const state = (): Promise<unknown> => {
+      // The empty state, the reference, the check after reset, the scenario's: then shrinking.
+      if (++reads === 6) controller.abort(new Error('enough'));
+      return app.state();
+    };
+    await expect(simulate({ target: nodeListener(app), events: 14, duplicates: 1, seed: 4, state, reset: app.reset, signal: controller.signal })).rejects.toThrow('enough');
+    expect(reads).toBe(6);
+  });
+
   it('says when the difference does not happen one delivery at a time', async () => {
     // A read-modify-write across events: only deliveries that overlap lose updates.
     let total = 0;

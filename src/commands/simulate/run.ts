@@ -241,7 +241,8 @@ async function simulateInto(
   context.endGroup();
 
   const { report, result } = run;
-  const stoppedBy = run.aborted ? context.stopped() : undefined;
+  // Stopped during the run, or (with --state) while shrinking after it.
+  const stoppedBy = context.stopped();
   await files.complete(report, result);
   const reportFile = options.reportFile ?? (options.check && !stoppedBy ? join(await mkdtemp(join(tmpdir(), 'heapstream-simulate-')), 'report.json') : undefined);
   if (options.check && !stoppedBy) {
@@ -273,7 +274,7 @@ async function simulateInto(
   }
   if (stoppedBy) {
     const written = [reportFile, options.junitFile, options.htmlFile].filter(Boolean).join(' and ');
-    const message = `${stoppedBy.reason}: ${report.interrupted?.finishedEvents ?? 0} of ${report.totals.events} events finished${written ? `; ${written} hold what ran so far` : ''}`;
+    const message = `${stoppedBy.reason}: ${report.interrupted ? `${report.interrupted.finishedEvents} of ${report.totals.events} events finished` : 'while shrinking the state difference'}${written ? `; ${written} hold what ran so far` : ''}`;
     if (stoppedBy.signal) {
       output.warn(message);
       return { exitCode: exitCodeFor(stoppedBy.signal), report };
