@@ -60,6 +60,19 @@ describe.each(Object.entries(adapters))('the state oracle with %s handlers', (_n
   });
 });
 
+describe('the words of a reproduction', () => {
+  it('a lost answer, retried after a newer event: "`video.ready` then a late retry of `video.encoding`"', async () => {
+    const app = createLogic('last-write-wins', false);
+    const report = await simulate({ target: nodeListener(app), events: 7, scenario: 'flaky', seed: 2, state: app.state, reset: app.reset });
+    expect(report.effects?.kind).toBe('older-after-newer');
+    expect(report.effects?.reproduction?.words).toMatch(/^`video\.ready` \(video (\d+)\) then a late retry of `video\.encoding` \(video \1\) → videos\[\1\]\.status: "ready" → "encoding"$/);
+    expect(report.effects?.reproduction?.deliveries.map((d) => [d.type, d.attempt])).toEqual([
+      ['video.ready', 1],
+      ['video.encoding', 2],
+    ]);
+  });
+});
+
 describe('the state oracle refuses what would make a false verdict', () => {
   const app = createLogic('insert-per-delivery', false);
   const target = nodeListener(app);
