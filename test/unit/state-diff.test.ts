@@ -27,8 +27,12 @@ describe('state differences, path by path', () => {
   it('compares arrays in order unless their path is marked unordered', () => {
     const a = { rows: [{ v: 1 }, { v: 2 }], tags: ['a', 'b'] };
     const b = { rows: [{ v: 2 }, { v: 1 }], tags: ['b', 'a'] };
-    expect(diff(a, b)).toEqual(['rows[0].v: 1 → 2', 'rows[1].v: 2 → 1', 'tags[0]: "a" → "b"', 'tags[1]: "b" → "a"']);
-    expect(diff(a, b, { unordered: ['rows'] })).toEqual(['tags[0]: "a" → "b"', 'tags[1]: "b" → "a"']);
+    expect(diff(a, b)).toEqual([
+      'rows: the same 2 rows in another order (compare it unordered if the order does not matter)',
+      'tags: the same 2 rows in another order (compare it unordered if the order does not matter)',
+    ]);
+    expect(diff(a, b, { unordered: ['rows'] })).toEqual(['tags: the same 2 rows in another order (compare it unordered if the order does not matter)']);
+    expect(diff({ rows: [{ v: 1 }, { v: 2 }] }, { rows: [{ v: 2 }, { v: 3 }] })).toEqual(['rows[0].v: 1 → 2', 'rows[1].v: 2 → 3']);
     expect(diff({ rows: [{ v: 1 }, { v: 1 }] }, { rows: [{ v: 1 }, { v: 2 }] }, { unordered: ['rows'] })).toEqual(['rows[1].v: 1 → 2']);
   });
 

@@ -129,6 +129,12 @@ export function diffStates(reference: StateValue, actual: StateValue): StateDiff
         out.push({ path: formatPath(path), text: `${formatPath(path) || '(state)'}: ${rows(a.length)} → ${rows(b.length)}` });
         return;
       }
+      // The same rows in another order: one difference that says so, not one per row.
+      const sorted = (rows: StateValue[]): string => rows.map(canonical).sort().join('\n');
+      if (a.length > 1 && canonical(a) !== canonical(b) && sorted(a) === sorted(b)) {
+        out.push({ path: formatPath(path), text: `${formatPath(path) || '(state)'}: the same ${rows(a.length)} in another order (compare it unordered if the order does not matter)` });
+        return;
+      }
       a.forEach((item, i) => visit(item, b[i], [...path, String(i)]));
       return;
     }
