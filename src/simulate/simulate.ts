@@ -107,7 +107,6 @@ export async function runSimulation(prepared: PreparedSimulation, hooks: RunHook
           byTime,
           headers: prepared.headers,
           timeoutMs: settings.timeoutMs,
-          maxAttempts: settings.maxAttempts,
           oracle,
           rules: { ...(options.stateIgnore ? { ignore: options.stateIgnore } : {}), ...(options.stateUnordered ? { unordered: options.stateUnordered } : {}) },
           ...(options.signal ? { signal: options.signal } : {}),

@@ -61,7 +61,7 @@ async function referenceRunMs(options: Parameters<typeof simulate>[0]): Promise<
   const byTime = prepared.events.order({ reorder: false, window: 10, seed: 1 });
   const rank = new Uint32Array(byTime.length);
   byTime.forEach((event, position) => (rank[event] = position));
-  const runner = new TrialRunner({ target, events: prepared.events, timeoutMs: 5_000, settleMs: 5_000, maxAttempts: 10, oracle: functionOracle(options.state as () => unknown, options.reset as () => unknown), rules: {}, rank });
+  const runner = new TrialRunner({ target, events: prepared.events, timeoutMs: 5_000, settleMs: 5_000, oracle: functionOracle(options.state as () => unknown, options.reset as () => unknown), rules: {}, rank });
   const times: number[] = [];
   for (let i = 0; i < 3; i++) {
     const started = performance.now();

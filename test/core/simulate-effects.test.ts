@@ -115,31 +115,34 @@ describe('shrinking', () => {
     expect(await shrink()).toEqual(first);
   });
 
-  it('a handler that refuses a first delivery (503, nothing done) is not a difference: the reference sends it until accepted', async () => {
+  it('a handler that does its work, then answers 500: the retry does it again, and the reference (each event once) says so', async () => {
+    const rows: string[] = [];
     const seen = new Set<string>();
-    const rows = new Set<string>();
     const target = async (request: Request): Promise<Response> => {
       const body = await request.text();
-      if (!seen.has(body)) {
-        seen.add(body);
-        return new Response(null, { status: 503 });
-      }
-      rows.add(body);
-      return new Response(null, { status: 204 });
+      rows.push(body);
+      // A notification that fails after the insert was committed, the first time.
+      if (seen.has(body)) return new Response(null, { status: 204 });
+      seen.add(body);
+      return new Response(null, { status: 500 });
     };
     const report = await simulate({
       target: { fetch: target },
       events: 8,
-      duplicates: 1,
       seed: 3,
-      state: () => ({ rows: rows.size }),
+      state: () => ({ rows: rows.length }),
       reset: () => {
-        rows.clear();
+        rows.length = 0;
         seen.clear();
       },
     });
     expect(report.totals).toMatchObject({ delivered: 8, retries: 8 });
-    expect(report.effects).toMatchObject({ ok: true, referenceDeliveries: 8, scenarioDeliveries: 24 });
+    expect(report.effects).toMatchObject({ ok: false, referenceDeliveries: 8, scenarioDeliveries: 16, differences: [{ text: 'rows: 8 → 16' }], kind: 'processed-then-refused' });
+    expect(report.effects?.reproduction?.words).toMatch(/^`video\.\w+` \(video \d+\) answered 500 after doing its work, and its retry did it again → rows: 1 → 2$/);
+    expect(report.effects?.reproduction?.deliveries.map((d) => [d.attempt, d.result])).toEqual([
+      [1, '500'],
+      [2, '204'],
+    ]);
   });
 
   it('an abort while shrinking stops it, and simulate() rejects', async () => {

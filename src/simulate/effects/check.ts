@@ -28,7 +28,6 @@ export interface EffectsSetup {
   byTime: Uint32Array;
   headers?: HeaderMap | undefined;
   timeoutMs: number;
-  maxAttempts: number;
   oracle: StateOracle;
   rules: DiffRules;
   /** How long a handler that timed out gets to finish before the next step (default: the timeout). */

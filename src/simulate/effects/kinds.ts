@@ -25,6 +25,8 @@ export function classify(steps: readonly TrialStep[], before: StateValue, effect
   const timedOutEvents = new Set<number>();
   let committedLate = false;
   let retriedAfterLateCommit = false;
+  /** Events whose delivery was answered non-2xx and still changed the state. */
+  const refusedWithEffect = new Map<number, number>();
   for (const step of steps) {
     const state = step.state ?? previous;
     const changes = diffStates(previous, state).map((difference) => difference.text);
@@ -35,6 +37,8 @@ export function classify(steps: readonly TrialStep[], before: StateValue, effect
       if (timedOutEvents.has(delivery.event) && committedLate) retriedAfterLateCommit = true;
       if (timedOut) timedOutEvents.add(delivery.event);
       if (timedOut && late) committedLate = true;
+      const refused = result !== undefined && !result.ok && !result.error && result.status !== undefined;
+      if (refused && i === 0 && changes.length > 0 && step.deliveries.length === 1) refusedWithEffect.set(delivery.event, result.status as number);
       deliveries.push({
         index: delivery.event,
         type: events.type(delivery.event),
@@ -64,6 +68,10 @@ export function classify(steps: readonly TrialStep[], before: StateValue, effect
   if (committedLate && retriedAfterLateCommit) {
     const event = [...timedOutEvents][0] as number;
     return { kind: 'processed-after-timeout', words: `${name(event)} timed out, its work was committed after HeapStream gave up, and its retry processed it again → ${effect}`, deliveries };
+  }
+  const refusedThenRetried = [...refusedWithEffect.keys()].find((event) => (counts.get(event) ?? 0) > 1);
+  if (refusedThenRetried !== undefined) {
+    return { kind: 'processed-then-refused', words: `${name(refusedThenRetried)} answered ${refusedWithEffect.get(refusedThenRetried)} after doing its work, and its retry did it again → ${effect}`, deliveries };
   }
   if (repeated) {
     const [event, n] = repeated;

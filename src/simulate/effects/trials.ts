@@ -38,8 +38,6 @@ export interface TrialSetup {
   rules: DiffRules;
   /** Each event's position in timestamp order. */
   rank: Uint32Array;
-  /** Attempts a reference delivery gets to be accepted. */
-  maxAttempts: number;
   signal?: AbortSignal | undefined;
 }
 
@@ -57,7 +55,7 @@ export class TrialRunner {
     const steps: TrialStep[] = [];
     for (const group of groups(sequence)) {
       this.setup.signal?.throwIfAborted();
-      const results = await Promise.all(group.map((delivery) => (delivery.moment < 0 ? this.accepted(delivery) : this.deliver(delivery))));
+      const results = await Promise.all(group.map((delivery) => this.deliver(delivery)));
       const step: TrialStep = { deliveries: group, results };
       if (results.some((result) => result.error?.kind === 'timeout')) {
         if (trace) step.atTimeout = normalizeState(await oracle.read(), rules);
@@ -69,25 +67,10 @@ export class TrialRunner {
     return { state: normalizeState(await oracle.read(), rules), steps };
   }
 
-  /**
-   * The reference sequence of a set of events: each once, in timestamp order. Its deliveries
-   * have negative moments: each is sent until the handler accepts it (a handler that
-   * answers 503 has not processed the event, and HeapStream would send it again).
-   */
+  /** The reference sequence of a set of events: each once, first attempt, timestamp order. */
   reference(events: Iterable<number>): Delivery[] {
     const { rank } = this.setup;
     return [...new Set(events)].sort((a, b) => (rank[a] as number) - (rank[b] as number)).map((event, i) => ({ event, copy: 0, attempt: 1, moment: -1 - i }));
-  }
-
-  /**
-   * A reference delivery: answered non-2xx, it is sent again at once, up to maxAttempts. A
-   * timeout is not: the handler may have done the work, and sending it again would put the
-   * bug under test into the reference.
-   */
-  private async accepted(delivery: Delivery): Promise<DeliveryResult> {
-    let result = await this.deliver(delivery);
-    for (let attempt = 2; attempt <= this.setup.maxAttempts && !result.ok && result.status !== undefined && !result.error; attempt++) result = await this.deliver(delivery);
-    return result;
   }
 
   /**

@@ -10,13 +10,21 @@ export interface Delivery {
 }
 
 /** The bugs the shrunk sequence is recognised as. */
-export type FailureKind = 'duplicate-processed-twice' | 'older-after-newer' | 'concurrent-duplicates' | 'processed-after-timeout' | 'concurrency-race' | 'state-differs';
+export type FailureKind =
+  | 'duplicate-processed-twice'
+  | 'older-after-newer'
+  | 'concurrent-duplicates'
+  | 'processed-after-timeout'
+  | 'processed-then-refused'
+  | 'concurrency-race'
+  | 'state-differs';
 
 export const FAILURE_TITLES: Record<FailureKind, string> = {
   'duplicate-processed-twice': 'a duplicate processed twice',
   'older-after-newer': 'an older event applied after a newer one',
   'concurrent-duplicates': 'a concurrent-duplicates race (check-then-insert)',
   'processed-after-timeout': 'processed after HeapStream gave up (work committed after the timeout, then its retry processed it again)',
+  'processed-then-refused': 'work done before a non-2xx answer, so the retry did it again',
   'concurrency-race': 'a race between concurrent deliveries (the difference does not happen one delivery at a time)',
   'state-differs': 'the final state differs from the reference',
 };
