@@ -120,11 +120,13 @@ export async function run(options: SimulateCommandOptions): Promise<SimulateComm
     const old = app;
     app = undefined;
     await old?.stop();
-    app = await startApp(start as StartOptions, to, output, interrupt.signal);
+    if (start) app = await startApp(start, to, output, interrupt.signal);
   };
   try {
     if (start) app = await startApp(start, to, output, interrupt.signal);
-    const oracle = options.stateOracle ? (await import('../../simulate/effects/oracle.js')).specOracle(options.stateOracle.state, options.stateOracle.reset ?? restart) : undefined;
+    const reset = options.stateOracle?.reset ?? (start ? restart : undefined);
+    if (options.stateOracle && !reset) throw new HswError('HSW_USAGE', '--state needs --reset <url|command> or --start', { exitCode: ExitCode.usage });
+    const oracle = options.stateOracle && reset ? (await import('../../simulate/effects/oracle.js')).specOracle(options.stateOracle.state, reset) : undefined;
     return await simulate(options, prepared, { app: () => app, oracle, interrupt: interrupt.signal, stop: stopRun, stopped: () => stoppedBy, ci, endGroup });
   } catch (error) {
     endGroup();
@@ -256,12 +258,8 @@ async function simulateInto(
   }
   const reproduction = report.effects?.reproduction;
   if (reproduction && options.stateOracle) {
-    const [{ writeReproduction }, { isUrlSpec }, { shellQuote }] = await Promise.all([import('../../simulate/effects/repro.js'), import('../../simulate/effects/oracle.js'), import('../../ci/reproduce.js')]);
-    const written = await writeReproduction(options.stateOracle.repro, reproduction, prepared.events, options.to);
-    reproduction.files = written.files;
-    reproduction.replay = written.replay;
-    const reset = options.stateOracle.reset;
-    if (reset !== undefined) reproduction.reset = isUrlSpec(reset) ? `curl -fsS -X POST ${shellQuote(reset)}` : reset;
+    const { attachReproduction } = await import('../../simulate/effects/repro.js');
+    await attachReproduction(reproduction, { dir: options.stateOracle.repro, reset: options.stateOracle.reset }, prepared.events, options.to);
   }
   if (reportFile) await files.writeReport(reportFile, report);
   if (options.junitFile) await files.writeJunit(options.junitFile, report);

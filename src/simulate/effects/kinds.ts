@@ -83,7 +83,7 @@ export function classify(steps: readonly TrialStep[], before: StateValue, effect
 }
 
 /** `` `video.created` (video 500) ``: printable, since the type comes from a fixture. */
-export function eventName(events: EventStore, event: number): string {
+function eventName(events: EventStore, event: number): string {
   const videoId = events.videoId(event);
   return `\`${printable(events.type(event) ?? 'event')}\`${videoId !== null ? ` (video ${videoId})` : ''}`;
 }

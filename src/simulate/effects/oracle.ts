@@ -25,7 +25,7 @@ const ORACLE_TIMEOUT_MS = 60_000;
 const fail = (code: ErrorCode, message: string, cause?: unknown): HswError => new HswError(code, message, { exitCode: ExitCode.usage, ...(cause !== undefined ? { cause } : {}) });
 
 /** A value as JSON: what the comparisons can hold (no undefined, functions, cycles or BigInt). */
-export function asStateValue(value: unknown, name: string): StateValue {
+function asStateValue(value: unknown, name: string): StateValue {
   if (value === undefined) throw fail('HSW_STATE_INVALID', `${name} returned undefined; return the app's state as a JSON value (e.g. { rows })`);
   let text: string | undefined;
   try {
@@ -37,7 +37,7 @@ export function asStateValue(value: unknown, name: string): StateValue {
   return JSON.parse(text) as StateValue;
 }
 
-export function parseStateText(text: string, name: string): StateValue {
+function parseStateText(text: string, name: string): StateValue {
   try {
     return JSON.parse(text) as StateValue;
   } catch {
@@ -75,7 +75,7 @@ export function isUrlSpec(spec: string): boolean {
   return /^https?:\/\//i.test(spec.trim());
 }
 
-export async function readStateFrom(spec: string, flag = '--state'): Promise<StateValue> {
+async function readStateFrom(spec: string, flag = '--state'): Promise<StateValue> {
   const name = `${flag} ${printable(spec)}`;
   if (isUrlSpec(spec)) {
     const { status, text } = await httpCall(spec, 'GET', name, 'HSW_STATE_FAILED');
@@ -87,7 +87,7 @@ export async function readStateFrom(spec: string, flag = '--state'): Promise<Sta
   return parseStateText(stdout, name);
 }
 
-export async function resetFrom(spec: string, flag = '--reset'): Promise<void> {
+async function resetFrom(spec: string, flag = '--reset'): Promise<void> {
   const name = `${flag} ${printable(spec)}`;
   if (isUrlSpec(spec)) {
     const { status } = await httpCall(spec, 'POST', name, 'HSW_RESET_FAILED');

@@ -9,22 +9,20 @@ import { ensureDirectory } from '../../store/directory.js';
 import { insideDirectory, sanitizeSegment } from '../../store/name.js';
 import { serializeFixture, writeFileAtomic, makeFixture } from '../../store/write.js';
 import { shellQuote } from '../../ci/reproduce.js';
+import { isUrlSpec } from './oracle.js';
 import type { EventStore } from '../event-store.js';
 import type { Reproduction } from './types.js';
 
-/** Default directory for `--repro`. */
-export const REPRO_DIR = 'simulate-repro';
-
 const NUMBERED = /^\d{2,}-[A-Za-z0-9._-]*\.json$/;
 
-export interface WrittenReproduction {
+interface WrittenReproduction {
   dir: string;
   files: string[];
   /** Sends the files again, in order (copies sent together: at once). */
   replay: string;
 }
 
-export async function writeReproduction(dir: string, reproduction: Reproduction, events: EventStore, to: URL): Promise<WrittenReproduction> {
+async function writeReproduction(dir: string, reproduction: Reproduction, events: EventStore, to: URL): Promise<WrittenReproduction> {
   await ensureDirectory(dir);
   for (const name of await readdir(dir)) if (NUMBERED.test(name)) await unlink(insideDirectory(dir, name));
   const files: string[] = [];
@@ -50,4 +48,15 @@ function groupSizes(reproduction: Reproduction): number[] {
     else sizes.push(1);
   }
   return sizes;
+}
+
+/**
+ * Writes the reproduction to `dir` and notes on it where it went, the command that sends it
+ * again and (from `reset`, a URL or a command) the one that empties the state first.
+ */
+export async function attachReproduction(reproduction: Reproduction, where: { dir: string; reset?: string | undefined }, events: EventStore, to: URL): Promise<void> {
+  const written = await writeReproduction(where.dir, reproduction, events, to);
+  reproduction.files = written.files;
+  reproduction.replay = written.replay;
+  if (where.reset !== undefined) reproduction.reset = isUrlSpec(where.reset) ? `curl -fsS -X POST ${shellQuote(where.reset)}` : where.reset;
 }

@@ -54,7 +54,7 @@ function matches(pattern: readonly string[], path: readonly string[], p = 0, q =
 }
 
 /** A path as people read it: `videos[500].status`, `rows[0]`, `meta["content-type"]`. */
-export function formatPath(path: readonly string[]): string {
+function formatPath(path: readonly string[]): string {
   let out = '';
   for (const segment of path) {
     if (/^\d+$/.test(segment)) out += `[${segment}]`;
@@ -99,7 +99,7 @@ export function normalizeState(state: StateValue, rules: DiffRules = {}): StateV
 }
 
 /** Values in a one-line message: JSON, made printable, long ones cut. */
-export function showValue(value: StateValue | undefined): string {
+function showValue(value: StateValue | undefined): string {
   if (value === undefined) return '(absent)';
   const text = printable(JSON.stringify(value));
   return text.length > 60 ? `${text.slice(0, 57)}…` : text;

@@ -101,7 +101,7 @@ export class TrialRunner {
 }
 
 /** Consecutive deliveries sent at the same moment form one step. */
-export function groups(sequence: readonly Delivery[]): Delivery[][] {
+function groups(sequence: readonly Delivery[]): Delivery[][] {
   const out: Delivery[][] = [];
   for (const delivery of sequence) {
     const last = out[out.length - 1];
