@@ -60,6 +60,31 @@ describe.each(Object.entries(adapters))('the state oracle with %s handlers', (_n
   });
 });
 
+describe('scenario concurrent-duplicates', () => {
+  it("sends every event's copies at the same moment: in flight together, over the concurrency limit, counted as duplicates", async () => {
+    const inFlight = new Map<string, number>();
+    const together: number[] = [];
+    let release: () => void = () => undefined;
+    const target = {
+      async fetch(request: Request): Promise<Response> {
+        const body = await request.text();
+        const n = (inFlight.get(body) ?? 0) + 1;
+        inFlight.set(body, n);
+        together.push(n);
+        // The first copy waits for the second: it can only arrive while the first is in flight.
+        if (n === 1) await new Promise<void>((resolve) => (release = resolve));
+        else release();
+        return new Response(null, { status: 204 });
+      },
+    };
+    const report = await simulate({ target, events: 5, scenario: 'concurrent-duplicates', concurrency: 1, seed: 1 });
+    expect(together).toEqual([1, 2, 1, 2, 1, 2, 1, 2, 1, 2]);
+    expect(report.totals).toMatchObject({ delivered: 5, attempts: 10, duplicatesSent: 5 });
+    expect(report.maxInFlight).toBe(2);
+    expect(report.settings.concurrentDuplicates).toBe(1);
+  });
+});
+
 describe('the words of a reproduction', () => {
   it('a lost answer, retried after a newer event: "`video.ready` then a late retry of `video.encoding`"', async () => {
     const app = createLogic('last-write-wins', false);
