@@ -139,8 +139,10 @@ describe('simulate --state with --start and no --reset', () => {
     expect(result.stdout).toContain('rows: 2 rows → 4 rows');
     expect(result.stdout).toMatch(/minimal reproduction \(2 deliveries, 1-minimal, \d+ trials/);
     expect(result.stdout).toContain('to reproduce: reset the state (restart the app), then npx heapstream-webhooks replay');
-    // Started once, then once per reset.
-    expect(result.stdout.match(/Starting the app/g)?.length).toBeGreaterThan(4);
+    // Started once, then once per reset, said once.
+    expect(result.stdout.match(/Starting the app/g)).toHaveLength(1);
+    expect(result.stdout.match(/Restarting the app to empty its state/g)).toHaveLength(1);
+    expect(result.stderr.match(/^app │ app listening on/gm)?.length).toBeGreaterThan(4);
     expect(await listening(port)).toBe(false);
   });
 });

@@ -115,12 +115,14 @@ export async function run(options: SimulateCommandOptions): Promise<SimulateComm
     grouped = false;
   };
   let app: AppUnderTest | undefined;
-  // Without --reset, the state is emptied by starting the app afresh.
+  // Without --reset, the state is emptied by starting the app afresh: said once, not per trial.
+  let restarts = 0;
   const restart = async (): Promise<void> => {
+    if (restarts++ === 0) output.line(output.color.dim('Restarting the app to empty its state, before each run and trial (no --reset)'));
     const old = app;
     app = undefined;
     await old?.stop();
-    if (start) app = await startApp(start, to, output, interrupt.signal);
+    if (start) app = await startApp(start, to, { ...output, line: () => undefined }, interrupt.signal);
   };
   try {
     if (start) app = await startApp(start, to, output, interrupt.signal);
