@@ -22,9 +22,9 @@ export interface Classified {
 export function classify(steps: readonly TrialStep[], before: StateValue, effect: string, events: EventStore, rank: Uint32Array): Classified {
   const deliveries: ReproDelivery[] = [];
   let previous = before;
-  const timedOutEvents = new Set<number>();
-  let committedLate = false;
-  let retriedAfterLateCommit = false;
+  /** Events whose delivery timed out and whose work was committed after it. */
+  const committedLate = new Set<number>();
+  let retriedAfterLateCommit: number | undefined;
   /** Events whose delivery was answered non-2xx and still changed the state. */
   const refusedWithEffect = new Map<number, number>();
   for (const step of steps) {
@@ -34,9 +34,8 @@ export function classify(steps: readonly TrialStep[], before: StateValue, effect
     step.deliveries.forEach((delivery, i) => {
       const result = step.results[i];
       const timedOut = result?.error?.kind === 'timeout';
-      if (timedOutEvents.has(delivery.event) && committedLate) retriedAfterLateCommit = true;
-      if (timedOut) timedOutEvents.add(delivery.event);
-      if (timedOut && late) committedLate = true;
+      if (committedLate.has(delivery.event)) retriedAfterLateCommit ??= delivery.event;
+      if (timedOut && late) committedLate.add(delivery.event);
       const refused = result !== undefined && !result.ok && !result.error && result.status !== undefined;
       if (refused && i === 0 && changes.length > 0 && step.deliveries.length === 1) refusedWithEffect.set(delivery.event, result.status as number);
       deliveries.push({
@@ -65,8 +64,8 @@ export function classify(steps: readonly TrialStep[], before: StateValue, effect
     const event = (together.deliveries[0] as Delivery).event;
     return { kind: 'concurrent-duplicates', words: `${count(together.deliveries.length)} copies of ${name(event)} at the same moment → ${effect}`, deliveries };
   }
-  if (committedLate && retriedAfterLateCommit) {
-    const event = [...timedOutEvents][0] as number;
+  if (retriedAfterLateCommit !== undefined) {
+    const event = retriedAfterLateCommit;
     return { kind: 'processed-after-timeout', words: `${name(event)} timed out, its work was committed after HeapStream gave up, and its retry processed it again → ${effect}`, deliveries };
   }
   const refusedThenRetried = [...refusedWithEffect.keys()].find((event) => (counts.get(event) ?? 0) > 1);
