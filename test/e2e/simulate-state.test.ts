@@ -4,7 +4,8 @@
  * that `replay` sends again; the corrected handler passes; a state that cannot be trusted
  * is a one-line usage error (exit 2), never a verdict.
  */
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { appendFileSync } from 'node:fs';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -122,6 +123,30 @@ describe('simulate --state --reset (URLs): every known bug against a real server
       } finally {
         await running.stop();
       }
+    }
+  });
+});
+
+describe('simulate --state --reset (shell commands)', () => {
+  it("reads the state from a command's stdout and empties it with another", async () => {
+    // The handler's database is a file: a line per delivery of video.created.
+    const rows = join(dir, 'rows.txt');
+    await writeFile(rows, '');
+    const handler = await new TestHandler((request) => {
+      if (request.body.includes('"video.created"')) appendFileSync(rows, 'row\n');
+      return undefined;
+    }).start();
+    try {
+      const result = await runCli(
+        ['simulate', '--to', handler.url, '--events', '14', '--duplicates', '1', '--within', '3s', '--seed', '4', '--state', `printf '{"rows": %d}' "$(wc -l < ${rows})"`, '--reset', `: > ${rows}`, '--repro', join(dir, 'repro')],
+        { timeoutMs: 60_000, cwd: dir },
+      );
+      expect(result.code).toBe(1);
+      expect(result.stdout).toContain('rows: 4 → 8');
+      expect(result.stdout).toMatch(/the same `video\.created` \(video \d+\) delivered twice → rows: 1 → 2/);
+      expect(result.stdout).toContain(`to reproduce: : > ${rows} && npx heapstream-webhooks replay`);
+    } finally {
+      await handler.stop();
     }
   });
 });
