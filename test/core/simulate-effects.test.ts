@@ -8,8 +8,13 @@ import { simulate } from '../../src/simulate/simulate.js';
 import type { SimulateOptions } from '../../src/simulate/settings.js';
 import { createLogic, expressApp, nodeListener, type Bug } from '../helpers/buggy-handlers.js';
 
-/** A timeout short enough for tests; the slow handler's work is 6/5 of it, as 6 s is of 5 s. */
-const TIMEOUT = 40;
+/**
+ * A timeout short enough for tests. The slow handler's work outlasts it, as 6 s outlasts
+ * HeapStream's 5 s, and ends within the settle after it (as long again): by margins that a
+ * busy machine does not eat.
+ */
+const TIMEOUT = 100;
+const WORK = TIMEOUT * 1.5;
 
 // Rows are inserted in whatever order deliveries finish: compared as a multiset.
 const runs: Record<Bug, Omit<SimulateOptions, 'target'>> = {
@@ -30,7 +35,7 @@ const adapters = { express: expressApp, 'Node listener': nodeListener } as const
 
 describe.each(Object.entries(adapters))('the state oracle with %s handlers', (_name, adapt) => {
   it.each(Object.keys(runs) as Bug[])('%s: detected, shrunk to its minimal reproduction and named; the corrected handler passes', async (bug) => {
-    const buggy = createLogic(bug, false, { workMs: TIMEOUT * 1.2 });
+    const buggy = createLogic(bug, false, { workMs: WORK });
     const report = await simulate({ target: adapt(buggy), path: '/webhooks', state: buggy.state, reset: buggy.reset, ...runs[bug] });
     const effects = report.effects;
     expect(effects?.ok).toBe(false);
@@ -53,7 +58,7 @@ describe.each(Object.entries(adapters))('the state oracle with %s handlers', (_n
     expect(report.verdict.reasons.at(-1)).toContain(`${effects?.title}: ${repro?.words}`);
     expect(effects?.trials).toBeGreaterThan(0);
 
-    const fixed = createLogic(bug, true, { workMs: TIMEOUT * 1.2 });
+    const fixed = createLogic(bug, true, { workMs: WORK });
     const passing = await simulate({ target: adapt(fixed), path: '/webhooks', state: fixed.state, reset: fixed.reset, ...runs[bug] });
     expect(passing.effects).toMatchObject({ ok: true, differences: [], reproduction: null, kind: null });
     expect(passing.verdict).toEqual({ ok: true, reasons: [] });

@@ -90,12 +90,12 @@ describe('simulate --state --reset (URLs)', () => {
 });
 
 describe('simulate --state --reset (URLs): every known bug against a real server', () => {
-  // As in-process (test/core/simulate-effects.test.ts), with real time: the slow handler's work is 6/5 of the timeout.
+  // As in-process (test/core/simulate-effects.test.ts): the slow handler's work outlasts the timeout and ends within the settle after it.
   const runs: Record<Exclude<Bug, 'insert-per-delivery'>, { flags: string[]; kind: string; words: RegExp }> = {
     'last-write-wins': { flags: ['--events', '14', '--reorder', '--seed', '2'], kind: 'older-after-newer', words: /^`video\.\w+` \(video (\d+)\) then `video\.\w+` \(video \1\) → videos\[\1\]\.status: "\w+" → "\w+"$/ },
     'check-then-insert': { flags: ['--events', '6', '--scenario', 'concurrent-duplicates', '--seed', '1'], kind: 'concurrent-duplicates', words: /^two copies of `video\.\w+` \(video \d+\) at the same moment → rows: 1 row → 2 rows$/ },
     'commit-after-timeout': {
-      flags: ['--events', '2', '--type', 'video.created', '--max-attempts', '2', '--timeout', '100ms', '--seed', '1'],
+      flags: ['--events', '2', '--type', 'video.created', '--max-attempts', '2', '--timeout', '300ms', '--seed', '1'],
       kind: 'processed-after-timeout',
       words: /^`video\.created` \(video \d+\) timed out, its work was committed after HeapStream gave up, and its retry processed it again → rows: 1 row → 2 rows$/,
     },
@@ -103,7 +103,7 @@ describe('simulate --state --reset (URLs): every known bug against a real server
 
   it.each(Object.keys(runs) as (keyof typeof runs)[])('%s: caught and shrunk to 2 deliveries; the corrected handler passes', async (bug) => {
     for (const fixed of [false, true]) {
-      const app = createLogic(bug, fixed, { workMs: 120 });
+      const app = createLogic(bug, fixed, { workMs: 450 });
       const running = await new HandlerServer(app).start();
       try {
         const reportFile = join(dir, `${bug}-${fixed}.json`);

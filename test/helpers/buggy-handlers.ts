@@ -27,6 +27,9 @@ export interface HandlerApp {
   logic: Logic;
 }
 
+/** A database round trip: long enough that a copy sent at the same moment arrives within it, even on a busy machine. */
+const ROUND_TRIP_MS = 25;
+
 const keyOf = (event: WebhookEvent): string => `${event.event_type} ${event.video.id} ${event.timestamp}`;
 
 /**
@@ -70,11 +73,11 @@ export function createLogic(bug: Bug, fixed: boolean, options: { workMs?: number
         // Claimed before the await: a copy arriving meanwhile sees it.
         if (!done.has(key)) {
           done.add(key);
-          await sleep(5);
+          await sleep(ROUND_TRIP_MS);
           rows.push({ video: event.video.id, type: event.event_type });
         }
       } else if (!done.has(key)) {
-        await sleep(5);
+        await sleep(ROUND_TRIP_MS);
         done.add(key);
         rows.push({ video: event.video.id, type: event.event_type });
       }
