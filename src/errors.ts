@@ -36,7 +36,11 @@ export type ErrorCode =
   | 'HSW_INTERRUPTED'
   | 'HSW_BAD_OPTIONS'
   | 'HSW_APP_EXITED'
-  | 'HSW_APP_NOT_READY';
+  | 'HSW_APP_NOT_READY'
+  | 'HSW_STATE_INVALID'
+  | 'HSW_STATE_FAILED'
+  | 'HSW_RESET_FAILED'
+  | 'HSW_RESET_INEFFECTIVE';
 
 export class HswError extends Error {
   readonly code: ErrorCode;

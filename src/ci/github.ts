@@ -9,6 +9,8 @@ import { printable } from '../ui/sanitize.js';
 import { testName } from '../simulate/junit.js';
 import type { SimulateReport } from '../simulate/report.js';
 import { attemptTrail, outcomeWord } from '../simulate/outcome-text.js';
+import { deliveryLine, reproduceLine } from '../simulate/effects/text.js';
+import type { EffectsReport } from '../simulate/effects/types.js';
 
 /** GitHub shows at most this many error annotations per step. */
 export const MAX_ANNOTATIONS = 10;
@@ -62,12 +64,34 @@ export function stepSummaryMarkdown(report: SimulateReport): string {
     for (const event of report.worstEvents) lines.push(`| ${md(testName(event))} | ${outcomeWord(event)} | ${md(attemptTrail(event))} |`);
     lines.push('');
   }
+  if (report.effects) lines.push(...effectsMarkdown(report.effects));
   if (report.command) {
     const command = printable(report.command);
     const fence = '`'.repeat(Math.max(3, ...[...command.matchAll(/`+/g)].map((m) => m[0].length + 1)));
     lines.push('#### Reproduce', '', `${fence}sh`, command, fence, '');
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** The state section: what differs, the kind, and the minimal reproduction with the command that sends it again. */
+function effectsMarkdown(effects: EffectsReport): string[] {
+  if (effects.ok) return ['#### State', '', `✅ The scenario run ended in the reference run's state (${effects.scenarioDeliveries} deliveries against ${effects.referenceDeliveries}).`, ''];
+  const lines = ['#### ❌ State', '', 'The scenario run ended in a state different from the reference run (each event once, in order):', ''];
+  const fence = (text: string[]): string[] => {
+    const body = text.map(printable);
+    const ticks = '`'.repeat(Math.max(3, ...body.flatMap((line) => [...line.matchAll(/`+/g)].map((m) => m[0].length + 1))));
+    return [ticks, ...body, ticks, ''];
+  };
+  lines.push(...fence(effects.differences.slice(0, 20).map((d) => d.text).concat(effects.differenceCount > 20 ? [`… and ${effects.differenceCount - 20} more`] : [])));
+  if (effects.title) lines.push(`**Kind:** ${md(effects.title)}`, '');
+  const repro = effects.reproduction;
+  if (repro) {
+    lines.push(`**Minimal reproduction** (${repro.deliveries.length} deliveries${repro.oneMinimal ? ', 1-minimal' : ''}, ${effects.trials} trials): ${md(repro.words)}`, '');
+    lines.push(...fence(repro.deliveries.map((delivery, i) => `${i + 1}. ${deliveryLine(delivery)}`)));
+    if (repro.replay) lines.push(...fence([reproduceLine(repro)]).map((line, i) => (i === 0 ? `${line}sh` : line)));
+  }
+  if (effects.note) lines.push(`> ${md(effects.note)}`, '');
+  return lines;
 }
 
 /** Workflow-command data: `%`, CR and LF encoded; in properties `:` and `,` too. */
@@ -78,12 +102,16 @@ export function workflowCommandData(text: string, property = false): string {
 
 /** `::error` lines for failed events (at most MAX_ANNOTATIONS), `::warning` for the report's warnings. */
 export function annotations(report: SimulateReport): string[] {
-  const failed = report.worstEvents.filter((event) => event.exhausted || event.tooSlow).slice(0, MAX_ANNOTATIONS);
+  const stateFailed = report.effects !== undefined && !report.effects.ok;
+  const failed = report.worstEvents.filter((event) => event.exhausted || event.tooSlow).slice(0, MAX_ANNOTATIONS - (stateFailed ? 1 : 0));
   return [
     ...failed.map((event) => {
       const why = event.exhausted ? `no 2xx within ${report.settings.maxAttempts} attempts` : `accepted in more than ${report.settings.maxLatencyMs} ms`;
       return `::error title=${workflowCommandData(`HeapStream simulate: ${testName(event)} ${outcomeWord(event)}`, true)}::${workflowCommandData(`${why}: ${attemptTrail(event)}`)}`;
     }),
+    ...(report.effects && stateFailed
+      ? [`::error title=${workflowCommandData(`HeapStream simulate: ${report.effects.title ?? 'the final state differs'}`, true)}::${workflowCommandData(report.effects.reproduction?.words ?? report.effects.differences[0]?.text ?? '')}`]
+      : []),
     ...report.warnings.map((warning) => `::warning title=HeapStream simulate::${workflowCommandData(warning)}`),
   ];
 }

@@ -10,6 +10,7 @@
  * a throw. Only URLs load undici's Agent (undici.ts), so in-process runs and importing the
  * library stay quick.
  */
+import { setMaxListeners } from 'node:events';
 import { Agent as HttpAgent, createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Agent } from 'undici';
 import { describeError, optionError } from '../errors.js';
@@ -135,7 +136,7 @@ function listenerTarget(listener: NodeListener, url: URL, options: OpenTargetOpt
     }
   });
   const agent = new MemoryAgent(server, { keepAlive: true, maxSockets: options.connections, maxFreeSockets: options.connections });
-  const run = new AbortController();
+  const run = abortableRun();
   return {
     inProcess: true,
     url,
@@ -193,8 +194,15 @@ function deliverOverHttp(agent: HttpAgent, request: TargetRequest, runSignal: Ab
   });
 }
 
-function fetchTarget(target: FetchTarget, url: URL): OpenTarget {
+/** Ends a run's deliveries; each one in flight listens to it, and copies sent together can be many. */
+function abortableRun(): AbortController {
   const run = new AbortController();
+  setMaxListeners(0, run.signal);
+  return run;
+}
+
+function fetchTarget(target: FetchTarget, url: URL): OpenTarget {
+  const run = abortableRun();
   return {
     inProcess: true,
     url,

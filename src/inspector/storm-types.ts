@@ -47,6 +47,8 @@ export interface StormData {
     latencyMs: { p50: number | null; p95: number | null; p99: number | null; max: number | null };
     maxInFlight: number;
     reproduce: string;
+    /** With a state oracle: the final state against the reference run's, and the minimal reproduction, as lines. */
+    effects?: string[];
   };
   /** Event types, `(none)` for bodies without one; per-type arrays follow this order. */
   types: string[];

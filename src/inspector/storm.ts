@@ -7,6 +7,7 @@
 import { createRandom } from '../events/random.js';
 import { percentile } from '../simulate/percentiles.js';
 import type { SimulateReport } from '../simulate/report.js';
+import { effectsLines } from '../simulate/effects/text.js';
 import type { AttemptRecord, EventOutcome } from '../simulate/types.js';
 import { grown } from '../simulate/typed-arrays.js';
 import { OUTCOMES, type OutcomeName, type StormAttempt, type StormData, type StormEvent } from './storm-types.js';
@@ -133,6 +134,7 @@ export class StormBuilder {
         latencyMs: report.latencyMs,
         maxInFlight: report.maxInFlight,
         reproduce: reproduceCommand(report),
+        ...(report.effects ? { effects: effectsLines(report.effects) } : {}),
       },
       types: this.types,
       buckets: { widthMs: this.widthMs, count: this.bucketCount, byType: this.counts.map((c) => Array.from(c)), inFlight: this.inFlight(), ...this.percentiles() },

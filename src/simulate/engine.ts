@@ -26,6 +26,8 @@ interface Job {
   /** Attempts this chain has made so far. */
   attempts: number;
   due: number;
+  /** Shared by copies sent at the same moment (concurrentDuplicates); retries get their own. */
+  moment?: number;
 }
 
 const EXHAUSTED = 1;
@@ -76,6 +78,11 @@ export interface EngineOptions {
   /** Each attempt as the report will show it, once it is over. */
   onAttempt?(event: number, attempt: AttemptRecord): void;
   onEventFinished?(index: number): void;
+  /**
+   * Each attempt as it goes to the handler (never during an outage), in the order sent:
+   * the delivery sequence the state oracle replays. Copies sent together share `moment`.
+   */
+  onSend?(event: number, copy: number, attempt: number, moment: number): void;
 }
 
 export class SimulationEngine {
@@ -89,6 +96,7 @@ export class SimulationEngine {
   private readyHead = 0;
   private order: Uint32Array = new Uint32Array(0);
   private cursor = 0;
+  private moments = 0;
   private inFlight = 0;
   private maxInFlight = 0;
   private maxPending = 0;
@@ -195,8 +203,13 @@ export class SimulationEngine {
       if (this.cursor < this.order.length) {
         // First attempts are all due at the start, so they go before any retry.
         const event = this.order[this.cursor++] as number;
-        this.pending[event] = 1;
-        void this.attempt({ event, copy: 0, attempts: 0, due: this.startedAt });
+        // Concurrent duplicates ride along with the original, over the concurrency limit:
+        // they model HeapStream sending copies at the same moment, not a busier queue.
+        const together = this.options.settings.concurrentDuplicates ?? 0;
+        const moment = this.moments++;
+        this.pending[event] = 1 + together;
+        this.duplicatesSent[event] = together;
+        for (let copy = 0; copy <= together; copy++) void this.attempt({ event, copy, attempts: 0, due: this.startedAt, moment });
       } else if (this.readyHead < this.ready.length) {
         const job = this.ready[this.readyHead] as Job;
         this.ready[this.readyHead++] = undefined as unknown as Job;
@@ -228,6 +241,8 @@ export class SimulationEngine {
       const latency = settings.networkLatencyMs > 0 ? random() * settings.networkLatencyMs : 0;
       // On the run's clock: in virtual time, simulated latency costs no real time either.
       if (latency > 0) await wait(clock, latency);
+      this.options.onSend?.(job.event, job.copy, job.attempts, job.moment ?? this.moments++);
+      job.moment = undefined;
       const result = await this.options.deliver(this.store.body(job.event), this.store.headers(job.event), Math.max(1, settings.timeoutMs - latency));
       const lost = result.ok && settings.answerLoss > 0 && random() < settings.answerLoss;
       entry.status = result.status ?? null;
@@ -267,7 +282,8 @@ export class SimulationEngine {
     const { settings, random } = this.options;
     const copies = settings.duplicates + (settings.duplicateRate > 0 && random() < settings.duplicateRate ? 1 : 0);
     const window = settings.duplicateWindowMs / settings.scale;
-    for (let copy = 1; copy <= copies; copy++) {
+    const first = (settings.concurrentDuplicates ?? 0) + 1;
+    for (let copy = first; copy < first + copies; copy++) {
       this.pending[event] = (this.pending[event] as number) + 1;
       this.duplicatesSent[event] = (this.duplicatesSent[event] as number) + 1;
       const due = now + random() * window;

@@ -117,18 +117,7 @@ export class EventStore {
     const order = Uint32Array.from({ length: this.count }, (_, i) => i).sort(byStamp);
     this.timestamps = [];
     this.timestampKeys = new Float64Array(0);
-    if (!options.reorder) return order;
-    const random = createRandom(options.seed ^ 0x5eed);
-    for (let start = 0; start < order.length; start += options.window) {
-      const end = Math.min(start + options.window, order.length);
-      for (let i = end - 1; i > start; i--) {
-        const j = start + Math.floor(random() * (i - start + 1));
-        const swap = order[i] as number;
-        order[i] = order[j] as number;
-        order[j] = swap;
-      }
-    }
-    return order;
+    return options.reorder ? reorderWithinWindows(order, options.window, options.seed) : order;
   }
 
   private growRows(): void {
@@ -144,6 +133,21 @@ export class EventStore {
     this.bodies.copy(next, 0, 0, this.used);
     this.bodies = next;
   }
+}
+
+/** Shuffles `order` in place within consecutive windows of `window` events (the reorder option). */
+export function reorderWithinWindows(order: Uint32Array, window: number, seed: number): Uint32Array {
+  const random = createRandom(seed ^ 0x5eed);
+  for (let start = 0; start < order.length; start += window) {
+    const end = Math.min(start + window, order.length);
+    for (let i = end - 1; i > start; i--) {
+      const j = start + Math.floor(random() * (i - start + 1));
+      const swap = order[i] as number;
+      order[i] = order[j] as number;
+      order[j] = swap;
+    }
+  }
+  return order;
 }
 
 function compare(a: string | null, b: string | null): number {

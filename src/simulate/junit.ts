@@ -8,6 +8,8 @@ import { printable } from '../ui/sanitize.js';
 import type { EngineResult } from './engine.js';
 import type { SimulateReport } from './report.js';
 import type { EventOutcome } from './types.js';
+import type { EffectsReport } from './effects/types.js';
+import { effectsLines } from './effects/text.js';
 
 // What XML 1.0 allows (Char production); the rest (C0 controls, lone surrogates, U+FFFE/F) cannot be escaped, only dropped.
 const NOT_XML_CHAR = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
@@ -46,9 +48,10 @@ export async function writeJunit(write: (chunk: string) => Promise<void>, report
 /** The XML up to the first testcase: counts and properties, which only the finished run knows. */
 export function junitHead(report: SimulateReport): string {
   const { totals } = report;
-  const failures = totals.exhausted + totals.tooSlow;
+  // With a state oracle, the final state is one more testcase.
+  const failures = totals.exhausted + totals.tooSlow + (report.effects && !report.effects.ok ? 1 : 0);
   const seconds = (report.durationMs / 1000).toFixed(3);
-  const counts = `tests="${totals.events}" failures="${failures}" errors="0" skipped="${totals.unfinished}" time="${seconds}"`;
+  const counts = `tests="${totals.events + (report.effects ? 1 : 0)}" failures="${failures}" errors="0" skipped="${totals.unfinished}" time="${seconds}"`;
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<testsuites name="heapstream-webhooks simulate" ${counts}>`,
@@ -64,7 +67,7 @@ export function junitHead(report: SimulateReport): string {
 export function junitTail(report: SimulateReport): string {
   const notes = [...(report.interrupted ? [`${report.interrupted.reason}; ${report.interrupted.finishedEvents} of ${report.totals.events} events finished`] : []), ...report.warnings];
   const systemErr = notes.length > 0 ? `    <system-err>${xmlEscape(notes.join('\n'))}</system-err>\n` : '';
-  return `${systemErr}  </testsuite>\n</testsuites>\n`;
+  return `${report.effects ? effectsTestcase(report.effects) : ''}${systemErr}  </testsuite>\n</testsuites>\n`;
 }
 
 /**
@@ -109,4 +112,13 @@ export function testcase(event: EventOutcome, terms: TestcaseTerms): string {
   }
   const message = event.delivered ? `accepted in more than ${terms.maxLatencyMs} ms` : `no 2xx within ${terms.maxAttempts} attempts`;
   return `${open}\n      <failure message="${attr(message)}" type="${event.delivered ? 'too-slow' : 'exhausted'}">${xmlEscape(trail)}</failure>\n    </testcase>\n`;
+}
+
+/** The final state against the reference run's: the differences, the kind and the reproduction. */
+function effectsTestcase(effects: EffectsReport): string {
+  const open = `    <testcase classname="heapstream.effects" name="final state (effects)" time="${(effects.shrinkMs / 1000).toFixed(3)}">`;
+  const text = xmlEscape(effectsLines(effects).join('\n'));
+  if (effects.ok) return `${open}\n      <system-out>${text}</system-out>\n    </testcase>\n`;
+  const message = `${effects.title ?? 'the final state differs from the reference'}${effects.reproduction ? `: ${effects.reproduction.words}` : ''}`;
+  return `${open}\n      <failure message="${attr(message)}" type="${effects.kind ?? 'state-differs'}">${text}</failure>\n    </testcase>\n`;
 }

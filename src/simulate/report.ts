@@ -9,6 +9,7 @@ import type { EngineResult } from './engine.js';
 import { behindScheduleWarning, scheduleKeeping, type ScheduleKeeping } from './lateness.js';
 import { percentiles, type Percentiles } from './percentiles.js';
 import { formatDuration } from './schedule.js';
+import type { EffectsReport } from './effects/types.js';
 import type { EventOutcome, SimulateSettings } from './types.js';
 import { OPTION_NAMES, type Compression, type OptionNames } from './validate.js';
 import { round } from '../round.js';
@@ -37,6 +38,8 @@ export interface SimulateReport {
     concurrency: number;
     duplicateRate: number;
     duplicates: number;
+    /** Set when copies were sent at the same moment as the original. */
+    concurrentDuplicates?: number;
     reorder: boolean;
     outage: string | null;
     answerLoss: number;
@@ -68,6 +71,8 @@ export interface SimulateReport {
   /** Set when an outage was simulated: what landed once it was over. */
   recovery: { at: number; firstAttemptAt: number | null; attemptsWithinBurst: number; burstWindowMs: number } | null;
   check: { command: string; exitCode: number | null } | null;
+  /** With a state oracle: the scenario run's final state against the reference run's, and the shrunk reproduction. */
+  effects?: EffectsReport;
   verdict: { ok: boolean; reasons: string[] };
   /** What a reader should know that does not fail the verdict (the run fell behind schedule). */
   warnings: string[];
@@ -163,6 +168,7 @@ export function buildReport(input: ReportInput): SimulateReport {
       concurrency: settings.concurrency,
       duplicateRate: settings.duplicateRate,
       duplicates: settings.duplicates,
+      ...(settings.concurrentDuplicates ? { concurrentDuplicates: settings.concurrentDuplicates } : {}),
       reorder: settings.reorder,
       outage: settings.outageMs > 0 ? formatDuration(settings.outageMs) : null,
       answerLoss: settings.answerLoss,

@@ -20,6 +20,10 @@ export const SCENARIOS = {
     summary: 'up to 3 s of network latency per attempt, counted in the 5 s timeout: a handler slower than 2 s starts timing out',
     settings: { networkLatencyMs: 3_000 },
   },
+  'concurrent-duplicates': {
+    summary: 'every event arrives twice at the same moment, so a handler that checks, awaits, then inserts races itself',
+    settings: { concurrentDuplicates: 1 },
+  },
 } as const satisfies Record<string, { summary: string; settings: Partial<SimulateSettings> }>;
 
 export type ScenarioName = keyof typeof SCENARIOS;

@@ -51,6 +51,8 @@ export interface SimulateOptions {
   duplicateRate?: number;
   /** Extra copies of every acknowledged event (instead of `duplicateRate`, a scenario's included). */
   duplicates?: number;
+  /** Copies of every event sent at the same moment as its first attempt (scenario concurrent-duplicates: 1). */
+  concurrentDuplicates?: number;
   /** HeapStream time within which duplicates follow the acknowledgment (default 5m). */
   duplicateWindow?: Duration;
   /** Deliver out of timestamp order within windows of `reorderWindow` events (default 10). */
@@ -74,6 +76,19 @@ export interface SimulateOptions {
    * `real` (the default for URLs): the schedule runs on the wall clock, compressed by `within`.
    */
   clock?: 'virtual' | 'real';
+  /**
+   * The app's state as JSON, read after a run: with it, the run is also judged by what the
+   * handler did. A reference run (each event once, in timestamp order, one at a time) and the
+   * scenario run must end in equal states; when they do not, the report names the difference
+   * and the smallest sequence of deliveries that reproduces it. Needs `reset`.
+   */
+  state?: () => unknown;
+  /** Empties the app's state; called before the reference run, the scenario run and each trial. */
+  reset?: () => unknown;
+  /** State paths to ignore: `updated_at` (that key anywhere), `charges[*].id`, `**.created_at`. */
+  stateIgnore?: readonly string[];
+  /** State paths of arrays compared regardless of order: `charges`, `videos[*].events`. */
+  stateUnordered?: readonly string[];
   /** Aborting stops the run: deliveries in flight fail at once and `simulate()` rejects. */
   signal?: AbortSignal;
   /** Each attempt once it is over (progress, logging). */
@@ -93,8 +108,8 @@ export interface ResolvedSimulation {
 
 const KNOWN_OPTIONS = new Set([
   'target', 'path', 'events', 'type', 'fixtures', 'scenario', 'schedule', 'maxAttempts', 'jitter', 'within', 'timeScale', 'timeout', 'concurrency',
-  'duplicateRate', 'duplicates', 'duplicateWindow', 'reorder', 'reorderWindow', 'outage', 'answerLoss', 'networkLatency', 'maxLatency', 'seed', 'headers', 'clock',
-  'signal', 'onAttempt', 'onEvent',
+  'duplicateRate', 'duplicates', 'concurrentDuplicates', 'duplicateWindow', 'reorder', 'reorderWindow', 'outage', 'answerLoss', 'networkLatency', 'maxLatency', 'seed', 'headers', 'clock',
+  'signal', 'onAttempt', 'onEvent', 'state', 'reset', 'stateIgnore', 'stateUnordered',
 ]);
 
 export function isInProcess(target: Target): boolean {
@@ -116,6 +131,7 @@ export function resolveSimulation(options: SimulateOptions, names: OptionNames =
   if (options.within !== undefined && options.timeScale !== undefined) throw optionError('within', 'and timeScale both set the compression; give one');
   if (options.fixtures !== undefined && options.type !== undefined) throw optionError('type', 'synthesizes events, fixtures replays recorded ones; give one');
   if (options.clock !== undefined && options.clock !== 'virtual' && options.clock !== 'real') throw optionError('clock', `${JSON.stringify(options.clock)} is neither "virtual" nor "real"`);
+  checkStateOptions(options);
   const virtualTime = (options.clock ?? (isInProcess(options.target) ? 'virtual' : 'real')) === 'virtual';
   const preset: Partial<SimulateSettings> = options.scenario ? SCENARIOS[options.scenario].settings : {};
 
@@ -136,6 +152,7 @@ export function resolveSimulation(options: SimulateOptions, names: OptionNames =
     // Explicit `duplicates` replace the duplicates scenario's rate instead of adding to it.
     duplicateRate: options.duplicateRate !== undefined ? ratio('duplicateRate', options.duplicateRate) : options.duplicates !== undefined ? 0 : preset.duplicateRate ?? 0,
     duplicates: options.duplicates === undefined ? 0 : wholeNumber('duplicates', options.duplicates, { max: 100 }),
+    concurrentDuplicates: options.concurrentDuplicates === undefined ? preset.concurrentDuplicates ?? 0 : wholeNumber('concurrentDuplicates', options.concurrentDuplicates, { max: 100 }),
     duplicateWindowMs: options.duplicateWindow === undefined ? 300_000 : duration('duplicateWindow', options.duplicateWindow),
     reorder: options.reorder === undefined ? preset.reorder ?? false : flag('reorder', options.reorder),
     reorderWindow: options.reorderWindow === undefined ? 10 : wholeNumber('reorderWindow', options.reorderWindow, { min: 2 }),
@@ -158,4 +175,18 @@ function resolveSchedule(schedule: SimulateOptions['schedule']): number[] {
     throw optionError('schedule', `${JSON.stringify(schedule)} is not a list of delays; e.g. [60_000, 300_000] or "1m,5m"`);
   }
   return schedule.map((delay: Duration, i) => duration(`schedule[${i}]`, delay));
+}
+
+/** The state oracle's options: both functions or neither, path lists of strings. */
+function checkStateOptions(options: SimulateOptions): void {
+  if (options.state !== undefined && typeof options.state !== 'function') throw optionError('state', `is a ${typeof options.state}; give a function that returns the app's state as JSON: state: async () => ({ rows })`);
+  if (options.reset !== undefined && typeof options.reset !== 'function') throw optionError('reset', `is a ${typeof options.reset}; give a function that empties the app's state: reset: async () => { rows.length = 0 }`);
+  if (options.state && !options.reset) throw optionError('reset', "is missing: with state, give reset too, which empties the app's state (the reference run and every trial start from empty)");
+  if (options.reset && !options.state) throw optionError('state', 'is missing: reset is only used with state, which reads the app state to compare');
+  for (const key of ['stateIgnore', 'stateUnordered'] as const) {
+    const list = options[key];
+    if (list !== undefined && (!Array.isArray(list) || list.some((item) => typeof item !== 'string' || item.trim() === ''))) {
+      throw optionError(key, `${JSON.stringify(list)} is not a list of paths; e.g. ["updated_at", "charges[*].id"]`);
+    }
+  }
 }

@@ -11,7 +11,9 @@ import { createRandom } from '../events/random.js';
 import { userAgent } from '../version.js';
 import { VirtualClock, realClock } from './clock.js';
 import { SimulationEngine, type Deliver, type EngineResult, type EngineStats } from './engine.js';
-import type { EventStore } from './event-store.js';
+import { EffectsCheck, effectsReason } from './effects/check.js';
+import { functionOracle, type StateOracle } from './effects/oracle.js';
+import { reorderWithinWindows, type EventStore } from './event-store.js';
 import { buildReport, fullReport, type FullReport, type SimulateReport, type StopSignal } from './report.js';
 import { resolveSimulation, type ResolvedSimulation, type SimulateOptions, type SimulatedAttempt } from './settings.js';
 import { eventsFromFixtures, storeFixtures, synthesizeEvents } from './sources.js';
@@ -54,6 +56,10 @@ export interface RunHooks {
   stopReason?(): { signal: StopSignal | null; reason: string } | undefined;
   /** Event `index` is over (its outcome is final), for files written while the run goes. */
   onEventFinished?(index: number, outcome: (index: number) => EventOutcome): void;
+  /** The state oracle when it is not the library's functions (the CLI's --state and --reset). */
+  oracle?: StateOracle;
+  /** The state checks begin (reference run) or the shrinking begins, for progress lines. */
+  onEffects?(phase: 'reference' | 'shrink'): void;
 }
 
 export interface RunStart {
@@ -67,7 +73,8 @@ export async function simulate(options: SimulateOptions): Promise<FullReport> {
   if (options === null || typeof options !== 'object') throw optionError('options', 'must be an object: simulate({ target, ... })');
   options.signal?.throwIfAborted();
   const run = await runSimulation(await prepareSimulation(options));
-  if (run.aborted) throw options.signal?.reason ?? new DOMException('This operation was aborted', 'AbortError');
+  // Aborted during the run, or while shrinking after it.
+  if (run.aborted || options.signal?.aborted) throw options.signal?.reason ?? new DOMException('This operation was aborted', 'AbortError');
   return fullReport(run.report, run.result);
 }
 
@@ -83,14 +90,41 @@ export async function prepareSimulation(options: SimulateOptions, hooks: Prepare
   return { ...resolved, options, events, names, ...(headers ? { headers } : {}) };
 }
 
-/** The target opened, the engine run, the report built. */
+/** The target opened, the engine run, the report built; with a state oracle, the differential verdict too. */
 export async function runSimulation(prepared: PreparedSimulation, hooks: RunHooks = {}): Promise<SimulationRun> {
   const { options, settings } = prepared;
-  const target = await openTarget(options.target, { ...(options.path !== undefined ? { path: options.path } : {}), connections: settings.concurrency, keepAliveTimeoutMs: 10_000 });
+  const oracle = hooks.oracle ?? (options.state && options.reset ? functionOracle(options.state, options.reset) : undefined);
+  // Copies sent together need connections of their own, or they would queue and never race.
+  const connections = settings.concurrency * (1 + (settings.concurrentDuplicates ?? 0));
+  const target = await openTarget(options.target, { ...(options.path !== undefined ? { path: options.path } : {}), connections, keepAliveTimeoutMs: 10_000 });
   try {
-    return await runEngine({
+    const byTime = prepared.events.order({ reorder: false, window: settings.reorderWindow, seed: settings.seed });
+    const order = settings.reorder ? reorderWithinWindows(Uint32Array.from(byTime), settings.reorderWindow, settings.seed) : byTime;
+    const effects = oracle
+      ? new EffectsCheck({
+          target,
+          events: prepared.events,
+          byTime,
+          headers: prepared.headers,
+          timeoutMs: settings.timeoutMs,
+          oracle,
+          rules: { ...(options.stateIgnore ? { ignore: options.stateIgnore } : {}), ...(options.stateUnordered ? { unordered: options.stateUnordered } : {}) },
+          ...(options.signal ? { signal: options.signal } : {}),
+        })
+      : undefined;
+    if (effects) {
+      hooks.onEffects?.('reference');
+      try {
+        await effects.before();
+      } catch (error) {
+        // Stopped during the reference run: the engine, aborted at once, reports it.
+        if (!options.signal?.aborted) throw error;
+      }
+    }
+    const run = await runEngine({
       settings,
       events: prepared.events,
+      order,
       target,
       virtualTime: prepared.virtualTime,
       scenario: prepared.scenario,
@@ -100,8 +134,18 @@ export async function runSimulation(prepared: PreparedSimulation, hooks: RunHook
       ...(prepared.headers ? { headers: prepared.headers } : {}),
       ...(options.onAttempt ? { onAttempt: options.onAttempt } : {}),
       ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+      ...(effects ? { effects } : {}),
       ...hooks,
     });
+    if (effects && !run.aborted) {
+      const found = await effects.after(() => hooks.onEffects?.('shrink'));
+      run.report.effects = found;
+      if (!found.ok) {
+        run.report.verdict.ok = false;
+        run.report.verdict.reasons.push(effectsReason(found));
+      }
+    }
+    return run;
   } finally {
     await target.close();
   }
@@ -136,7 +180,11 @@ async function loadEvents(options: SimulateOptions, count: number, seed: number,
 export interface EngineRun extends RunHooks {
   settings: SimulateSettings;
   events: EventStore;
+  /** Delivery order (default: the events' own, reordered as the settings say). */
+  order?: Uint32Array;
   target: OpenTarget;
+  /** Records the deliveries for the state oracle, and lets a handler that timed out finish. */
+  effects?: EffectsCheck;
   /** HeapStream time jumps ahead whenever no delivery is in progress (VirtualClock). */
   virtualTime: boolean;
   scenario: string | null;
@@ -152,11 +200,15 @@ export interface EngineRun extends RunHooks {
 /** One run of the engine against an open target, and its report. */
 export async function runEngine(run: EngineRun): Promise<SimulationRun> {
   const { settings, events, target } = run;
-  const order = events.order({ reorder: settings.reorder, window: settings.reorderWindow, seed: settings.seed });
+  const order = run.order ?? events.order({ reorder: settings.reorder, window: settings.reorderWindow, seed: settings.seed });
   const virtual = run.virtualTime ? new VirtualClock() : undefined;
   const url = target.url;
   const extra = run.headers;
-  const send: Deliver = (body, headers, timeoutMs) => target.deliver({ url, method: 'POST', headers: extra ? { ...headers, ...extra } : headers, body, timeoutMs });
+  const { effects } = run;
+  const post: Deliver = (body, headers, timeoutMs) => target.deliver({ url, method: 'POST', headers: extra ? { ...headers, ...extra } : headers, body, timeoutMs });
+  // On virtual time, HeapStream's next retry comes minutes later: a handler that timed out
+  // has long finished by then, so the clock is held while it may still be working.
+  const send: Deliver = effects ? async (body, headers, timeoutMs) => effects.settleAfter(await post(body, headers, timeoutMs), Boolean(virtual)) : post;
   const { onAttempt, onEvent, onEventFinished } = run;
   const outcome = (index: number): EventOutcome => engine.outcome(index);
   const engine: SimulationEngine = new SimulationEngine(
@@ -165,6 +217,7 @@ export async function runEngine(run: EngineRun): Promise<SimulationRun> {
       clock: virtual ?? realClock,
       random: createRandom(settings.seed),
       deliver: virtual ? (body, headers, timeoutMs) => virtual.hold(() => send(body, headers, timeoutMs)) : send,
+      ...(effects ? { onSend: (event: number, copy: number, attempt: number, moment: number) => effects.record(event, copy, attempt, moment) } : {}),
       ...(onAttempt ? { onAttempt: (index: number, attempt) => onAttempt({ ...attempt, index, type: events.type(index), videoId: events.videoId(index) }) } : {}),
       ...(onEvent || onEventFinished
         ? {

@@ -50,6 +50,8 @@ export interface SimulateSettings {
   concurrency: number;
   duplicateRate: number;
   duplicates: number;
+  /** Copies of every event sent at the same moment as its first attempt (a race on arrival). */
+  concurrentDuplicates?: number;
   /** HeapStream time within which duplicates follow the acknowledgment. */
   duplicateWindowMs: number;
   reorder: boolean;

@@ -30,6 +30,7 @@ export interface OptionNames {
   timeout: string;
   duplicateRate: string;
   duplicates: string;
+  concurrentDuplicates: string;
   duplicateWindow: string;
   outage: string;
   answerLoss: string;
@@ -47,6 +48,7 @@ export const OPTION_NAMES: OptionNames = {
   timeout: 'timeout',
   duplicateRate: 'duplicateRate',
   duplicates: 'duplicates',
+  concurrentDuplicates: 'concurrentDuplicates',
   duplicateWindow: 'duplicateWindow',
   outage: 'outage',
   answerLoss: 'answerLoss',
@@ -104,6 +106,8 @@ export function checkSettings(settings: SimulateSettings, context: CheckContext)
   if (scenario === 'duplicates' && settings.duplicateRate === 0 && settings.duplicates === 0) {
     fail(`scenario duplicates with ${names.duplicateRate} 0 sends no duplicates; give a positive ${names.duplicateRate} or ${names.duplicates}, or another scenario`);
   }
+
+  if (scenario === 'concurrent-duplicates' && !settings.concurrentDuplicates) fail(`scenario concurrent-duplicates with ${names.concurrentDuplicates} 0 sends no copies; give a positive ${names.concurrentDuplicates} or another scenario`);
 
   if (settings.outageMs > 0) {
     const last = attemptDueAt(settings.schedule, settings.maxAttempts);

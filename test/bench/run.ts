@@ -10,6 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { nodeBinary } from '../helpers/node-binary.js';
+import { benchEffects } from './effects.js';
 import { benchInspector, benchStorm } from './inspector.js';
 import { benchLibrary } from './library.js';
 import { benchListen } from './listen.js';
@@ -25,6 +26,7 @@ const sections: Record<string, () => void | Promise<void>> = {
   library: () => benchLibrary(),
   inspector: () => benchInspector(),
   storm: () => benchStorm(),
+  effects: () => benchEffects(),
 };
 // Not in a run without names (`simulate` holds it): the quick figure to compare Node versions.
 const onRequest: Record<string, () => void | Promise<void>> = {

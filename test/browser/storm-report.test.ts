@@ -15,6 +15,7 @@ import { createOutput } from '../../src/ui/output.js';
 import { CliProcess, runCli } from '../helpers/cli.js';
 import { TestHandler } from '../helpers/handler.js';
 import { waitUntil } from '../helpers/time.js';
+import { createLogic, HandlerServer } from '../helpers/buggy-handlers.js';
 import { describeBrowser, eventually, launchBrowser, screenshot, watchErrors } from '../helpers/browser.js';
 
 const EVENTS = 30;
@@ -131,6 +132,34 @@ describeBrowser('simulate HTML report', () => {
     } finally {
       stop('SIGINT');
       await finished;
+    }
+  });
+
+  it('shows the state difference and the minimal reproduction (--state)', async () => {
+    const app = new HandlerServer(createLogic('insert-per-delivery', false));
+    await app.start();
+    try {
+      const file = join(dir, 'effects.html');
+      const origin = app.origin;
+      const result = await runCli(
+        ['simulate', '--to', `${origin}/webhooks`, '--events', '14', '--duplicates', '1', '--seed', '4', '--state', `${origin}/state`, '--reset', `${origin}/reset`, '--state-unordered', 'rows', '--repro', join(dir, 'repro'), '--html', file],
+        { timeoutMs: 60_000 },
+      );
+      expect(result.code).toBe(1);
+      const { page, errors } = await open(file);
+      const state = page.locator('section.effects');
+      await expect(state.locator('h2').textContent()).resolves.toBe('State');
+      const text = (await state.locator('pre').textContent()) ?? '';
+      expect(text).toContain('rows: 4 rows → 8 rows');
+      expect(text).toContain('kind: a duplicate processed twice');
+      expect(text).toMatch(/the same `video\.created` \(video \d+\) delivered twice → rows: 1 row → 2 rows/);
+      expect(text).toContain(`to reproduce: curl -fsS -X POST ${origin}/reset && npx heapstream-webhooks replay`);
+      await expect(page.locator('.verdict').textContent()).resolves.toBe('FAIL');
+      await screenshot(page, 'storm-effects');
+      expect(errors).toEqual([]);
+      await page.close();
+    } finally {
+      await app.stop();
     }
   });
 

@@ -192,7 +192,7 @@ describe('options', () => {
     [{ within: 'soon' }, 'within', /^within "soon" is not a duration; give milliseconds or a string such as "30s"/],
     [{ schedule: '1m,5x' }, 'schedule', /^schedule "1m,5x" is not a list of durations; e\.g\. "1m,5m,15m"/],
     [{ schedule: [] }, 'schedule', /^schedule \[\] is not a list of delays/],
-    [{ scenario: 'storm' as never }, 'scenario', /^scenario "storm" is not a scenario; use one of outage, flaky, duplicates, slow$/],
+    [{ scenario: 'storm' as never }, 'scenario', /^scenario "storm" is not a scenario; use one of outage, flaky, duplicates, slow, concurrent-duplicates$/],
     [{ within: '1s', timeScale: 10 }, 'within', /both set the compression/],
     [{ clock: 'fast' as never }, 'clock', /^clock "fast" is neither "virtual" nor "real"$/],
   ];

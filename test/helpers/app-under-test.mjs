@@ -1,7 +1,8 @@
 // A webhook handler app as `simulate --start` would run it, configured by environment:
 // PORT (to listen on), STATUS (answer, default 200), READY_AFTER_MS (wait before listening),
 // PIDS_FILE (appends its pid and a spawned child's), IGNORE_TERM (survive SIGTERM),
-// EXIT_AFTER_MS (exit 7 after this long).
+// EXIT_AFTER_MS (exit 7 after this long), ROWS (keep a row per delivery in memory, read at
+// GET /state: a handler that is not idempotent, whose state a restart empties).
 import { spawn } from 'node:child_process';
 import { appendFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -13,7 +14,10 @@ if (env.PIDS_FILE) {
   const child = spawn('sleep', ['60'], { stdio: 'ignore' });
   appendFileSync(env.PIDS_FILE, `${process.pid}\n${child.pid}\n`);
 }
+const rows = [];
 const server = createServer((req, res) => {
+  if (env.ROWS && req.method === 'GET' && req.url === '/state') return res.end(JSON.stringify({ rows }));
+  if (env.ROWS) rows.push(req.method);
   req.resume();
   req.on('end', () => {
     res.statusCode = Number(env.STATUS ?? 200);

@@ -15,6 +15,8 @@ import {
   type HswError,
   type NodeListener,
   type ReplayResult,
+  type Reproduction,
+  type SimulateEffects,
   type SimulateOptions,
   type SimulateReport,
   type SimulatedAttempt,
@@ -37,7 +39,10 @@ describe('the package entry', () => {
     expectTypeOf<SimulateReport['totals']['exhausted']>().toBeNumber();
     expectTypeOf<SimulateReport['events']>().toEqualTypeOf<SimulatedEvent[]>();
     expectTypeOf<SimulatedEvent['attempts'][number]['status']>().toEqualTypeOf<number | null>();
-    expectTypeOf<SimulateOptions['scenario']>().toEqualTypeOf<'outage' | 'flaky' | 'duplicates' | 'slow' | undefined>();
+    expectTypeOf<SimulateOptions['scenario']>().toEqualTypeOf<'outage' | 'flaky' | 'duplicates' | 'slow' | 'concurrent-duplicates' | undefined>();
+    expectTypeOf<NonNullable<SimulateReport['effects']>['reproduction']>().toEqualTypeOf<Reproduction | null>();
+    expectTypeOf<SimulateEffects['differences'][number]['text']>().toBeString();
+    expectTypeOf<SimulateOptions['state']>().toEqualTypeOf<(() => unknown) | undefined>();
     expectTypeOf<SimulateOptions['schedule']>().toEqualTypeOf<readonly (number | string)[] | string | undefined>();
     expectTypeOf<NonNullable<SimulateOptions['onAttempt']>>().parameter(0).toEqualTypeOf<SimulatedAttempt>();
     expectTypeOf<SimulatedAttempt['index']>().toBeNumber();

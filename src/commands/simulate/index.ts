@@ -32,6 +32,12 @@ interface SimulateFlags extends DeliveryFlags {
   junit?: string;
   html?: string;
   check?: string;
+  state?: string;
+  reset?: string;
+  stateIgnore?: string[];
+  stateUnordered?: string[];
+  repro: string;
+  concurrentDuplicates?: string;
   start?: string;
   ready?: string;
   startTimeout: string;
@@ -67,6 +73,12 @@ export function registerSimulate(program: Command): void {
     .option('--junit <file>', 'write JUnit XML here (a testcase per event)')
     .option('--html <file>', 'write a self-contained HTML picture of the run here (timeline, in flight, latency, worst events)')
     .option('--check <command>', 'run after the run with HEAPSTREAM_REPORT set to the report path; its exit code joins the verdict')
+    .option('--state <url|command>', "read the app's state as JSON after a run (a URL: GET; else a shell command's stdout): it must equal the state after a clean reference run")
+    .option('--reset <url|command>', "with --state: empty the app's state before each run (a URL: POST; else a shell command); with --start and no --reset, the app is restarted instead")
+    .option('--state-ignore <path>', 'with --state: a volatile path to ignore, e.g. updated_at (any depth) or charges[*].id (repeatable)', collect)
+    .option('--state-unordered <path>', 'with --state: an array compared regardless of order, e.g. charges (repeatable)', collect)
+    .option('--repro <dir>', 'with --state: where the minimal reproduction goes, as numbered fixtures for replay', 'simulate-repro')
+    .option('--concurrent-duplicates <n>', 'copies of every event sent at the same moment as its first attempt (scenario concurrent-duplicates: 1)')
     .option('--start <command>', 'start the app under test (through a shell), wait until --to accepts connections, stop it and all it started after the run')
     .option('--ready <url>', 'with --start: ready once this URL answers 2xx (default: once --to accepts connections)')
     .option('--start-timeout <duration>', 'with --start: how long the app may take to be ready', '30s')
@@ -81,6 +93,7 @@ Scenarios:
   flaky       30% of 2xx answers are lost on the way back, so processed events are retried
   duplicates  every acknowledged event is sent again, and events arrive out of order
   slow        up to 3 s of network latency per attempt, counted in the 5 s timeout
+  concurrent-duplicates  every event arrives twice at the same moment (check-then-insert races)
 
 Examples:
   $ heapstream-webhooks simulate --to http://localhost:3000/webhooks
@@ -88,6 +101,7 @@ Examples:
   $ heapstream-webhooks simulate --to http://localhost:3000/webhooks --fixtures fixtures/ --duplicate-rate 0.5 --reorder
   $ heapstream-webhooks simulate --to http://localhost:3000/webhooks --junit simulate.xml --check "node scripts/assert-one-row-per-video.js"
   $ heapstream-webhooks simulate --start "npm start" --to http://localhost:3000/webhooks --junit simulate.xml --scenario outage
+  $ heapstream-webhooks simulate --to http://localhost:3000/webhooks --scenario duplicates --state http://localhost:3000/test/state --reset http://localhost:3000/test/reset --state-ignore updated_at
   $ heapstream-webhooks simulate --to listen --events 5 --header "Authorization: Bearer dev-token"   # through the listen running here
 
 In GitHub Actions (GITHUB_ACTIONS=true) a step summary, ::error annotations for failed events (at most 10)
@@ -110,6 +124,12 @@ Exit codes: 0 every event got a 2xx within its attempts (and --max-latency, and 
       const headers = await headersFromFlags(flags.header);
       if (flags.timeScale !== undefined && flags.within !== undefined) throw new UsageError('--time-scale and --within both set the compression; give one');
       if (flags.fixtures && flags.type) throw new UsageError('--type synthesizes events, --fixtures replays recorded ones; give one');
+      if (!flags.state) {
+        const orphan = [flags.reset !== undefined && '--reset', flags.stateIgnore && '--state-ignore', flags.stateUnordered && '--state-unordered', self.getOptionValueSource('repro') === 'cli' && '--repro'].filter(Boolean);
+        if (orphan.length > 0) throw new UsageError(`${orphan.join(', ')} only apply with --state <url|command>`);
+      } else if (flags.reset === undefined && !flags.start) {
+        throw new UsageError('--state needs --reset <url|command> (or --start, to restart the app instead): the reference run and every trial start from an empty state');
+      }
       if (!flags.start) {
         const orphan = [flags.ready !== undefined && '--ready', self.getOptionValueSource('startTimeout') === 'cli' && '--start-timeout', flags.startLog !== undefined && '--start-log'].filter(Boolean);
         if (orphan.length > 0) throw new UsageError(`${orphan.join(', ')} only apply with --start "<command>"`);
@@ -158,6 +178,10 @@ Exit codes: 0 every event got a 2xx within its attempts (and --max-latency, and 
           ...(flags.junit ? { junitFile: flags.junit } : {}),
           ...(flags.html ? { htmlFile: flags.html } : {}),
           ...(flags.check ? { check: flags.check } : {}),
+          ...(flags.state ? { stateOracle: { state: flags.state, ...(flags.reset !== undefined ? { reset: flags.reset } : {}), repro: flags.repro } } : {}),
+          ...(flags.stateIgnore ? { stateIgnore: flags.stateIgnore } : {}),
+          ...(flags.stateUnordered ? { stateUnordered: flags.stateUnordered } : {}),
+          ...(flags.concurrentDuplicates !== undefined ? { concurrentDuplicates: parseInteger('--concurrent-duplicates', flags.concurrentDuplicates, { min: 0, max: 100 }) } : {}),
           output: createOutput({ json: Boolean(flags.json) }),
         }),
       );

@@ -25,6 +25,7 @@ import type { SimulateOptions } from '../../simulate/settings.js';
 import { prepareSimulation, runSimulation, type PreparedSimulation } from '../../simulate/simulate.js';
 import type { EventOutcome } from '../../simulate/types.js';
 import type { OptionNames } from '../../simulate/validate.js';
+import type { StateOracle } from '../../simulate/effects/oracle.js';
 import type { CommandResult } from '../types.js';
 import { round } from '../../round.js';
 import { printSummary } from './summary.js';
@@ -38,6 +39,7 @@ export const FLAG_NAMES: OptionNames = {
   timeout: '--timeout',
   duplicateRate: '--duplicate-rate',
   duplicates: '--duplicates',
+  concurrentDuplicates: '--concurrent-duplicates',
   duplicateWindow: '--duplicate-window',
   outage: '--outage',
   answerLoss: '--answer-loss',
@@ -59,7 +61,7 @@ export interface StartOptions {
  * The library's options (a URL target; the command owns the signal and the callbacks), with
  * the seed always chosen (the command line that repeats the run names it), plus the CLI's own.
  */
-export interface SimulateCommandOptions extends Omit<SimulateOptions, 'target' | 'path' | 'clock' | 'signal' | 'onAttempt' | 'onEvent' | 'seed'> {
+export interface SimulateCommandOptions extends Omit<SimulateOptions, 'target' | 'path' | 'clock' | 'signal' | 'onAttempt' | 'onEvent' | 'seed' | 'state' | 'reset'> {
   to: URL;
   seed: number;
   /** Whether --seed was given (else the seed is random, and the summary says how to repeat the run). */
@@ -71,6 +73,8 @@ export interface SimulateCommandOptions extends Omit<SimulateOptions, 'target' |
   /** A self-contained HTML picture of the run (`--html`). */
   htmlFile?: string;
   check?: string;
+  /** --state and --reset (a URL or a command; no reset: restart the --start app), --repro. */
+  stateOracle?: { state: string; reset?: string; repro: string };
   start?: StartOptions | undefined;
   github: GitHubEnvironment | null;
   output: Output;
@@ -111,9 +115,21 @@ export async function run(options: SimulateCommandOptions): Promise<SimulateComm
     grouped = false;
   };
   let app: AppUnderTest | undefined;
+  // Without --reset, the state is emptied by starting the app afresh: said once, not per trial.
+  let restarts = 0;
+  const restart = async (): Promise<void> => {
+    if (restarts++ === 0) output.line(output.color.dim('Restarting the app to empty its state, before each run and trial (no --reset)'));
+    const old = app;
+    app = undefined;
+    await old?.stop();
+    if (start) app = await startApp(start, to, { ...output, line: () => undefined }, interrupt.signal);
+  };
   try {
     if (start) app = await startApp(start, to, output, interrupt.signal);
-    return await simulate(options, prepared, { app, interrupt: interrupt.signal, stop: stopRun, stopped: () => stoppedBy, ci, endGroup });
+    const reset = options.stateOracle?.reset ?? (start ? restart : undefined);
+    if (options.stateOracle && !reset) throw new HswError('HSW_USAGE', '--state needs --reset <url|command> or --start', { exitCode: ExitCode.usage });
+    const oracle = options.stateOracle && reset ? (await import('../../simulate/effects/oracle.js')).specOracle(options.stateOracle.state, reset) : undefined;
+    return await simulate(options, prepared, { app: () => app, oracle, interrupt: interrupt.signal, stop: stopRun, stopped: () => stoppedBy, ci, endGroup });
   } catch (error) {
     endGroup();
     if (interrupt.signal.aborted && error === interrupt.signal.reason) {
@@ -133,7 +149,7 @@ export async function run(options: SimulateCommandOptions): Promise<SimulateComm
 
 /** The options that are the library's: all but the command's own. */
 function libraryOptions(options: SimulateCommandOptions): Omit<SimulateOptions, 'target'> {
-  const { to: _to, seedGiven: _seedGiven, command: _command, reportFile: _reportFile, junitFile: _junitFile, htmlFile: _htmlFile, check: _check, start: _start, github: _github, output: _output, ...library } = options;
+  const { to: _to, seedGiven: _seedGiven, command: _command, reportFile: _reportFile, junitFile: _junitFile, htmlFile: _htmlFile, check: _check, stateOracle: _stateOracle, start: _start, github: _github, output: _output, ...library } = options;
   return library;
 }
 
@@ -153,7 +169,9 @@ async function startApp(start: StartOptions, to: URL, output: Output, signal: Ab
 }
 
 interface RunContext {
-  app: AppUnderTest | undefined;
+  /** The app under test now (a restart replaces it). */
+  app(): AppUnderTest | undefined;
+  oracle: StateOracle | undefined;
   interrupt: AbortSignal;
   stop(by: Stop): void;
   stopped(): Stop | undefined;
@@ -184,21 +202,38 @@ async function simulateInto(
   onInterrupt: () => void,
 ): Promise<SimulateCommandResult> {
   const { output } = options;
-  const { app } = context;
   let stopProgress = (): void => undefined;
   let running = true;
-  void app?.exited.then(() => {
-    if (running) context.stop({ signal: null, reason: app.exitedError('during the run').message });
-  });
+  // Only the app of the moment counts: one stopped to be restarted exits on purpose.
+  const watched = new Set<AppUnderTest>();
+  const watch = (): void => {
+    const app = context.app();
+    if (!app || watched.has(app)) return;
+    watched.add(app);
+    void app.exited.then(() => {
+      if (running && context.app() === app) context.stop({ signal: null, reason: app.exitedError('during the run').message });
+    });
+  };
+  watch();
   let run;
   try {
     run = await runSimulation(prepared, {
       command: options.command,
+      ...(context.oracle
+        ? {
+            oracle: context.oracle,
+            onEffects: (phase) => {
+              watch();
+              output.line(output.color.dim(phase === 'reference' ? `Reference run: each event once, in timestamp order, one at a time (${context.oracle?.stateName})` : 'The final state differs from the reference: shrinking to a minimal reproduction'));
+            },
+          }
+        : {}),
       stopReason: context.stopped,
       ...(files.any ? { onEventFinished: (index, outcome) => files.finished(index, outcome) } : {}),
       onStart: ({ settings, events, stats }) => {
         output.line(`Simulating HeapStream delivery of ${events} events to ${options.to.href}${options.scenario ? ` (scenario ${options.scenario})` : ''}`);
         output.line(output.color.dim(`  24 h schedule ×1/${round(settings.scale)} · ${settings.maxAttempts} attempts · ${settings.timeoutMs} ms timeout · ${settings.concurrency} in flight · seed ${settings.seed}${options.seedGiven ? '' : ' (random)'}`));
+        watch();
         stopProgress = startProgress(spinners, stats);
       },
     });
@@ -210,7 +245,8 @@ async function simulateInto(
   context.endGroup();
 
   const { report, result } = run;
-  const stoppedBy = run.aborted ? context.stopped() : undefined;
+  // Stopped during the run, or (with --state) while shrinking after it.
+  const stoppedBy = context.stopped();
   await files.complete(report, result);
   const reportFile = options.reportFile ?? (options.check && !stoppedBy ? join(await mkdtemp(join(tmpdir(), 'heapstream-simulate-')), 'report.json') : undefined);
   if (options.check && !stoppedBy) {
@@ -221,6 +257,11 @@ async function simulateInto(
       report.verdict.ok = false;
       report.verdict.reasons.push(`--check "${options.check}" exited ${exitCode ?? 'by a signal'}`);
     }
+  }
+  const reproduction = report.effects?.reproduction;
+  if (reproduction && options.stateOracle) {
+    const { attachReproduction } = await import('../../simulate/effects/repro.js');
+    await attachReproduction(reproduction, { dir: options.stateOracle.repro, reset: options.stateOracle.reset }, prepared.events, options.to);
   }
   if (reportFile) await files.writeReport(reportFile, report);
   if (options.junitFile) await files.writeJunit(options.junitFile, report);
@@ -233,7 +274,7 @@ async function simulateInto(
   }
   if (stoppedBy) {
     const written = [reportFile, options.junitFile, options.htmlFile].filter(Boolean).join(' and ');
-    const message = `${stoppedBy.reason}: ${report.interrupted?.finishedEvents ?? 0} of ${report.totals.events} events finished${written ? `; ${written} hold what ran so far` : ''}`;
+    const message = `${stoppedBy.reason}: ${report.interrupted ? `${report.interrupted.finishedEvents} of ${report.totals.events} events finished` : 'while shrinking the state difference'}${written ? `; ${written} hold what ran so far` : ''}`;
     if (stoppedBy.signal) {
       output.warn(message);
       return { exitCode: exitCodeFor(stoppedBy.signal), report };

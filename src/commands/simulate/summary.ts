@@ -9,6 +9,7 @@ import type { SimulateReport } from '../../simulate/report.js';
 import type { Output } from '../../ui/output.js';
 import { printable } from '../../ui/sanitize.js';
 import { renderTable } from '../../ui/table.js';
+import { effectsLines } from '../../simulate/effects/text.js';
 
 /** Worst events listed on a terminal; the report file has every event. */
 const WORST_SHOWN = 5;
@@ -23,6 +24,7 @@ export function printSummary(output: Output, report: SimulateReport, files: { re
     scheduler: report.scheduler,
     recovery: report.recovery,
     check: report.check,
+    effects: report.effects ?? null,
     seed: report.settings.seed,
     warnings: report.warnings,
     interrupted: report.interrupted,
@@ -70,5 +72,6 @@ export function printSummary(output: Output, report: SimulateReport, files: { re
   if (files.junitFile) output.line(c.dim(`junit: ${files.junitFile}`));
   if (files.htmlFile) output.line(c.dim(`html: ${files.htmlFile}`));
   for (const warning of report.warnings) output.warn(warning);
+  if (report.effects) for (const line of effectsLines(report.effects)) output.line(line.startsWith('FAIL') ? c.red(line.slice(5)) : line.startsWith('PASS') ? c.green(line.slice(5)) : line);
   output.line(verdict.ok ? c.green.bold('PASS: every event got a 2xx within its attempts') : c.red.bold(`FAIL: ${verdict.reasons.join('; ')}`));
 }

@@ -52,6 +52,7 @@ export function startStorm(root: HTMLElement, data: StormData): void {
     s.verdict.reasons.length ? h('ul', { class: 'reasons' }, s.verdict.reasons.map((reason) => h('li', null, visible(reason)))) : null,
     s.warnings.length ? h('ul', { class: 'warnings' }, s.warnings.map((warning) => h('li', null, visible(warning)))) : null,
     h('div', { class: 'reproduce' }, h('span', { class: 'muted' }, 'Reproduce'), h('code', { id: 'reproduce' }, visible(s.reproduce))),
+    s.effects ? h('section', { class: `card effects ${s.effects[0]?.startsWith('PASS') ? 'pass' : 'fail'}`, 'aria-label': 'State' }, h('h2', null, 'State'), h('pre', null, visible(s.effects.map((line) => line.replace(/^(PASS|FAIL) /, '')).join('\n')))) : null,
     totals(data),
     h('div', { class: 'toolbar storm-filters' }, typeSelect, chips),
     charts,
