@@ -11,6 +11,7 @@ import type { HeaderMap } from '../delivery/headers.js';
 import type { Random } from '../events/random.js';
 import { AttemptLog, type AttemptInput } from './attempt-log.js';
 import { wait, type Clock } from './clock.js';
+import { duplicateDelays } from './duplicate-plan.js';
 import type { EventStore } from './event-store.js';
 import { RetryPolicy } from './policy.js';
 import { Scheduler } from './scheduler.js';
@@ -264,13 +265,12 @@ export class SimulationEngine {
   }
 
   private scheduleDuplicates(event: number, now: number): void {
-    const { settings, random } = this.options;
-    const copies = settings.duplicates + (settings.duplicateRate > 0 && random() < settings.duplicateRate ? 1 : 0);
-    const window = settings.duplicateWindowMs / settings.scale;
-    for (let copy = 1; copy <= copies; copy++) {
+    // Drawn per event (duplicate-plan.ts): the same seed gives the same duplicates here and in an Artillery export.
+    const delays = duplicateDelays(this.options.settings, event);
+    for (let copy = 1; copy <= delays.length; copy++) {
       this.pending[event] = (this.pending[event] as number) + 1;
       this.duplicatesSent[event] = (this.duplicatesSent[event] as number) + 1;
-      const due = now + random() * window;
+      const due = now + (delays[copy - 1] as number);
       this.scheduler.schedule(due, { event, copy, attempts: 0, due });
     }
     if (this.scheduler.size > this.maxPending) this.maxPending = this.scheduler.size;
