@@ -3,6 +3,7 @@
  * on loopback only. Pass section names to run a subset: `npm run bench -- startup`.
  */
 import { spawnSync } from 'node:child_process';
+import { benchArtillery } from './artillery.js';
 import { benchInspector, benchStorm } from './inspector.js';
 import { benchLibrary } from './library.js';
 import { benchListen } from './listen.js';
@@ -16,6 +17,7 @@ const sections: Record<string, () => void | Promise<void>> = {
   library: () => benchLibrary(),
   inspector: () => benchInspector(),
   storm: () => benchStorm(),
+  artillery: () => benchArtillery(),
 };
 
 const wanted = process.argv.slice(2);

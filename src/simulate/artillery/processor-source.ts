@@ -97,12 +97,35 @@ function sleep(ms) {
   return ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve();
 }
 
+// Artillery cuts metric names at 1,024 characters: longer records go in numbered pieces.
+const NAME_LIMIT = 1000;
+
 function announce(context, events, shard) {
   if (announced) return;
   announced = true;
   // Once per process: which export and shard the report's events belong to, and the target.
-  const run = { export: meta.exportId, shard, target: String(context.vars.target || ''), storm: meta.storm };
-  events.emit('counter', 'hsw.run.' + Buffer.from(JSON.stringify(run)).toString('base64url'), 1);
+  const run = Buffer.from(JSON.stringify({ export: meta.exportId, shard, target: String(context.vars.target || ''), storm: meta.storm })).toString('base64url');
+  const size = NAME_LIMIT - 64;
+  const pieces = Math.ceil(run.length / size);
+  for (let k = 0; k < pieces; k++) events.emit('counter', 'hsw.run.' + meta.exportId + '.' + shard + '.' + (k + 1) + '.' + pieces + '.' + run.slice(k * size, (k + 1) * size), 1);
+}
+
+function record(events, event, firstAt, attempts) {
+  const head = 'hsw.event.' + event.i + '~' + event.t + '~' + (event.v === null ? '' : event.v);
+  const room = NAME_LIMIT - head.length - 48;
+  const pieces = [[]];
+  let used = 0;
+  for (const attempt of attempts) {
+    const current = pieces[pieces.length - 1];
+    if (current.length > 0 && used + attempt.length + 1 > room) {
+      pieces.push([attempt]);
+      used = attempt.length;
+    } else {
+      current.push(attempt);
+      used += attempt.length + 1;
+    }
+  }
+  pieces.forEach((piece, k) => events.emit('counter', head + '~' + (k + 1) + '~' + pieces.length + '@' + firstAt + ':' + piece.join(','), 1));
 }
 
 async function deliver(event, url, events) {
@@ -159,13 +182,15 @@ async function deliver(event, url, events) {
 
   await chain(0, origin);
   events.emit('counter', exhausted ? 'hsw.events.exhausted' : 'hsw.events.delivered', 1);
-  // Everything --from-artillery needs about this event, in the counter's name.
-  events.emit('counter', 'hsw.event.' + event.i + '~' + event.t + '~' + (event.v === null ? '' : event.v) + '@' + firstAt + ':' + attempts.join(','), 1);
+  // Everything --from-artillery needs about this event, in counter names.
+  record(events, event, firstAt, attempts);
 }
 
 /** The scenario's one step: the next event of this shard, delivered as HeapStream would. */
 export async function hswDeliver(context, events) {
-  const shard = Number(context.vars.hswShard || 1);
+  // Set by storm.yml's environments: run with -e shard-k.
+  if (context.vars.hswShard === undefined) throw new Error('heapstream-webhooks: this export has ' + meta.shards.length + ' shards; run each once with -e shard-1 .. -e shard-' + meta.shards.length);
+  const shard = Number(context.vars.hswShard);
   announce(context, events, shard);
   const event = await nextEvent(shard);
   // More virtual users than events (an edited phase): the extra ones send nothing.

@@ -4,15 +4,17 @@
  * summary and picture are built by the same code as after a local run.
  *
  * The processor records what it did in counter names, which Artillery sums per name and
- * keeps in `aggregate.counters`:
- * - `hsw.run.<base64url JSON>`: once per process, the export id, shard, target and the
- *   storm's settings (RunRecord);
- * - `hsw.event.<index>~<type id>~<video id>@<epoch ms of the first attempt>:<attempts>`: once
- *   per event when its last chain ends; attempts are `,`-separated
+ * keeps in `aggregate.counters`. Artillery cuts a name at 1,024 characters, so a record is
+ * written in numbered pieces (piece k of n) that each stay below that:
+ * - `hsw.run.<export id>.<shard>.<k>.<n>.<base64url JSON>`: once per process, the export id,
+ *   shard, target and the storm's settings (RunRecord);
+ * - `hsw.event.<index>~<type id>~<video id>~<k>~<n>@<epoch ms of the first attempt>:<attempts>`:
+ *   once per event when its last chain ends; attempts are `,`-separated
  *   `copy/attempt/status/error/offset ms/latency ms/late ms`, offsets from the first attempt.
  * An event no report names never finished (its shard did not run, or was stopped).
  */
 import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { ExitCode, HswError } from '../../errors.js';
 import { printable } from '../../ui/sanitize.js';
 import { AttemptLog, type AttemptInput } from '../attempt-log.js';
@@ -22,7 +24,8 @@ import type { AttemptError, EventOutcome } from '../types.js';
 import type { OptionNames } from '../validate.js';
 import type { RunRecord, StormSummary } from './types.js';
 
-const EVENT = /^hsw\.event\.(\d+)~(\d+)~([^@]*)@(\d+):(.*)$/;
+const RUN = /^hsw\.run\.([0-9a-f]+)\.(\d+)\.(\d+)\.(\d+)\.([A-Za-z0-9_-]*)$/;
+const EVENT = /^hsw\.event\.(\d+)~(\d+)~([^~@]*)~(\d+)~(\d+)@(\d+):(.*)$/;
 const ERRORS = new Set<AttemptError>(['timeout', 'unreachable', 'cut-off', 'error', 'outage', 'answer-lost']);
 
 export interface ArtilleryVerdict {
@@ -52,17 +55,14 @@ export async function fromArtilleryReports(files: readonly string[], options: { 
   let target = '';
   const shardFiles = new Map<number, string>();
   const parsed: Parsed[] = [];
+  const given = new Set<string>();
+  for (const file of files) {
+    if (given.has(resolve(file))) throw invalid(file, "is given twice; give each shard's report once");
+    given.add(resolve(file));
+  }
   for (const file of files) {
     const counters = await readCounters(file);
-    const runs: RunRecord[] = [];
-    for (const name of Object.keys(counters)) {
-      if (!name.startsWith('hsw.run.')) continue;
-      try {
-        runs.push(JSON.parse(Buffer.from(name.slice('hsw.run.'.length), 'base64url').toString('utf8')) as RunRecord);
-      } catch {
-        throw invalid(file, 'has a damaged hsw.run counter; give the report exactly as artillery run --output wrote it');
-      }
-    }
+    const runs = runRecords(file, Object.keys(counters));
     if (runs.length === 0) throw invalid(file, 'holds no heapstream-webhooks events: was it written by artillery run --output on a simulate --export artillery script?');
     for (const run of runs) {
       if (exportId !== undefined && run.export !== exportId) throw invalid(file, `is from another export (${run.export}, not ${exportId}); give the reports of one export`);
@@ -74,11 +74,20 @@ export async function fromArtilleryReports(files: readonly string[], options: { 
       shardFiles.set(run.shard, file);
     }
     const shard = (runs[0] as RunRecord).shard;
+    const pieces = new Map<number, { head: RegExpExecArray; trails: string[] }>();
     for (const [name, count] of Object.entries(counters)) {
       const match = EVENT.exec(name);
       if (!match) continue;
       if (count !== 1) throw invalid(file, `counts event #${match[1]} ${count} times; an event is delivered by one virtual user`);
-      parsed.push({ ...parseEvent(match, file), file, shard });
+      const [, index, , , k, n, , trail] = match as unknown as string[];
+      const entry = pieces.get(Number(index)) ?? { head: match, trails: Array<string>(Number(n)).fill('') };
+      if (entry.trails.length !== Number(n) || Number(k) < 1 || Number(k) > Number(n)) throw invalid(file, `has damaged records of event #${index}; give the report exactly as artillery run --output wrote it`);
+      entry.trails[Number(k) - 1] = trail as string;
+      pieces.set(Number(index), entry);
+    }
+    for (const [index, { head, trails }] of pieces) {
+      if (trails.some((trail) => trail === '')) throw invalid(file, `misses part of event #${index}'s record; give the report exactly as artillery run --output wrote it`);
+      parsed.push({ ...parseEvent(head, trails.join(','), file), file, shard });
     }
   }
   const summary = storm as StormSummary;
@@ -182,8 +191,34 @@ async function readCounters(file: string): Promise<Record<string, number>> {
   return counters as Record<string, number>;
 }
 
-function parseEvent(match: RegExpExecArray, file: string): Omit<Parsed, 'file' | 'shard'> {
-  const [, index, type, video, firstAt, trail] = match as unknown as [string, string, string, string, string, string];
+/** The run records of one report, their pieces joined. */
+function runRecords(file: string, names: string[]): RunRecord[] {
+  const pieces = new Map<string, string[]>();
+  for (const name of names) {
+    const match = RUN.exec(name);
+    if (!match) {
+      if (name.startsWith('hsw.run.')) throw invalid(file, 'has a damaged hsw.run counter; give the report exactly as artillery run --output wrote it');
+      continue;
+    }
+    const [, id, shard, k, n, text] = match as unknown as [string, string, string, string, string, string];
+    const key = `${id}.${shard}`;
+    const list = pieces.get(key) ?? Array<string>(Number(n)).fill('');
+    if (list.length !== Number(n) || Number(k) < 1 || Number(k) > Number(n)) throw invalid(file, 'has a damaged hsw.run counter; give the report exactly as artillery run --output wrote it');
+    list[Number(k) - 1] = text;
+    pieces.set(key, list);
+  }
+  return [...pieces.values()].map((list) => {
+    try {
+      if (list.some((text) => text === '')) throw new Error('a piece is missing');
+      return JSON.parse(Buffer.from(list.join(''), 'base64url').toString('utf8')) as RunRecord;
+    } catch {
+      throw invalid(file, 'has a damaged hsw.run counter; give the report exactly as artillery run --output wrote it');
+    }
+  });
+}
+
+function parseEvent(match: RegExpExecArray, trail: string, file: string): Omit<Parsed, 'file' | 'shard'> {
+  const [, index, type, video, , , firstAt] = match as unknown as [string, string, string, string, string, string, string];
   const attempts = trail.split(',').map((text) => {
     const [copy, attempt, status, error, at, latency, late] = text.split('/');
     const numbers = [copy, attempt, at, latency, late].map(Number);

@@ -40,10 +40,8 @@ export function stormYaml(meta: StormMeta, options: { target?: string; arrivalsP
   ];
   const first = meta.shards[0] as StormMeta['shards'][number];
   if (!many) lines.push('  variables:', '    hswShard: 1', ...phase(first.events, '  '), ...files(first, '  '));
-  else {
-    // Without -e shard-k, nothing runs: running the whole export as one shard would be easy to mistake for it.
-    lines.push('  phases:', '    - name: "choose a shard with -e shard-1 .. shard-' + meta.shards.length + '"', '      pause: 1');
-  }
+  // With shards, the top level has no phases: Artillery merges an environment into it index by
+  // index, so a phase there would blend into each shard's. Without -e shard-k nothing runs.
   lines.push('  environments:');
   for (const shard of meta.shards) {
     lines.push(`    shard-${shard.shard}:`, '      variables:', `        hswShard: ${shard.shard}`, ...phase(shard.events, '      '), ...files(shard, '      '));
