@@ -187,6 +187,14 @@ describe('the processor, driven as Artillery drives it', () => {
     expect(report.totals).toMatchObject({ exhausted: 1, attempts: 60, non2xx: { '503': 60 } });
   });
 
+  test('a retry after the handler closed the idle keep-alive connection still reaches it', async ({ dir, handler }) => {
+    // The test handler closes idle connections after 1 s; the retry comes 1.3 s after the first answer.
+    await exportStorm(dir, { events: 2, schedule: [1_300], timeScale: 1, maxAttempts: 2, seed: 5 });
+    failFirst(handler, 1);
+    const { report } = await fromArtilleryReports([await writeReport(join(dir, 'r.json'), await play(dir, handler.url, 1, 2))]);
+    expect(report.totals).toMatchObject({ delivered: 2, attempts: 4, unreachable: 0, errors: 0, non2xx: { '500': 2 } });
+  });
+
   test('more virtual users than events: the extra ones send nothing', async ({ dir, handler }) => {
     await exportStorm(dir, { events: 2, seed: 4 });
     await play(dir, handler.url, 1, 5);
@@ -196,7 +204,9 @@ describe('the processor, driven as Artillery drives it', () => {
 
 describe('--from-artillery: reports of two shards', () => {
   test('together the whole storm; a shard missing fails the verdict and is named; bad or doubled reports are refused', async ({ dir, handler }) => {
-    await exportStorm(dir, { events: 7, maxAttempts: 1, seed: 6 }, { shards: 2 });
+    // Small parts: each shard's payload is read across several files.
+    const exported = await exportStorm(dir, { events: 7, maxAttempts: 1, seed: 6 }, { shards: 2, partBytes: 700 });
+    expect(exported.shards.every((shard) => shard.parts.length > 1)).toBe(true);
     const first = await writeReport(join(dir, 'shard-1.json'), await play(dir, handler.url, 1, 4));
     const second = await writeReport(join(dir, 'shard-2.json'), await play(dir, handler.url, 2, 3));
     expect(handler.received.length).toBe(7);

@@ -10,6 +10,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 
 export const ARTILLERY_VERSION = '2.0.34';
@@ -80,4 +81,10 @@ export function runArtillery(install: ArtilleryInstall, args: string[], cwd: str
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
+}
+
+// `npx tsx test/helpers/artillery.ts`: install ahead of the tests (a CI step), print where.
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const install = await installArtillery();
+  console.log(`artillery ${ARTILLERY_VERSION}: ${install.artillery}\nnode ${NODE_VERSION}: ${install.node}`);
 }
