@@ -45,8 +45,6 @@ export interface ArtilleryVerdict {
   missingShards: number[];
 }
 
-type Attempt = Omit<AttemptInput, 'event'>;
-
 function invalid(file: string, why: string): HswError {
   return new HswError('HSW_REPORT_INVALID', `"${printable(file)}" ${why}`, { exitCode: ExitCode.usage });
 }
@@ -139,12 +137,14 @@ export async function fromArtilleryReports(files: readonly string[], options: { 
       if (video !== '') videoOf[index] = Number(video);
       firstAtOf[index] = Number(firstAt);
       const base = Number(firstAt) - start;
-      const chains = new Map<number, boolean>();
+      // Whether each chain (copy) ended with a 2xx: its last attempt's answer.
+      const chains: boolean[] = [];
       let state = 0;
       for (const attempt of parseAttempts(trail, index, file).sort((a, b) => a.at - b.at)) {
         const at = base + attempt.at;
-        log.add({ ...attempt, at, event: index });
-        chains.set(attempt.copy, attempt.ok);
+        attempt.at = at;
+        log.add(attempt);
+        chains[attempt.copy] = attempt.ok;
         if (attempt.ok && settings.maxLatencyMs !== undefined && attempt.latencyMs > settings.maxLatencyMs) state |= TOO_SLOW;
         if (attempt.error !== 'outage') {
           if (sent === starts.length) {
@@ -156,8 +156,15 @@ export async function fromArtilleryReports(files: readonly string[], options: { 
         }
         end = Math.max(end, at + attempt.latencyMs);
       }
-      duplicates[index] = Math.max(0, chains.size - 1);
-      flags[index] = state | ([...chains.values()].some((ok) => !ok) ? EXHAUSTED : DELIVERED);
+      let copies = 0;
+      let failed = false;
+      for (const ok of chains) {
+        if (ok === undefined) continue;
+        copies++;
+        if (!ok) failed = true;
+      }
+      duplicates[index] = Math.max(0, copies - 1);
+      flags[index] = state | (failed ? EXHAUSTED : DELIVERED);
     };
     await eachCounter(file, (name, count) => {
       if (!name.startsWith('hsw.event.')) return;
@@ -251,7 +258,7 @@ async function eachCounter(file: string, each: (name: string, value: number) => 
   if (!found) throw invalid(file, 'is not an Artillery report (no aggregate.counters); give the file artillery run --output wrote');
 }
 
-function parseAttempts(trail: string, index: number, file: string): Attempt[] {
+function parseAttempts(trail: string, index: number, file: string): AttemptInput[] {
   return trail.split(',').map((text) => {
     const [copy, attempt, status, error, at, latency, late] = text.split('/');
     const numbers = [copy, attempt, at, latency, late].map(Number);
@@ -261,6 +268,7 @@ function parseAttempts(trail: string, index: number, file: string): Attempt[] {
     const code = status === '' ? null : Number(status);
     const failure = error === '' ? null : (error as AttemptError);
     return {
+      event: index,
       copy: numbers[0] as number,
       attempt: numbers[1] as number,
       at: numbers[2] as number,
