@@ -31,7 +31,10 @@ describe('simulate --export artillery: usage', () => {
     [['--export', 'artillery', 'out', '--from-artillery', 'r.json'], /--export writes a storm, --from-artillery reads its reports; give one/],
     [['--export', 'artillery', 'out', '--events', '3', '--shards', '4'], /--shards 4 is more than the 3 events; give at most 3/],
     [['--export', 'artillery', 'out', '--shards', '0'], /--shards/],
-    [['--export', 'artillery', 'out', '--check', 'true'], /--export writes a script and sends nothing: --check applies to a run/],
+    [['--export', 'artillery', 'out', '--check', 'true'], /--check applies to a run, not to an export \(the report files come from --from-artillery\); drop it/],
+    [['--export', 'artillery', 'out', '--concurrency', '5'], /--concurrency applies to a run, not to an export/],
+    [['--export', 'artillery', 'out', '--junit', 'j.xml'], /--junit applies to a run/],
+    [['--from-artillery', 'r.json', '--events', '5'], /--events applies to a run or an export, not to reading reports; drop it/],
   ])('%j is a one-line usage error (exit 2)', async (args, message) => {
     const { code, stderr } = await runCli(['simulate', ...args], { cwd: dir });
     expect(code).toBe(2);

@@ -4,6 +4,7 @@
  * turned into the verdict, files, summary and exit code of a local run.
  */
 import { resolve } from 'node:path';
+import type { Command } from 'commander';
 import { syntheticHeaders } from '../../delivery/request.js';
 import { ExitCode, UsageError } from '../../errors.js';
 import { ensureDirectory } from '../../store/directory.js';
@@ -29,8 +30,7 @@ export interface ExportCommandOptions extends Omit<SimulateCommandOptions, 'to'>
 
 export async function exportStorm(options: ExportCommandOptions): Promise<CommandResult> {
   const { output, dir, shards } = options;
-  const { to, seedGiven: _seedGiven, command, reportFile: _r, junitFile: _j, htmlFile: _h, check, start, github: _g, output: _o, dir: _d, shards: _s, ...library } = options;
-  if (check !== undefined || start !== undefined) throw new UsageError(`--export writes a script and sends nothing: ${check !== undefined ? '--check' : '--start'} applies to a run; use it with --from-artillery's verdict instead, or drop it`);
+  const { to, seedGiven: _seedGiven, command, reportFile: _r, junitFile: _j, htmlFile: _h, check: _c, start: _t, github: _g, output: _o, dir: _d, shards: _s, ...library } = options;
   // A URL target: the schedule is compressed for real time, as a run against a URL would be.
   await ensureDirectory(dir);
   const prepared = await prepareSimulation({ ...library, target: to ?? 'http://127.0.0.1/' }, { names: FLAG_NAMES, warn: (message) => output.warn(printable(message)) });
@@ -86,4 +86,20 @@ export function exportFlags(values: string[], shards: string): { dir: string; sh
     throw new UsageError(`--export ${values.map((v) => JSON.stringify(printable(v))).join(' ')} is not a format and a directory; give --export artillery <dir> (artillery is the one format)`);
   }
   return { dir, shards: parseInteger('--shards', shards, { min: 1, max: 10_000 }) };
+}
+
+/** What each mode reads; any other flag given on the command line would be ignored, so it is refused. */
+const MODE_FLAGS = {
+  '--from-artillery': new Set(['--from-artillery', '--report', '--junit', '--html', '--json']),
+  // Everything that shapes the storm; not what only a run has (its files, the app, --check).
+  '--export': new Set(['--export', '--shards', '--to', '--header', '--fixtures', '--type', '--events', '--schedule', '--within', '--time-scale', '--max-attempts', '--jitter', '--timeout', '--duplicate-rate', '--duplicates', '--duplicate-window', '--reorder', '--reorder-window', '--scenario', '--outage', '--answer-loss', '--network-latency', '--max-latency', '--seed', '--json']),
+};
+
+export function refuseOtherFlags(command: Command, mode: keyof typeof MODE_FLAGS): void {
+  const allowed = MODE_FLAGS[mode];
+  for (const option of command.options) {
+    if (command.getOptionValueSource(option.attributeName()) !== 'cli' || option.long === undefined || allowed.has(option.long)) continue;
+    const where = mode === '--export' ? 'a run, not to an export (the report files come from --from-artillery)' : 'a run or an export, not to reading reports';
+    throw new UsageError(`${option.long} applies to ${where}; drop it`);
+  }
 }

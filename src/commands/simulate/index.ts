@@ -117,10 +117,12 @@ Exit codes: 0 every event got a 2xx within its attempts (and --max-latency, and 
       const artillery = flags.export !== undefined || flags.fromArtillery !== undefined ? await import('./artillery.js') : undefined;
       if (artillery && flags.fromArtillery !== undefined) {
         if (flags.export !== undefined) throw new UsageError('--export writes a storm, --from-artillery reads its reports; give one');
+        artillery.refuseOtherFlags(self, '--from-artillery');
         const files = { ...(flags.report ? { reportFile: flags.report } : {}), ...(flags.junit ? { junitFile: flags.junit } : {}), ...(flags.html ? { htmlFile: flags.html } : {}) };
         return finish(await artillery.fromArtillery({ files: flags.fromArtillery, ...files, github: githubEnvironment(process.env), output: createOutput({ json: Boolean(flags.json) }) }));
       }
       if (flags.export === undefined && self.getOptionValueSource('shards') === 'cli') throw new UsageError('--shards only applies with --export artillery <dir>');
+      if (artillery) artillery.refuseOtherFlags(self, '--export');
       const exporting = flags.export !== undefined ? artillery?.exportFlags(flags.export, flags.shards) : undefined;
       const to = exporting && flags.to === undefined ? undefined : await resolveTo(requireHandler('simulate', flags.to));
       const headers = await headersFromFlags(flags.header);
