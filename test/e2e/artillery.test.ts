@@ -84,7 +84,8 @@ async function eventsIn(reportFile: string): Promise<number[]> {
 
 describe('simulate --export artillery, played by Artillery', () => {
   it('sends 3 attempts per event at the schedule, the seed’s duplicates, the same bodies; --from-artillery gives simulate’s verdict', async () => {
-    const storm = ['--events', '6', '--schedule', '1s,2s', '--time-scale', '1', '--max-attempts', '3', '--duplicate-rate', '0.5', '--duplicate-window', '1s', '--seed', '11'];
+    // HeapStream's 1m and 2m squeezed into 3 s: retries 1 s and 2 s apart; duplicates within 1 s.
+    const storm = ['--events', '6', '--schedule', '1m,2m', '--within', '3s', '--max-attempts', '3', '--duplicate-rate', '0.5', '--duplicate-window', '1m', '--seed', '11'];
     const exportDir = join(dir, 'storm');
     const exported = await runCli(['simulate', '--export', 'artillery', exportDir, ...storm]);
     expect(exported.code, exported.stderr).toBe(0);
