@@ -122,6 +122,13 @@ describe('simulate --export artillery: the files', () => {
     expect((await readdir(join(dir, 'payload'))).length).toBe(meta.shards.reduce((n, shard) => n + shard.parts.length, 0));
   });
 
+  test('exporting again into the same directory replaces the old parts and nothing else', async ({ dir }) => {
+    await exportStorm(dir, { events: 6, seed: 1 }, { shards: 3 });
+    await writeFile(join(dir, 'payload', 'notes.txt'), 'mine');
+    await exportStorm(dir, { events: 6, seed: 1 }, { shards: 2 });
+    expect((await readdir(join(dir, 'payload'))).sort()).toEqual(['notes.txt', 'shard-1-1.ndjson', 'shard-2-1.ndjson']);
+  });
+
   test('refuses more shards than events, in one line', async ({ dir }) => {
     await expect(exportStorm(dir, { events: 3, seed: 1 }, { shards: 4 })).rejects.toMatchObject({ code: 'HSW_BAD_VALUE', message: 'shards 4 is more than the 3 events; give at most 3' });
   });

@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import type { HeaderMap } from '../../delivery/headers.js';
@@ -26,6 +26,8 @@ import { EXPORT_FORMAT, type PayloadLine, type StormMeta, type StormSummary } fr
  * to Fargate's and Lambda's bundles and stream through the processor without strain.
  */
 export const PART_BYTES = 64 * 1024 * 1024;
+
+const PART_NAME = /^shard-\d+-\d+\.ndjson$/;
 
 /** First attempts per second per shard: one Artillery thread (an arrivalCount phase runs on one) keeps up with it. */
 export const ARRIVALS_PER_SECOND = 1_000;
@@ -78,9 +80,8 @@ export async function exportArtillery(input: ExportInput): Promise<ExportResult>
   const defaultHeaders = JSON.stringify(input.headers);
   let sharedHeaders: HeaderMap | undefined;
   await mkdir(join(dir, 'payload'), { recursive: true });
-  // Parts of an earlier export into this directory would be listed nowhere, but bundled.
-  await rm(join(dir, 'payload'), { recursive: true, force: true });
-  await mkdir(join(dir, 'payload'), { recursive: true });
+  // Parts of an earlier export into this directory would be listed nowhere; only those go.
+  for (const name of await readdir(join(dir, 'payload'))) if (PART_NAME.test(name)) await rm(join(dir, 'payload', name), { force: true });
   const writers = Array.from({ length: shards }, (_, k) => new PartWriter(dir, k + 1, partBytes));
   try {
     for (let position = 0; position < order.length; position++) {
