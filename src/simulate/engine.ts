@@ -11,6 +11,7 @@ import type { HeaderMap } from '../delivery/headers.js';
 import type { Random } from '../events/random.js';
 import { AttemptLog, type AttemptInput } from './attempt-log.js';
 import { wait, type Clock } from './clock.js';
+import { duplicateDelays } from './duplicate-plan.js';
 import type { EventStore } from './event-store.js';
 import { RetryPolicy } from './policy.js';
 import { Scheduler } from './scheduler.js';
@@ -279,14 +280,14 @@ export class SimulationEngine {
   }
 
   private scheduleDuplicates(event: number, now: number): void {
-    const { settings, random } = this.options;
-    const copies = settings.duplicates + (settings.duplicateRate > 0 && random() < settings.duplicateRate ? 1 : 0);
-    const window = settings.duplicateWindowMs / settings.scale;
-    const first = (settings.concurrentDuplicates ?? 0) + 1;
-    for (let copy = first; copy < first + copies; copy++) {
+    // Drawn per event (duplicate-plan.ts): the same seed gives the same duplicates here and in an Artillery export.
+    const delays = duplicateDelays(this.options.settings, event);
+    // Copies sent together with the first delivery (concurrent duplicates) come first.
+    const first = (this.options.settings.concurrentDuplicates ?? 0) + 1;
+    for (let copy = first; copy < first + delays.length; copy++) {
       this.pending[event] = (this.pending[event] as number) + 1;
       this.duplicatesSent[event] = (this.duplicatesSent[event] as number) + 1;
-      const due = now + random() * window;
+      const due = now + (delays[copy - first] as number);
       this.scheduler.schedule(due, { event, copy, attempts: 0, due });
     }
     if (this.scheduler.size > this.maxPending) this.maxPending = this.scheduler.size;

@@ -11,6 +11,7 @@ import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { nodeBinary } from '../helpers/node-binary.js';
 import { benchEffects } from './effects.js';
+import { benchArtillery } from './artillery.js';
 import { benchInspector, benchStorm } from './inspector.js';
 import { benchLibrary } from './library.js';
 import { benchListen } from './listen.js';
@@ -27,6 +28,7 @@ const sections: Record<string, () => void | Promise<void>> = {
   inspector: () => benchInspector(),
   storm: () => benchStorm(),
   effects: () => benchEffects(),
+  artillery: () => benchArtillery(),
 };
 // Not in a run without names (`simulate` holds it): the quick figure to compare Node versions.
 const onRequest: Record<string, () => void | Promise<void>> = {

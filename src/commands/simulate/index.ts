@@ -43,6 +43,9 @@ interface SimulateFlags extends DeliveryFlags {
   startTimeout: string;
   startLog?: string;
   json?: boolean;
+  export?: string[];
+  shards: string;
+  fromArtillery?: string[];
 }
 
 export function registerSimulate(program: Command): void {
@@ -83,7 +86,10 @@ export function registerSimulate(program: Command): void {
     .option('--ready <url>', 'with --start: ready once this URL answers 2xx (default: once --to accepts connections)')
     .option('--start-timeout <duration>', 'with --start: how long the app may take to be ready', '30s')
     .option('--start-log <file>', "with --start: append the app's output to this file (default: shown on stderr, prefixed)")
-    .option('--json', 'NDJSON only: a line per finished event, then a summary');
+    .option('--json', 'NDJSON only: a line per finished event, then a summary')
+    .option('--export <format-and-dir...>', 'write the storm for another engine instead of sending it: artillery <dir> (storm.yml, processor.mjs, payload)')
+    .option('--shards <n>', 'with --export: split the events into n disjoint sets, one Artillery run each', '1')
+    .option('--from-artillery <reports...>', 'the verdict, --report, --junit and --html from the reports artillery run --output wrote for an export (one per shard)');
   addHeaderOption(command, 'add this header to every delivery')
     .addHelpText(
       'after',
@@ -103,6 +109,8 @@ Examples:
   $ heapstream-webhooks simulate --start "npm start" --to http://localhost:3000/webhooks --junit simulate.xml --scenario outage
   $ heapstream-webhooks simulate --to http://localhost:3000/webhooks --scenario duplicates --state http://localhost:3000/test/state --reset http://localhost:3000/test/reset --state-ignore updated_at
   $ heapstream-webhooks simulate --to listen --events 5 --header "Authorization: Bearer dev-token"   # through the listen running here
+  $ heapstream-webhooks simulate --export artillery storm/ --events 100000 --shards 4 --within 10m   # then artillery run storm/storm.yml -e shard-1 …
+  $ heapstream-webhooks simulate --from-artillery shard-*.json --junit simulate.xml
 
 In GitHub Actions (GITHUB_ACTIONS=true) a step summary, ::error annotations for failed events (at most 10)
 and the outputs verdict, delivered, exhausted, attempts and report are written as well.
@@ -120,7 +128,17 @@ Exit codes: 0 every event got a 2xx within its attempts (and --max-latency, and 
         import('../../ci/reproduce.js'),
       ]);
       keepWasmOnBaselineCompiler();
-      const to = await resolveTo(requireHandler('simulate', flags.to));
+      const artillery = flags.export !== undefined || flags.fromArtillery !== undefined ? await import('./artillery.js') : undefined;
+      if (artillery && flags.fromArtillery !== undefined) {
+        if (flags.export !== undefined) throw new UsageError('--export writes a storm, --from-artillery reads its reports; give one');
+        artillery.refuseOtherFlags(self, '--from-artillery');
+        const files = { ...(flags.report ? { reportFile: flags.report } : {}), ...(flags.junit ? { junitFile: flags.junit } : {}), ...(flags.html ? { htmlFile: flags.html } : {}) };
+        return finish(await artillery.fromArtillery({ files: flags.fromArtillery, ...files, github: githubEnvironment(process.env), output: createOutput({ json: Boolean(flags.json) }) }));
+      }
+      if (flags.export === undefined && self.getOptionValueSource('shards') === 'cli') throw new UsageError('--shards only applies with --export artillery <dir>');
+      if (artillery) artillery.refuseOtherFlags(self, '--export');
+      const exporting = flags.export !== undefined ? artillery?.exportFlags(flags.export, flags.shards) : undefined;
+      const to = exporting && flags.to === undefined ? undefined : await resolveTo(requireHandler('simulate', flags.to));
       const headers = await headersFromFlags(flags.header);
       if (flags.timeScale !== undefined && flags.within !== undefined) throw new UsageError('--time-scale and --within both set the compression; give one');
       if (flags.fixtures && flags.type) throw new UsageError('--type synthesizes events, --fixtures replays recorded ones; give one');
@@ -138,13 +156,12 @@ Exit codes: 0 every event got a 2xx within its attempts (and --max-latency, and 
       const seed = flags.seed !== undefined ? parseInteger('--seed', flags.seed) : Math.floor(Math.random() * 2 ** 31);
       // The library's options; a flag not given stays undefined, so a scenario's preset and the
       // library's defaults (the same as these flags') apply. run() checks them with the flags' names.
-      finish(
-        await run({
+      const options = {
           to,
           ...(headers ? { headers } : {}),
           seed,
           seedGiven: flags.seed !== undefined,
-          command: reproduceCommand(['simulate', ...givenFlags(self)], { seed, to: to.href }),
+          command: reproduceCommand(['simulate', ...givenFlags(self)], { seed, to: to?.href ?? '<handler URL>' }),
           start: flags.start
             ? {
                 command: flags.start,
@@ -183,8 +200,9 @@ Exit codes: 0 every event got a 2xx within its attempts (and --max-latency, and 
           ...(flags.stateUnordered ? { stateUnordered: flags.stateUnordered } : {}),
           ...(flags.concurrentDuplicates !== undefined ? { concurrentDuplicates: parseInteger('--concurrent-duplicates', flags.concurrentDuplicates, { min: 0, max: 100 }) } : {}),
           output: createOutput({ json: Boolean(flags.json) }),
-        }),
-      );
+        };
+      if (exporting && artillery) return finish(await artillery.exportStorm({ ...options, ...exporting }));
+      finish(await run({ ...options, to: to as URL }));
     });
 }
 
