@@ -24,7 +24,7 @@ import { REPORT_TAIL, reportEventLine, reportHead, type SimulateReport, type Sto
 import type { SimulateOptions } from '../../simulate/settings.js';
 import { prepareSimulation, runSimulation, type PreparedSimulation } from '../../simulate/simulate.js';
 import type { EventOutcome } from '../../simulate/types.js';
-import type { OptionNames } from '../../simulate/validate.js';
+import { attemptDueAt, type OptionNames } from '../../simulate/validate.js';
 import type { CommandResult } from '../types.js';
 import { round } from '../../round.js';
 import { printSummary } from './summary.js';
@@ -260,7 +260,14 @@ class EventFiles {
     const reportNear = options.reportFile ?? (options.check ? join(tmpdir(), 'heapstream-simulate-report.json') : undefined);
     const report = reportNear ? await IncrementalEventFile.create(reportNear, count, (outcome, position) => reportEventLine(outcome, position === 0)) : undefined;
     // Only events that never finished mention why the run stopped; those are written after it.
-    const terms: TestcaseTerms = { maxAttempts: prepared.settings.maxAttempts, maxLatencyMs: prepared.settings.maxLatencyMs ?? null, interrupted: undefined };
+    const { settings } = prepared;
+    const terms: TestcaseTerms = {
+      maxAttempts: settings.maxAttempts,
+      maxLatencyMs: settings.maxLatencyMs ?? null,
+      timeScale: round(settings.scale, 3),
+      lastAttemptDueMs: attemptDueAt(settings.schedule, settings.maxAttempts),
+      interrupted: undefined,
+    };
     const junit = options.junitFile ? await IncrementalEventFile.create(options.junitFile, count, (outcome) => testcase(outcome, terms)) : undefined;
     return new EventFiles(report, junit);
   }
