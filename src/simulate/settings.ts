@@ -7,7 +7,7 @@ import { HEAPSTREAM_TIMEOUT_MS } from '../delivery/send.js';
 import type { Target } from '../delivery/targets.js';
 import { optionError } from '../errors.js';
 import { duration, flag, positiveNumber, ratio, wholeNumber, type Duration } from '../option-values.js';
-import type { LoadedFixture } from '../store/types.js';
+import type { FixturesOption } from '../store/fixtures-option.js';
 import { SCENARIOS, isScenario, type ScenarioName } from './scenarios.js';
 import { DEFAULT_SCHEDULE, parseSchedule, timeScale } from './schedule.js';
 import type { AttemptRecord, EventOutcome, SimulateSettings } from './types.js';
@@ -29,8 +29,8 @@ export interface SimulateOptions {
   /** How many events to synthesize (default 20): interleaved video lifecycles, or `type` only. */
   events?: number;
   type?: string;
-  /** Recorded fixtures instead of synthesized events: files, directories, or loaded fixtures. */
-  fixtures?: string | readonly string[] | readonly LoadedFixture[];
+  /** Recorded fixtures instead of synthesized events: files, directories, loaded fixtures, or what `loadFixtures()` returns. */
+  fixtures?: FixturesOption;
   /** Presets; options given explicitly win. */
   scenario?: ScenarioName;
   /** Delays before each retry in HeapStream time: ms, or `"1m,5m,15m"` (default 1m,5m,15m,30m,1h,2h,4h,8h,8h). */

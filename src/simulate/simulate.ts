@@ -5,7 +5,7 @@
  */
 import { checkExtraHeaders, type HeaderMap } from '../delivery/headers.js';
 import { openTarget, type OpenTarget } from '../delivery/targets.js';
-import { ExitCode, HswError, optionError } from '../errors.js';
+import { optionError } from '../errors.js';
 import { findCatalogEntry } from '../events/catalog.js';
 import { createRandom } from '../events/random.js';
 import { userAgent } from '../version.js';
@@ -14,7 +14,8 @@ import { SimulationEngine, type Deliver, type EngineResult, type EngineStats } f
 import type { EventStore } from './event-store.js';
 import { buildReport, fullReport, type FullReport, type SimulateReport, type StopSignal } from './report.js';
 import { resolveSimulation, type ResolvedSimulation, type SimulateOptions, type SimulatedAttempt } from './settings.js';
-import { eventsFromFixtures, storeFixtures, synthesizeEvents } from './sources.js';
+import { storeFixtures, synthesizeEvents } from './sources.js';
+import { resolveFixturesOption } from '../store/fixtures-option.js';
 import type { EventOutcome, SimulateSettings } from './types.js';
 import { OPTION_NAMES, type Compression, type OptionNames } from './validate.js';
 
@@ -108,25 +109,7 @@ export async function runSimulation(prepared: PreparedSimulation, hooks: RunHook
 }
 
 async function loadEvents(options: SimulateOptions, count: number, seed: number, warn?: (message: string) => void): Promise<EventStore> {
-  const { fixtures } = options;
-  if (fixtures !== undefined) {
-    const list = typeof fixtures === 'string' ? [fixtures] : fixtures;
-    let store: EventStore;
-    if (list.every((item) => typeof item === 'string')) {
-      const loaded = await eventsFromFixtures(list as readonly string[]);
-      if (loaded.invalid.length > 0) {
-        throw new HswError('HSW_FIXTURE_INVALID', loaded.invalid.map((bad) => bad.reason).join('\n       '), { exitCode: ExitCode.usage });
-      }
-      store = loaded.store;
-    } else {
-      store = storeFixtures(list.filter((item) => typeof item !== 'string'));
-    }
-    if (store.count === 0) {
-      const where = list.length > 0 && list.every((item) => typeof item === 'string') ? (list as readonly string[]).join(', ') : 'the fixtures given';
-      throw new HswError('HSW_NO_FIXTURES', `no fixtures in ${where}; record some with \`listen\` or \`trigger --save\``, { exitCode: ExitCode.usage });
-    }
-    return store;
-  }
+  if (options.fixtures !== undefined) return storeFixtures(await resolveFixturesOption(options.fixtures));
   if (options.type !== undefined && !findCatalogEntry(options.type)) {
     warn?.(`"${options.type}" is not in the catalog (see trigger --list); synthesizing the base template with that event_type`);
   }
