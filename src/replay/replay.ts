@@ -11,6 +11,7 @@ import { openTarget, type Target } from '../delivery/targets.js';
 import { withQuery } from '../delivery/url.js';
 import type { DeliveryResult } from '../delivery/types.js';
 import { optionError } from '../errors.js';
+import { closestName } from '../suggest.js';
 import { duration, wholeNumber, type Duration } from '../option-values.js';
 import { resolveFixturesOption, type FixturesOption } from '../store/fixtures-option.js';
 import type { LoadedFixture } from '../store/types.js';
@@ -73,7 +74,16 @@ export async function replay(options: ReplayOptions): Promise<ReplayResult> {
  * The replay behind `replay()`, for the CLI: a stop by the signal resolves with what was
  * sent so far (the command still prints its summary) instead of rejecting.
  */
+/** Every option replay() takes: a misspelt one would otherwise be ignored without a word. */
+const KNOWN_OPTIONS = new Set<string>(['target', 'path', 'fixtures', 'times', 'delay', 'concurrency', 'timeout', 'headers', 'signal', 'onDelivery'] satisfies (keyof ReplayOptions)[]);
+
 export async function runReplay(options: ReplayOptions): Promise<{ result: ReplayResult; stopped: boolean }> {
+  for (const key of Object.keys(options)) {
+    if (!KNOWN_OPTIONS.has(key)) {
+      const suggestion = closestName(key, KNOWN_OPTIONS);
+      throw optionError(key, suggestion ? `is not a replay() option; did you mean ${suggestion}?` : 'is not a replay() option; see ReplayOptions (e.g. times, delay, concurrency)');
+    }
+  }
   const times = options.times === undefined ? 1 : wholeNumber('times', options.times, { min: 1, max: 10_000 });
   const delayMs = options.delay === undefined ? 0 : duration('delay', options.delay);
   const concurrency = options.concurrency === undefined ? 1 : wholeNumber('concurrency', options.concurrency, { min: 1, max: 1_000 });

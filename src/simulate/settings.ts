@@ -6,6 +6,7 @@ import type { HeaderMap } from '../delivery/headers.js';
 import { HEAPSTREAM_TIMEOUT_MS } from '../delivery/send.js';
 import type { Target } from '../delivery/targets.js';
 import { optionError } from '../errors.js';
+import { closestName } from '../suggest.js';
 import { duration, flag, positiveNumber, ratio, wholeNumber, type Duration } from '../option-values.js';
 import type { FixturesOption } from '../store/fixtures-option.js';
 import { SCENARIOS, isScenario, type ScenarioName } from './scenarios.js';
@@ -108,7 +109,10 @@ export function isInProcess(target: Target): boolean {
 export function resolveSimulation(options: SimulateOptions, names: OptionNames = OPTION_NAMES): ResolvedSimulation {
   // A misspelt option would otherwise be ignored without a word, and the run not be the one meant.
   for (const key of Object.keys(options)) {
-    if (!KNOWN_OPTIONS.has(key)) throw optionError(key, `is not a simulate() option; see SimulateOptions (e.g. duplicateRate, maxAttempts, timeout)`);
+    if (!KNOWN_OPTIONS.has(key)) {
+      const suggestion = closestName(key, KNOWN_OPTIONS);
+      throw optionError(key, suggestion ? `is not a simulate() option; did you mean ${suggestion}?` : 'is not a simulate() option; see SimulateOptions (e.g. duplicateRate, maxAttempts, timeout)');
+    }
   }
   if (options.scenario !== undefined && !isScenario(options.scenario)) {
     throw optionError('scenario', `${JSON.stringify(options.scenario)} is not a scenario; use one of ${Object.keys(SCENARIOS).join(', ')}`);
