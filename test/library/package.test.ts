@@ -95,6 +95,31 @@ export async function check(): Promise<boolean> {
   });
 });
 
+describe('errors across the two builds', () => {
+  it('an HswError thrown by the CommonJS build is recognised by the ESM build, and the other way round, by its brand', () => {
+    // One process, both builds loaded: a project whose tests require() the package while a
+    // helper imports it (or two installed copies) sees two HswError classes.
+    const script = `
+import { createRequire } from 'node:module';
+const require = createRequire(process.cwd() + '/');
+const cjs = require('heapstream-webhooks');
+const esm = await import('heapstream-webhooks');
+const fromCjs = await cjs.simulate({ target: { fetch: () => new Response() }, duplicate: 1 }).catch((error) => error);
+const fromEsm = await esm.simulate({ target: { fetch: () => new Response() }, duplicate: 1 }).catch((error) => error);
+console.log(JSON.stringify({
+  distinctClasses: cjs.HswError !== esm.HswError,
+  code: fromCjs.code,
+  esmSeesCjs: [esm.isHswError(fromCjs), fromCjs instanceof esm.HswError],
+  cjsSeesEsm: [cjs.isHswError(fromEsm), fromEsm instanceof cjs.HswError],
+  plainError: [esm.isHswError(new Error('x')), new Error('x') instanceof cjs.HswError, esm.isHswError({ code: 'HSW_USAGE' })],
+}));`;
+    const { status, stdout, stderr } = node(['--input-type=module', '-e', script]);
+    expect(stderr).toBe('');
+    expect(status).toBe(0);
+    expect(JSON.parse(stdout)).toEqual({ distinctClasses: true, code: 'HSW_BAD_VALUE', esmSeesCjs: [true, true], cjsSeesEsm: [true, true], plainError: [false, false, false] });
+  });
+});
+
 describe('ESM: import("heapstream-webhooks")', () => {
   it('loads none of the CLI dependencies, nor undici until something is sent to a URL', async () => {
     const file = join(project, 'imports.txt');

@@ -26,7 +26,7 @@ import {
 describe('the package entry', () => {
   it('exports exactly the library, and none of the CLI internals', () => {
     expect(Object.keys(library).sort()).toEqual(
-      ['CATALOG', 'HEAPSTREAM_TIMEOUT_MS', 'HswError', 'LIFECYCLE', 'buildEvent', 'buildFlow', 'buildRequest', 'checkEvent', 'loadFixtures', 'readFixture', 'replay', 'send', 'serializeEvent', 'simulate', 'stepSummaryMarkdown'].sort(),
+      ['CATALOG', 'HEAPSTREAM_TIMEOUT_MS', 'HswError', 'LIFECYCLE', 'buildEvent', 'buildFlow', 'buildRequest', 'checkEvent', 'isHswError', 'loadFixtures', 'readFixture', 'replay', 'send', 'serializeEvent', 'simulate', 'stepSummaryMarkdown'].sort(),
     );
   });
 
