@@ -96,6 +96,8 @@ export interface ReportInput {
   compression: Compression;
   names?: OptionNames | undefined;
   command?: string | null;
+  /** The longest the event loop was held up during a real-clock run, ms (see lateness.ts). */
+  loopStallMs?: number;
   /** The run stopped early: by this signal (null: by something else), for this reason. */
   stopped?: { signal: StopSignal | null; reason: string } | undefined;
 }
@@ -168,7 +170,7 @@ export function buildReport(input: ReportInput): SimulateReport {
     );
   }
   if (totals.tooSlow > 0) reasons.push(`${totals.tooSlow} events were accepted slower than ${names.maxLatency} ${settings.maxLatencyMs} ms`);
-  const keeping = scheduleKeeping(result, settings);
+  const keeping = scheduleKeeping(result, settings, input.loopStallMs ?? 0);
   const behind = behindScheduleWarning(keeping, settings, { compression: input.compression, names });
 
   return {

@@ -3,6 +3,7 @@
  * tests. The CLI's `simulate` runs the same two steps (`prepareSimulation`, then
  * `runSimulation`), and its `--report` file holds the report this resolves to.
  */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { checkExtraHeaders, type HeaderMap } from '../delivery/headers.js';
 import { openTarget, type OpenTarget } from '../delivery/targets.js';
 import { optionError } from '../errors.js';
@@ -167,6 +168,10 @@ export async function runEngine(run: EngineRun): Promise<SimulationRun> {
     // Ends the deliveries in flight now, rather than when each one's timeout passes.
     target.abort();
   };
+  // On the wall clock, how long the event loop was held up: lateness that long is the
+  // machine's, not the schedule's (lateness.ts).
+  const loopDelay = virtual ? undefined : monitorEventLoopDelay({ resolution: 10 });
+  loopDelay?.enable();
   const startedAt = new Date();
   const running = engine.run(order);
   if (run.signal?.aborted) abort();
@@ -177,6 +182,7 @@ export async function runEngine(run: EngineRun): Promise<SimulationRun> {
     result = await running;
   } finally {
     run.signal?.removeEventListener('abort', abort);
+    loopDelay?.disable();
   }
   const report = buildReport({
     result,
@@ -189,6 +195,8 @@ export async function runEngine(run: EngineRun): Promise<SimulationRun> {
     compression: run.compression,
     names: run.names,
     command: run.command ?? null,
+    // The histogram counts in nanoseconds; an unused one reports a huge minimum and a max of 0.
+    loopStallMs: loopDelay ? loopDelay.max / 1e6 : 0,
     stopped: aborted ? run.stopReason?.() ?? { signal: null, reason: 'stopped' } : undefined,
   });
   return { report, result, aborted };

@@ -94,7 +94,7 @@ function syntheticReport(events: number, durationMs: number): SimulateReport {
     totals: { events, delivered: events, exhausted: 0, duplicatesRefused: 0, tooSlow: 0, attempts: 0, retries: 0, timeouts: 0, unreachable: 0, badAnswers: 0, errors: 0, outageFailures: 0, answersLost: 0, non2xx: {}, duplicatesSent: 0, unfinished: 0 },
     latencyMs: { p50: 20, p95: 200, p99: 380, max: 405 },
     maxInFlight: 50,
-    scheduler: { maxPending: 0, scheduledAttempts: 0, latenessMs: { p50: 0, p95: 0, p99: 0, max: 0 }, behind: null },
+    scheduler: { maxPending: 0, loopStallMs: 0, scheduledAttempts: 0, latenessMs: { p50: 0, p95: 0, p99: 0, max: 0 }, behind: null },
     recovery: { at: durationMs / 10, firstAttemptAt: durationMs / 10 + 5, attemptsWithinBurst: Math.round(events / 10), burstWindowMs: 1_000 },
     check: null,
     verdict: { ok: true, reasons: [] },

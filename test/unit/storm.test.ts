@@ -16,7 +16,7 @@ function report(overrides: Partial<SimulateReport> = {}): SimulateReport {
     totals: { events: 0, delivered: 0, exhausted: 0, duplicatesRefused: 0, tooSlow: 0, attempts: 0, retries: 0, timeouts: 0, unreachable: 0, badAnswers: 0, errors: 0, outageFailures: 0, answersLost: 0, non2xx: {}, duplicatesSent: 0, unfinished: 0 },
     latencyMs: { p50: 10, p95: 20, p99: 30, max: 40 },
     maxInFlight: 2,
-    scheduler: { maxPending: 0, scheduledAttempts: 0, latenessMs: { p50: 0, p95: 0, p99: 0, max: 0 }, behind: null },
+    scheduler: { maxPending: 0, loopStallMs: 0, scheduledAttempts: 0, latenessMs: { p50: 0, p95: 0, p99: 0, max: 0 }, behind: null },
     recovery: null,
     check: null,
     verdict: { ok: true, reasons: [] },
