@@ -95,6 +95,28 @@ export async function check(): Promise<boolean> {
   });
 });
 
+describe("the README's examples as a user's project compiles them", () => {
+  it('the Hono example type-checks with the DOM lib, where buildRequest().body must be a BodyInit', async () => {
+    // hono.test.ts is the README's example word for word (readme.test.ts); a project with
+    // "DOM" in its lib types fetch's and app.request()'s body with the DOM's BodyInit.
+    const dir = await mkdtemp(join(tmpdir(), 'hsw-dom-'));
+    try {
+      await writeFile(
+        join(dir, 'tsconfig.json'),
+        JSON.stringify({
+          compilerOptions: { target: 'ES2022', lib: ['ES2023', 'DOM', 'DOM.Iterable'], module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, skipLibCheck: true, noEmit: true, types: ['node'], typeRoots: [join(ROOT, 'node_modules', '@types')] },
+          files: [join(ROOT, 'test', 'library', 'hono.test.ts')],
+        }),
+      );
+      const result = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', dir], { encoding: 'utf8', timeout: 60_000 });
+      expect(result.stdout + result.stderr).toBe('');
+      expect(result.status).toBe(0);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('errors across the two builds', () => {
   it('an HswError thrown by the CommonJS build is recognised by the ESM build, and the other way round, by its brand', () => {
     // One process, both builds loaded: a project whose tests require() the package while a
