@@ -4,7 +4,7 @@
  * Needs the build (`npm test` runs it first).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -111,6 +111,30 @@ describe("the README's examples as a user's project compiles them", () => {
       const result = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', dir], { encoding: 'utf8', timeout: 60_000 });
       expect(result.stdout + result.stderr).toBe('');
       expect(result.status).toBe(0);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('npm pack', () => {
+  it('ships the sample fixtures and never a recording made in the clone', async () => {
+    // `listen` run inside the clone records into ./fixtures, the samples' directory: a copy of
+    // the package with such a recording (headers and all), packed as `npm publish` would.
+    const dir = await mkdtemp(join(tmpdir(), 'hsw-pack-'));
+    try {
+      for (const entry of ['package.json', 'README.md', 'bin', 'fixtures']) await cp(join(ROOT, entry), join(dir, entry), { recursive: true });
+      await mkdir(join(dir, 'dist'));
+      await writeFile(join(dir, 'dist', 'index.mjs'), '');
+      const recording = '2026-12-04T10-00-00-000Z_video.ready_v9_abcdef.json';
+      await writeFile(join(dir, 'fixtures', recording), '{"request": {"headers": {"authorization": "Bearer secret"}}}');
+      const packed = spawnSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: dir, encoding: 'utf8', timeout: 60_000 });
+      expect(packed.status).toBe(0);
+      const files = (JSON.parse(packed.stdout) as { files: { path: string }[] }[])[0]?.files.map((file) => file.path) ?? [];
+      const samples = (JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as { files: string[] }).files.filter((entry) => entry.startsWith('fixtures/'));
+      expect(samples).toHaveLength(5);
+      expect(files.filter((file) => file.startsWith('fixtures/')).sort()).toEqual(samples.sort());
+      expect(files).not.toContain(`fixtures/${recording}`);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
