@@ -69,6 +69,8 @@ function dispatch(options: SendOptions, dispatcher: Dispatcher): Promise<Deliver
     let kept = 0;
     let total = 0;
     let keep = keepAlways;
+    // The first byte of this request's answer arrived (undici's parser began a message).
+    let answerBegan = false;
 
     const finish = (result: DeliveryResult): void => {
       if (settled) return;
@@ -94,6 +96,9 @@ function dispatch(options: SendOptions, dispatcher: Dispatcher): Promise<Deliver
         onRequestStart(ctrl) {
           controller = ctrl;
           if (settled) ctrl.abort(new Error('attempt already over'));
+        },
+        onResponseStarted() {
+          answerBegan = true;
         },
         onResponseStart(_ctrl, statusCode, responseHeaders) {
           status = statusCode;
@@ -128,7 +133,7 @@ function dispatch(options: SendOptions, dispatcher: Dispatcher): Promise<Deliver
             finish({ ok: false, durationMs, error: { kind: 'cut-off', ...(reason.code ? { code: reason.code } : {}), message: `the answer (status ${status}) broke off after ${total} body bytes: ${reason.message}` } });
             return;
           }
-          finish({ ok: false, durationMs, error: classify(error) });
+          finish({ ok: false, durationMs, error: classify(error, { answerBegan }) });
         },
       },
     );
@@ -139,15 +144,15 @@ function dispatch(options: SendOptions, dispatcher: Dispatcher): Promise<Deliver
  * A transport error as a delivery outcome: a bad answer (the handler was reached and sent
  * bytes that are not an HTTP answer), unreachable (the connection failed), or another error.
  */
-export function classify(error: unknown, context: { bytesRead?: number } = {}): NonNullable<DeliveryResult['error']> {
-  const err = error as { name?: string; code?: string; message?: string; socket?: { bytesRead?: number }; cause?: { code?: string; message?: string } };
+export function classify(error: unknown, context: { answerBegan?: boolean } = {}): NonNullable<DeliveryResult['error']> {
+  const err = error as { name?: string; code?: string; message?: string; cause?: { code?: string; message?: string } };
   const code = err.cause?.code ?? err.code;
   const message = err.cause?.message ?? err.message ?? String(error);
-  // undici's SocketError says how much came back: any byte means the handler answered, badly
-  // (only `100 Continue`, a status line cut short). A parser error is an answer that is not HTTP.
-  const bytesRead = err.socket?.bytesRead ?? context.bytesRead ?? 0;
-  if (bytesRead > 0 || err.name === 'HTTPParserError' || code?.startsWith('HPE_')) {
-    return { kind: 'bad-answer', ...(code ? { code } : {}), message: `the handler answered with something that is not an HTTP answer (${message}${bytesRead > 0 ? `, ${bytesRead} bytes read` : ''})` };
+  // Bytes of this request's answer arrived, then the connection failed (only `100 Continue`,
+  // a status line cut short), or they were not HTTP at all: the handler was reached. Not the
+  // socket's byte count, which on a kept-alive connection includes earlier answers.
+  if (context.answerBegan || err.name === 'HTTPParserError' || code?.startsWith('HPE_')) {
+    return { kind: 'bad-answer', ...(code ? { code } : {}), message: `the handler answered with something that is not an HTTP answer (${message})` };
   }
   if (code && UNREACHABLE.has(code)) return { kind: 'unreachable', code, message };
   return { kind: 'error', ...(code ? { code } : {}), message };

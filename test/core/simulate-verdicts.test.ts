@@ -7,7 +7,9 @@ import { createServer, type Server } from 'node:net';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { Agent } from 'undici';
 import { run, type SimulateCommandOptions } from '../../src/commands/simulate/run.js';
+import { send } from '../../src/delivery/send.js';
 import { simulate } from '../../src/simulate/simulate.js';
 import { STORM_DATA_ID, type StormData } from '../../src/inspector/storm-types.js';
 import { captureOutput, test } from '../helpers/context.js';
@@ -170,6 +172,28 @@ describe('an answer that is not HTTP', () => {
       }
     });
   }
+
+  it('a kept-alive connection that answered before, closed before any byte of this answer, is still unreachable', async () => {
+    let requests = 0;
+    const server = createServer((socket) => {
+      socket.on('data', () => {
+        // The first request gets a whole answer on a kept-alive connection; the next one a close.
+        if (++requests === 1) socket.write('HTTP/1.1 200 OK\r\ncontent-length: 2\r\nconnection: keep-alive\r\n\r\nok');
+        else socket.destroy();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const agent = new Agent({ connections: 1 });
+    try {
+      const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/`;
+      expect((await send({ url, body: '{}', dispatcher: agent })).status).toBe(200);
+      const second = await send({ url, body: '{}', dispatcher: agent });
+      expect(second.error?.kind).toBe('unreachable');
+    } finally {
+      await agent.close();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
 
   it('a refused connection is still unreachable', async () => {
     const server = await rawServer('');
