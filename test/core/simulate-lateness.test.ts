@@ -9,29 +9,40 @@ import { describe, expect, onTestFinished } from 'vitest';
 import { run } from '../../src/commands/simulate/run.js';
 import { captureOutput, test } from '../helpers/context.js';
 
-/** A process that keeps one core busy until the test ends. */
-async function busyCore(): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' });
+/** A child process, killed when the test ends. */
+function child(script: string): ChildProcess {
+  const process_ = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
   onTestFinished(async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      const exited = once(child, 'exit');
-      child.kill('SIGKILL');
+    if (process_.exitCode === null && process_.signalCode === null) {
+      const exited = once(process_, 'exit');
+      process_.kill('SIGKILL');
       await exited;
     }
   });
-  await once(child, 'spawn');
-  return child;
+  return process_;
+}
+
+/** A process that keeps one core busy until the test ends. */
+async function busyCore(): Promise<void> {
+  await once(child('for (;;) {}'), 'spawn');
+}
+
+/** A handler in a process of its own, as a user's app is, answering 500 to everything; its URL. */
+async function failingHandler(): Promise<URL> {
+  const handler = child(`require('node:http').createServer((req, res) => req.resume().on('end', () => { res.statusCode = 500; res.end('nope'); })).listen(0, '127.0.0.1', function () { console.log(this.address().port); });`);
+  const [port] = (await once(handler.stdout as NodeJS.ReadableStream, 'data')) as [Buffer];
+  return new URL(`http://127.0.0.1:${port.toString().trim()}/webhooks`);
 }
 
 describe('behind schedule, judged against the gap', () => {
-  test('default settings, one core kept busy: no warning', async ({ handler }) => {
+  test('default settings, one core kept busy: no warning', async () => {
     await busyCore();
-    handler.setBehaviour(() => ({ status: 500 }));
+    const to = await failingHandler();
     const captured = captureOutput();
     // The default compression (the 24 h schedule within 30 s) and concurrency, over the first
     // six attempts: the 1m, 5m, 15m, 30m and 1h gaps, the shortest a default run has (21 ms to
     // 1.3 s of run time), where lateness weighs most.
-    const { report } = await run({ to: new URL(handler.url), maxAttempts: 6, seed: 5, seedGiven: true, command: 'simulate', github: null, output: captured.output });
+    const { report } = await run({ to, maxAttempts: 6, seed: 5, seedGiven: true, command: 'simulate', github: null, output: captured.output });
     expect(report.settings.timeScale).toBeCloseTo(2862, 0);
     expect(report.totals.retries).toBe(100);
     expect(report.scheduler.behind).toBeNull();
