@@ -16,6 +16,8 @@ export function answerText(body: Uint8Array | undefined, truncated = false): str
   if (!body || body.byteLength === 0) return undefined;
   const text = Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8').trim();
   if (text === '') return undefined;
+  // Most answers are short: no more UTF-16 units than ANSWER_CHARS means no more characters.
+  if (text.length <= ANSWER_CHARS && !(truncated && text.endsWith('\uFFFD'))) return `${printable(text)}${truncated ? '…' : ''}`;
   const chars = [...text];
   const cut = chars.length > ANSWER_CHARS;
   // A multi-byte character split by the byte bound decodes as U+FFFD at the very end: drop it.

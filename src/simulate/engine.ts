@@ -102,6 +102,7 @@ export class SimulationEngine {
   private startedAt = 0;
   private aborted = false;
   private resolveDone: (() => void) | undefined;
+  private lastAnswer: { bytes: Buffer; truncated: boolean; text: string | undefined } | undefined;
 
   constructor(
     private readonly options: EngineOptions,
@@ -241,8 +242,8 @@ export class SimulationEngine {
       if (result.error?.code) entry.errorCode = result.error.code;
       entry.latencyMs = result.durationMs + latency;
       entry.ok = result.ok && !lost;
-      if (!result.ok) {
-        const answer = answerText(result.response?.body, result.response?.truncated);
+      if (!result.ok && result.response) {
+        const answer = this.answerOf(result.response.body, result.response.truncated === true);
         if (answer) entry.answer = answer;
       }
     }
@@ -253,6 +254,15 @@ export class SimulationEngine {
       this.complete(job, entry);
     }
     this.pump();
+  }
+
+  /** A failing answer's text; a handler mostly repeats one answer, so the last one is reused when the bytes are the same. */
+  private answerOf(body: Buffer, truncated: boolean): string | undefined {
+    const last = this.lastAnswer;
+    if (last && last.truncated === truncated && last.bytes.equals(body)) return last.text;
+    const text = answerText(body, truncated);
+    this.lastAnswer = { bytes: Buffer.from(body), truncated, text };
+    return text;
   }
 
   private complete(job: Job, entry: AttemptInput): void {
