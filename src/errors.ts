@@ -85,7 +85,6 @@ export class HswError extends Error {
     return isHswError(value);
   }
 
-  declare readonly [BRAND]: true;
   readonly code: ErrorCode;
   readonly exitCode: ExitCodeValue;
   /**

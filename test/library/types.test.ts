@@ -58,7 +58,8 @@ describe('the package entry', () => {
     expectTypeOf<ReplayResult['failed']>().toBeNumber();
     expectTypeOf(buildRequest).returns.toEqualTypeOf<WebhookRequest>();
     expectTypeOf<WebhookRequest['headers']>().toEqualTypeOf<Record<string, string>>();
-    expectTypeOf<WebhookRequest['body']>().toEqualTypeOf<Buffer>();
+    // Over its own ArrayBuffer: a BodyInit under the DOM lib as well.
+    expectTypeOf<WebhookRequest['body']>().toEqualTypeOf<Buffer<ArrayBuffer>>();
     expectTypeOf(buildEvent).returns.toHaveProperty('body').toBeString();
     expectTypeOf(loadFixtures).parameter(0).toEqualTypeOf<readonly string[]>();
     expectTypeOf<HswError['code']>().toMatchTypeOf<string>();
