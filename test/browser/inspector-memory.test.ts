@@ -35,7 +35,7 @@ describeBrowser('listen --ui --no-record: the memory bound', () => {
     const errors = watchErrors(page);
     await page.goto(server.url);
     await page.locator('.pill.conn[data-state="live"]').waitFor();
-    const banner = page.locator('.banner.memory');
+    const banner = page.locator('.memory-note');
     expect(await banner.isHidden()).toBe(true);
     for (let n = 0; n < 2; n++) publish(n);
     await page.locator('li.row').nth(1).waitFor();

@@ -71,7 +71,7 @@ export function startInspector(root: HTMLElement, info: InspectorInfo): void {
   const help = helpDialog();
   const toast = h('div', { class: 'toast', role: 'status', 'aria-live': 'polite' });
   // Webhooks not recorded (--no-record) live in memory, within bounds; say when old ones went.
-  const memoryBanner = h('p', { class: 'banner memory', role: 'status', hidden: true });
+  const memoryBanner = h('p', { class: 'memory-note', role: 'status', hidden: true });
   const showMemory = (memory: MemoryState): void => {
     if (memory.dropped === 0) return;
     memoryBanner.hidden = false;
