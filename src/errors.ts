@@ -25,6 +25,8 @@ export type ErrorCode =
   | 'HSW_NO_FIXTURES'
   | 'HSW_BODY_NOT_JSON'
   | 'HSW_BAD_DIRECTORY'
+  | 'HSW_BAD_OUTPUT'
+  | 'HSW_OUTSIDE_DIRECTORY'
   | 'HSW_TUNNEL_FAILED'
   | 'HSW_TUNNEL_SUBDOMAIN_TAKEN'
   | 'HSW_TUNNEL_PROGRAM_MISSING'
@@ -42,7 +44,57 @@ export type ErrorCode =
   | 'HSW_RESET_FAILED'
   | 'HSW_RESET_INEFFECTIVE';
 
+/**
+ * The exit code each error code ends the CLI with (the README's table lists them, and a test
+ * holds the two together). HSW_INTERRUPTED is 130 or 143, by the signal.
+ */
+export const EXIT_CODES: Readonly<Record<ErrorCode, ExitCodeValue | readonly [ExitCodeValue, ExitCodeValue]>> = {
+  HSW_USAGE: ExitCode.usage,
+  HSW_BAD_URL: ExitCode.usage,
+  HSW_BAD_VALUE: ExitCode.usage,
+  HSW_BAD_HEADER: ExitCode.usage,
+  HSW_UNKNOWN_PATH: ExitCode.usage,
+  HSW_FIXTURE_INVALID: ExitCode.usage,
+  HSW_FIXTURE_NOT_FOUND: ExitCode.usage,
+  HSW_NO_FIXTURES: ExitCode.usage,
+  HSW_BODY_NOT_JSON: ExitCode.usage,
+  HSW_BAD_DIRECTORY: ExitCode.usage,
+  HSW_BAD_OUTPUT: ExitCode.usage,
+  HSW_OUTSIDE_DIRECTORY: ExitCode.usage,
+  HSW_TUNNEL_FAILED: ExitCode.failed,
+  HSW_TUNNEL_SUBDOMAIN_TAKEN: ExitCode.failed,
+  HSW_TUNNEL_PROGRAM_MISSING: ExitCode.usage,
+  HSW_LISTEN_FAILED: ExitCode.usage,
+  HSW_INSPECTOR_UNAVAILABLE: ExitCode.failed,
+  HSW_REPORT_INVALID: ExitCode.usage,
+  HSW_NO_LISTENER: ExitCode.usage,
+  HSW_RECORD_DIR: ExitCode.usage,
+  HSW_INTERRUPTED: [ExitCode.interrupted, ExitCode.terminated],
+  HSW_BAD_OPTIONS: ExitCode.usage,
+  HSW_APP_EXITED: ExitCode.failed,
+  HSW_APP_NOT_READY: ExitCode.failed,
+  HSW_STATE_INVALID: ExitCode.usage,
+  HSW_STATE_FAILED: ExitCode.usage,
+  HSW_RESET_FAILED: ExitCode.usage,
+  HSW_RESET_INEFFECTIVE: ExitCode.usage,
+};
+
+/**
+ * The mark every HswError carries. `Symbol.for` gives the same symbol to every copy of this
+ * module in a process (the ESM and CommonJS builds, two installed versions), so an error from
+ * one copy is recognised by another, where `instanceof` would compare two different classes.
+ * undici recognises its errors the same way.
+ */
+const BRAND = Symbol.for('heapstream-webhooks.HswError');
+
 export class HswError extends Error {
+  /** `error instanceof HswError` holds for an HswError from any copy of this package (see BRAND). */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    // Subclasses (UsageError) keep the ordinary prototype check.
+    if (this !== HswError) return Function.prototype[Symbol.hasInstance].call(this, value);
+    return isHswError(value);
+  }
+
   readonly code: ErrorCode;
   readonly exitCode: ExitCodeValue;
   /**
@@ -54,8 +106,11 @@ export class HswError extends Error {
   constructor(code: ErrorCode, message: string, options: { exitCode?: ExitCodeValue; cause?: unknown; option?: string } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'HswError';
+    // Not enumerable: a logged or JSON-serialized error shows its code and message, not the mark.
+    Object.defineProperty(this, BRAND, { value: true });
     this.code = code;
-    this.exitCode = options.exitCode ?? ExitCode.failed;
+    const table = EXIT_CODES[code];
+    this.exitCode = options.exitCode ?? (typeof table === 'number' ? table : table[0]);
     if (options.option !== undefined) this.option = options.option;
   }
 }
@@ -73,8 +128,9 @@ export class UsageError extends HswError {
   }
 }
 
+/** Whether `error` is an HswError, from this copy of the package or any other (its ESM or CommonJS build). */
 export function isHswError(error: unknown): error is HswError {
-  return error instanceof HswError;
+  return typeof error === 'object' && error !== null && (error as { [BRAND]?: unknown })[BRAND] === true;
 }
 
 /** Short text for an unknown thrown value, for one-line messages. */

@@ -46,4 +46,5 @@ export type { HeaderMap } from './delivery/headers.js';
 export { checkEvent, type DriftFinding, type DriftKind } from './events/drift.js';
 
 // Errors carry a stable code; branch on it, never on the message.
-export { HswError, type ErrorCode } from './errors.js';
+// `isHswError` (or `instanceof HswError`) holds across the ESM and CommonJS builds.
+export { HswError, isHswError, type ErrorCode } from './errors.js';

@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { printable } from '../ui/sanitize.js';
 import { testName } from '../simulate/junit.js';
 import type { SimulateReport } from '../simulate/report.js';
-import { attemptTrail, outcomeWord } from '../simulate/outcome-text.js';
+import { attemptTrail, failureTerms, failureWhy, lastAnswer, outcomeWord } from '../simulate/outcome-text.js';
 import { deliveryLine, reproduceLine } from '../simulate/effects/text.js';
 import type { EffectsReport } from '../simulate/effects/types.js';
 
@@ -50,6 +50,7 @@ export function stepSummaryMarkdown(report: SimulateReport): string {
     ['timeouts', String(totals.timeouts)],
     ['non-2xx', non2xx],
     ['unreachable / errors', `${totals.unreachable} / ${totals.errors}`],
+    ...(totals.badAnswers ? [['bad answers (not HTTP)', String(totals.badAnswers)] as [string, string]] : []),
     ['duplicates sent', String(totals.duplicatesSent)],
     ['latency p50 / p95 / p99 / max', `${ms(latencyMs.p50)} / ${ms(latencyMs.p95)} / ${ms(latencyMs.p99)} / ${ms(latencyMs.max)} ms`],
     ['most in flight', String(report.maxInFlight)],
@@ -60,8 +61,13 @@ export function stepSummaryMarkdown(report: SimulateReport): string {
   lines.push('| | |', '| --- | --- |', ...rows.map(([name, value]) => `| ${name} | ${value} |`), '');
   for (const warning of report.warnings) lines.push(`> ⚠️ ${md(warning)}`, '');
   if (report.worstEvents.length > 0) {
-    lines.push(`#### ${verdict.ok ? 'Most retried events' : 'Worst events'}`, '', '| event | result | attempts |', '| --- | --- | --- |');
-    for (const event of report.worstEvents) lines.push(`| ${md(testName(event))} | ${outcomeWord(event)} | ${md(attemptTrail(event))} |`);
+    const terms = failureTerms(report);
+    lines.push(`#### ${verdict.ok ? 'Most retried events' : 'Worst events'}`, '', '| event | result | attempts | answer |', '| --- | --- | --- | --- |');
+    for (const event of report.worstEvents) {
+      const result = event.exhausted || event.tooSlow ? `${outcomeWord(event)}: ${md(failureWhy(event, terms))}` : outcomeWord(event);
+      const answer = lastAnswer(event);
+      lines.push(`| ${md(testName(event))} | ${result} | ${md(attemptTrail(event, terms.timeScale))} | ${answer ? md(answer) : ''} |`);
+    }
     lines.push('');
   }
   if (report.effects) lines.push(...effectsMarkdown(report.effects));
@@ -104,10 +110,12 @@ export function workflowCommandData(text: string, property = false): string {
 export function annotations(report: SimulateReport): string[] {
   const stateFailed = report.effects !== undefined && !report.effects.ok;
   const failed = report.worstEvents.filter((event) => event.exhausted || event.tooSlow).slice(0, MAX_ANNOTATIONS - (stateFailed ? 1 : 0));
+  const terms = failureTerms(report);
   return [
     ...failed.map((event) => {
-      const why = event.exhausted ? `no 2xx within ${report.settings.maxAttempts} attempts` : `accepted in more than ${report.settings.maxLatencyMs} ms`;
-      return `::error title=${workflowCommandData(`HeapStream simulate: ${testName(event)} ${outcomeWord(event)}`, true)}::${workflowCommandData(`${why}: ${attemptTrail(event)}`)}`;
+      const answer = lastAnswer(event);
+      const text = `${failureWhy(event, terms)}: ${attemptTrail(event, terms.timeScale)}${answer ? `; answer: ${answer}` : ''}`;
+      return `::error title=${workflowCommandData(`HeapStream simulate: ${testName(event)} ${outcomeWord(event)}`, true)}::${workflowCommandData(text)}`;
     }),
     ...(report.effects && stateFailed
       ? [`::error title=${workflowCommandData(`HeapStream simulate: ${report.effects.title ?? 'the final state differs'}`, true)}::${workflowCommandData(report.effects.reproduction?.words ?? report.effects.differences[0]?.text ?? '')}`]

@@ -7,6 +7,7 @@ export function describeResult(result: DeliveryResult): string {
   if (!result.error) return `no answer in ${ms}`;
   if (result.error.kind === 'timeout') return `timeout after ${ms}`;
   if (result.error.kind === 'cut-off') return `answer cut off (${result.error.message})`;
+  if (result.error.kind === 'bad-answer') return `bad answer (${result.error.message})`;
   if (result.error.kind === 'unreachable') return `unreachable (${result.error.code ?? result.error.message})`;
   return `error: ${result.error.message}`;
 }

@@ -14,7 +14,11 @@ export interface WebhookRequest {
   method: string;
   /** Plain strings (a repeated header joined with ", "), as `fetch`, supertest and `app.request()` take them. */
   headers: Record<string, string>;
-  body: Buffer;
+  /**
+   * Over its own ArrayBuffer (never a shared one), so that it is a `BodyInit` under the DOM
+   * lib too: `fetch(url, { body })`, `app.request(path, { body })`.
+   */
+  body: Buffer<ArrayBuffer>;
 }
 
 /** The headers of a synthesized delivery (a recorded one keeps those it arrived with). */
@@ -29,13 +33,14 @@ export function syntheticHeaders(): HeaderMap {
 export function buildRequest(event: BuiltEvent | HeapStreamEvent | LoadedFixture): WebhookRequest {
   if ('fixture' in event) {
     const { request } = event.fixture;
-    return withLength(request.method || 'POST', passThroughHeaders(request.headers), event.body);
+    // A copy: a fixture's bytes may sit in a pooled, shared buffer.
+    return withLength(request.method || 'POST', passThroughHeaders(request.headers), Buffer.from(event.body));
   }
   const body = 'event_type' in event ? serializeEvent(event) : event.body;
   return withLength('POST', syntheticHeaders(), Buffer.from(body, 'utf8'));
 }
 
-function withLength(method: string, headers: HeaderMap, body: Buffer): WebhookRequest {
+function withLength(method: string, headers: HeaderMap, body: Buffer<ArrayBuffer>): WebhookRequest {
   const flat: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) flat[name] = Array.isArray(value) ? value.join(', ') : value;
   return { method, headers: { ...flat, 'content-length': String(body.length) }, body };

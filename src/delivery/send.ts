@@ -28,6 +28,8 @@ export interface SendOptions {
   exactHeaders?: boolean;
   /** Keep up to this many bytes of the answer's body (default: none are kept). */
   keepResponseBytes?: number;
+  /** Keep up to this many bytes of a non-2xx answer's body only: what a failure report quotes, at no cost to 2xx answers. */
+  keepFailedAnswerBytes?: number;
 }
 
 const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNRESET', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'EPIPE']);
@@ -53,7 +55,8 @@ function dispatch(options: SendOptions, dispatcher: Dispatcher): Promise<Deliver
   const timeoutMs = options.timeoutMs ?? HEAPSTREAM_TIMEOUT_MS;
   const { origin, path } = target(typeof options.url === 'string' ? new URL(options.url) : options.url);
   const headers: HeaderMap = options.exactHeaders ? options.headers ?? {} : { 'content-type': 'application/json', 'user-agent': userAgent(), ...options.headers };
-  const keep = options.keepResponseBytes ?? 0;
+  const keepAlways = options.keepResponseBytes ?? 0;
+  const keepFailed = options.keepFailedAnswerBytes ?? 0;
 
   return new Promise<DeliveryResult>((resolve) => {
     const started = performance.now();
@@ -65,6 +68,9 @@ function dispatch(options: SendOptions, dispatcher: Dispatcher): Promise<Deliver
     const chunks: Buffer[] = [];
     let kept = 0;
     let total = 0;
+    let keep = keepAlways;
+    // The first byte of this request's answer arrived (undici's parser began a message).
+    let answerBegan = false;
 
     const finish = (result: DeliveryResult): void => {
       if (settled) return;
@@ -91,8 +97,12 @@ function dispatch(options: SendOptions, dispatcher: Dispatcher): Promise<Deliver
           controller = ctrl;
           if (settled) ctrl.abort(new Error('attempt already over'));
         },
+        onResponseStarted() {
+          answerBegan = true;
+        },
         onResponseStart(_ctrl, statusCode, responseHeaders) {
           status = statusCode;
+          if (keepFailed > keep && (statusCode < 200 || statusCode >= 300)) keep = keepFailed;
           if (keep > 0) {
             const type = responseHeaders['content-type'];
             if (typeof type === 'string') contentType = type;
@@ -123,18 +133,27 @@ function dispatch(options: SendOptions, dispatcher: Dispatcher): Promise<Deliver
             finish({ ok: false, durationMs, error: { kind: 'cut-off', ...(reason.code ? { code: reason.code } : {}), message: `the answer (status ${status}) broke off after ${total} body bytes: ${reason.message}` } });
             return;
           }
-          finish({ ok: false, durationMs, error: classify(error) });
+          finish({ ok: false, durationMs, error: classify(error, { answerBegan }) });
         },
       },
     );
   });
 }
 
-/** A transport error as a delivery outcome: unreachable (the peer is gone) or another error. */
-export function classify(error: unknown): NonNullable<DeliveryResult['error']> {
-  const err = error as { code?: string; message?: string; cause?: { code?: string; message?: string } };
+/**
+ * A transport error as a delivery outcome: a bad answer (the handler was reached and sent
+ * bytes that are not an HTTP answer), unreachable (the connection failed), or another error.
+ */
+export function classify(error: unknown, context: { answerBegan?: boolean } = {}): NonNullable<DeliveryResult['error']> {
+  const err = error as { name?: string; code?: string; message?: string; cause?: { code?: string; message?: string } };
   const code = err.cause?.code ?? err.code;
   const message = err.cause?.message ?? err.message ?? String(error);
+  // Bytes of this request's answer arrived, then the connection failed (only `100 Continue`,
+  // a status line cut short), or they were not HTTP at all: the handler was reached. Not the
+  // socket's byte count, which on a kept-alive connection includes earlier answers.
+  if (context.answerBegan || err.name === 'HTTPParserError' || code?.startsWith('HPE_')) {
+    return { kind: 'bad-answer', ...(code ? { code } : {}), message: `the handler answered with something that is not an HTTP answer (${message})` };
+  }
   if (code && UNREACHABLE.has(code)) return { kind: 'unreachable', code, message };
   return { kind: 'error', ...(code ? { code } : {}), message };
 }

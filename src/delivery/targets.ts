@@ -13,6 +13,7 @@
 import { setMaxListeners } from 'node:events';
 import { Agent as HttpAgent, createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Agent } from 'undici';
+import { ANSWER_BYTES } from './answer.js';
 import { describeError, optionError } from '../errors.js';
 import type { HeaderMap } from './headers.js';
 import { socketPair } from './memory-socket.js';
@@ -104,7 +105,7 @@ function urlTarget(url: URL, agent: Agent): OpenTarget {
     // cost no listener each. What it ends fails as ABORTED, as with the in-process targets.
     deliver: async (request) => {
       if (destroyed) return { ok: false, durationMs: 0, error: ABORTED };
-      const result = await send({ url: request.url, method: request.method, body: request.body, headers: request.headers, exactHeaders: true, timeoutMs: request.timeoutMs, dispatcher: agent });
+      const result = await send({ url: request.url, method: request.method, body: request.body, headers: request.headers, exactHeaders: true, timeoutMs: request.timeoutMs, dispatcher: agent, keepFailedAnswerBytes: ANSWER_BYTES });
       return destroyed && result.error ? { ...result, error: ABORTED } : result;
     },
     abort: () => {
@@ -185,9 +186,24 @@ function deliverOverHttp(agent: HttpAgent, request: TargetRequest, runSignal: Ab
     runSignal.addEventListener('abort', onAbort, { once: true });
     req.on('response', (res: IncomingMessage) => {
       const status = res.statusCode ?? 0;
-      res.on('end', () => finish({ ok: status >= 200 && status < 300, status }));
+      const ok = status >= 200 && status < 300;
+      // A failure report quotes the start of a non-2xx answer; a 2xx one is read and dropped.
+      const kept: Buffer[] = [];
+      let keptBytes = 0;
+      let total = 0;
+      if (!ok) {
+        res.on('data', (chunk: Buffer) => {
+          total += chunk.length;
+          if (keptBytes < ANSWER_BYTES) {
+            const part = chunk.subarray(0, ANSWER_BYTES - keptBytes);
+            kept.push(part);
+            keptBytes += part.length;
+          }
+        });
+      }
+      res.on('end', () => finish(ok ? { ok, status } : { ok, status, response: { body: Buffer.concat(kept, keptBytes), truncated: total > keptBytes } }));
       res.on('error', (error) => finish({ ok: false, error: classify(error) }));
-      res.resume();
+      if (ok) res.resume();
     });
     req.on('error', (error) => finish({ ok: false, error: classify(error) }));
     req.end(request.body);
@@ -235,9 +251,12 @@ async function deliverToFetch(target: FetchTarget, request: TargetRequest, runSi
     if (!isResponse(response)) {
       return { ok: false, durationMs: elapsed(), error: { kind: 'error', code: 'NOT_A_RESPONSE', message: `the fetch handler returned ${describeAnswer(response)}, not a Response` } };
     }
-    await response.arrayBuffer();
+    const body = await response.arrayBuffer();
     const status = response.status;
-    return { ok: status >= 200 && status < 300, status, durationMs: elapsed() };
+    const ok = status >= 200 && status < 300;
+    if (ok) return { ok, status, durationMs: elapsed() };
+    // A failure report quotes the start of a non-2xx answer.
+    return { ok, status, durationMs: elapsed(), response: { body: Buffer.from(body, 0, Math.min(body.byteLength, ANSWER_BYTES)), truncated: body.byteLength > ANSWER_BYTES } };
   })().catch((error: unknown): DeliveryResult => ({ ok: false, durationMs: elapsed(), error: { kind: 'error', code: 'HANDLER_THREW', message: `the handler threw: ${describeError(error)}` } }));
   try {
     const result = await Promise.race([answer, deadline]);

@@ -2,9 +2,11 @@ import type { HeaderMap } from './headers.js';
 
 /**
  * Why an attempt did not get a whole HTTP answer. `cut-off`: the handler was reached and
- * began to answer, but the answer broke off before its end.
+ * began to answer, but the answer broke off before its end. `bad-answer`: the handler was
+ * reached and sent something that is not an HTTP answer (only `100 Continue`, a truncated
+ * status line, garbage). `unreachable` is kept for connections that failed.
  */
-export type DeliveryErrorKind = 'timeout' | 'unreachable' | 'cut-off' | 'error';
+export type DeliveryErrorKind = 'timeout' | 'unreachable' | 'cut-off' | 'bad-answer' | 'error';
 
 export interface DeliveryResult {
   /** True for a 2xx answer within the timeout. */
@@ -12,7 +14,7 @@ export interface DeliveryResult {
   status?: number;
   durationMs: number;
   error?: { kind: DeliveryErrorKind; code?: string; message: string };
-  /** The start of the answer, when the caller asked to keep it. */
+  /** The start of the answer, when the caller asked to keep it (or, with `keepFailedAnswerBytes`, a non-2xx answer's). */
   response?: {
     body: Buffer;
     contentType?: string;

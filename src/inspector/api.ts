@@ -34,6 +34,17 @@ export interface EntrySummary {
   live: boolean;
   /** A fixture on disk backs it; else (listen --no-record) it is kept in memory while the inspector runs. */
   recorded: boolean;
+  /** Not recorded, and dropped from memory since to make room for newer ones: it can no longer be opened. */
+  dropped?: boolean;
+}
+
+/** Webhooks kept only in memory (listen --no-record), bounded by count and bytes: what was dropped. */
+export interface MemoryState {
+  /** Unrecorded webhooks dropped so far, oldest first, to stay within the bounds. */
+  dropped: number;
+  keptBytes: number;
+  limitBytes: number;
+  limitCount: number;
 }
 
 /** Bytes exactly as they are: base64 on the wire; the page decides how to show them. */
@@ -94,6 +105,7 @@ export interface InspectorInfo {
   replay: { route: string; to: string }[];
   /** Files in the directory that could not be read as fixtures. */
   skipped: { file: string; reason: string }[];
+  memory: MemoryState;
 }
 
 export interface ApiError {
@@ -103,3 +115,5 @@ export interface ApiError {
 /** Server-sent event names. */
 export const STREAM_SNAPSHOT = 'snapshot';
 export const STREAM_ENTRY = 'entry';
+/** Unrecorded webhooks were dropped from memory: data is the MemoryState. */
+export const STREAM_MEMORY = 'memory';

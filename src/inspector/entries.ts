@@ -3,7 +3,8 @@
  * listening. The fixture files stay the data: this keeps one summary line per delivery and
  * the file it came from, and reads the file again (store/read) when a delivery is opened.
  * Only webhooks that were not recorded (listen --no-record) are kept in memory, the latest
- * few hundred, so that they can still be opened and replayed.
+ * few hundred within 64 MiB, so that they can still be opened and replayed: a count alone let
+ * 600 webhooks of 1 MB each hold 850 MB.
  */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -14,10 +15,13 @@ import type { ListenEvent } from '../listen/types.js';
 import { decodeBody, summarizeBody } from '../store/body.js';
 import { loadFixtures, readFixture } from '../store/read.js';
 import type { Fixture, LoadedFixture } from '../store/types.js';
-import type { AnswerDetail, AnswerSummary, BodyBytes, EntryDetail, EntrySummary, HeaderList } from './api.js';
+import type { AnswerDetail, AnswerSummary, BodyBytes, EntryDetail, EntrySummary, HeaderList, MemoryState } from './api.js';
 
-/** Unrecorded webhooks kept for opening and replay; older ones are dropped first. */
-const KEPT_IN_MEMORY = 500;
+/** Unrecorded webhooks kept for opening and replay, by count and by bytes; older ones are dropped first. */
+export const KEPT_IN_MEMORY = 500;
+export const KEPT_IN_MEMORY_BYTES = 64 * 1024 * 1024;
+/** What a kept fixture costs besides its body: headers, summary, the map's entry. */
+const ENTRY_OVERHEAD_BYTES = 2_048;
 
 interface Stored {
   summary: EntrySummary;
@@ -36,9 +40,17 @@ export class EntryList {
   private readonly byId = new Map<string, Stored>();
   /** Body hash → the latest fixture on disk with those bytes, to tell retries from duplicates. */
   private readonly lastByBody = new Map<string, EntrySummary>();
-  private readonly unrecorded = new Map<string, Fixture>();
+  private readonly unrecorded = new Map<string, { fixture: Fixture; bytes: number }>();
+  private unrecordedBytes = 0;
+  private droppedCount = 0;
   private liveCount = 0;
   skipped: { file: string; reason: string }[] = [];
+
+  constructor(private readonly limits: { bytes: number; count: number } = { bytes: KEPT_IN_MEMORY_BYTES, count: KEPT_IN_MEMORY }) {}
+
+  get memory(): MemoryState {
+    return { dropped: this.droppedCount, keptBytes: this.unrecordedBytes, limitBytes: this.limits.bytes, limitCount: this.limits.count };
+  }
 
   /** Lists the fixtures already in `dir` (none when it does not exist yet). */
   async load(dir: string): Promise<void> {
@@ -76,11 +88,29 @@ export class EntryList {
       drift: event.drift.length,
       recorded: event.fixture !== null,
     };
-    if (!event.fixture) {
-      this.unrecorded.set(id, data);
-      if (this.unrecorded.size > KEPT_IN_MEMORY) this.unrecorded.delete(this.unrecorded.keys().next().value as string);
+    const added = this.add(summary, event.fixture);
+    if (!event.fixture) this.keep(id, data);
+    return added;
+  }
+
+  /** Keeps an unrecorded webhook, dropping the oldest until the count and the bytes fit (the newest always stays). */
+  private keep(id: string, fixture: Fixture): void {
+    const bytes = fixture.request.body.length + ENTRY_OVERHEAD_BYTES;
+    this.unrecorded.set(id, { fixture, bytes });
+    this.unrecordedBytes += bytes;
+    while (this.unrecorded.size > 1 && (this.unrecorded.size > this.limits.count || this.unrecordedBytes > this.limits.bytes)) {
+      const [oldest, kept] = this.unrecorded.entries().next().value as [string, { bytes: number }];
+      this.unrecorded.delete(oldest);
+      this.unrecordedBytes -= kept.bytes;
+      this.droppedCount++;
+      const stored = this.byId.get(oldest);
+      if (stored) stored.summary.dropped = true;
     }
-    return this.add(summary, event.fixture);
+  }
+
+  /** Whether `id` was an unrecorded webhook since dropped from memory. */
+  wasDropped(id: string): boolean {
+    return this.byId.get(id)?.summary.dropped === true;
   }
 
   /** The fixture and body behind an id: read from its file, or kept in memory; undefined when unknown or no longer kept. */
@@ -91,8 +121,8 @@ export class EntryList {
       const { fixture, body } = await readFixture(stored.file);
       return { fixture, body };
     }
-    const fixture = this.unrecorded.get(id);
-    return fixture ? { fixture, body: decodeBody(fixture.request) } : undefined;
+    const kept = this.unrecorded.get(id);
+    return kept ? { fixture: kept.fixture, body: decodeBody(kept.fixture.request) } : undefined;
   }
 
   async detail(id: string): Promise<EntryDetail | undefined> {

@@ -13,7 +13,7 @@ import { withQuery } from '../delivery/url.js';
 import { HswError, describeError } from '../errors.js';
 import type { ListenEvent } from '../listen/types.js';
 import type { Fixture } from '../store/types.js';
-import { STREAM_ENTRY, STREAM_SNAPSHOT, type InspectorInfo, type ReplayOutcome, type ReplayRequest } from './api.js';
+import { STREAM_ENTRY, STREAM_MEMORY, STREAM_SNAPSHOT, type InspectorInfo, type ReplayOutcome, type ReplayRequest } from './api.js';
 import { loadPageAssets, type PageAssets } from './assets.js';
 import { summarizeBody } from '../store/body.js';
 import { EntryList, answerSummary, bodyBytes } from './entries.js';
@@ -71,6 +71,8 @@ export interface InspectorOptions {
   warn?(text: string): void;
   /** Defaults: INSPECTOR_TIMEOUTS. */
   timeouts?: Partial<InspectorTimeouts>;
+  /** Bounds on webhooks kept only in memory (listen --no-record); default 500 and 64 MiB. */
+  memoryLimits?: { bytes: number; count: number };
 }
 
 const SECURITY_HEADERS = {
@@ -89,7 +91,7 @@ export class InspectorServer {
   private server: Server | undefined;
   private allowed: Set<string> = new Set();
   private assets: PageAssets | undefined;
-  private readonly entries = new EntryList();
+  private readonly entries: EntryList;
   private readonly streams = new Set<ServerResponse>();
   private readonly timeouts: InspectorTimeouts;
   private readonly agent: Agent;
@@ -99,6 +101,7 @@ export class InspectorServer {
   constructor(private readonly options: InspectorOptions) {
     this.timeouts = { ...INSPECTOR_TIMEOUTS, ...options.timeouts };
     this.agent = new (undiciAgent())({ keepAliveTimeout: this.timeouts.replayKeepAliveMs, connections: 8 });
+    this.entries = new EntryList(options.memoryLimits);
   }
 
   /** Resolves once listening, with the fixtures already on disk listed. */
@@ -143,7 +146,10 @@ export class InspectorServer {
 
   /** A webhook that listen answered, with its fixture's content: announced to every open page. */
   publish(event: ListenEvent, data: Fixture): void {
+    const dropped = this.entries.memory.dropped;
     this.broadcast(STREAM_ENTRY, this.entries.addLive(event, data));
+    // Older unrecorded webhooks made room for this one: every open page says so.
+    if (this.entries.memory.dropped > dropped) this.broadcast(STREAM_MEMORY, this.entries.memory);
   }
 
   stop(): Promise<void> {
@@ -202,7 +208,13 @@ export class InspectorServer {
         // Removed or broken since it was listed: say so rather than fail.
         return this.json(res, 404, { error: describeError(error) });
       }
-      return detail ? this.json(res, 200, detail) : this.json(res, 404, { error: 'no such recorded delivery' });
+      if (detail) return this.json(res, 200, detail);
+      const id = decodeURIComponent(entry[1] as string);
+      if (this.entries.wasDropped(id)) {
+        const { limitBytes, limitCount } = this.entries.memory;
+        return this.json(res, 410, { error: `dropped from memory: without recording (--no-record) the inspector keeps the latest ${limitCount} webhooks within ${Math.round(limitBytes / 1024 / 1024)} MiB` });
+      }
+      return this.json(res, 404, { error: 'no such recorded delivery' });
     }
     return this.text(res, 404, 'not found\n');
   }
@@ -213,6 +225,7 @@ export class InspectorServer {
       source: this.options.fixturesDir ?? null,
       replay: this.options.replayTargets ?? [],
       skipped: this.entries.skipped,
+      memory: this.entries.memory,
     };
   }
 

@@ -8,7 +8,7 @@
 export const STORM_DATA_ID = 'hsw-storm';
 
 /** How an attempt ended, in drawing order. */
-export const OUTCOMES = ['2xx', 'duplicate', 'non-2xx', 'timeout', 'unreachable', 'error', 'answer-lost', 'outage'] as const;
+export const OUTCOMES = ['2xx', 'duplicate', 'non-2xx', 'timeout', 'unreachable', 'bad-answer', 'error', 'answer-lost', 'outage'] as const;
 export type OutcomeName = (typeof OUTCOMES)[number];
 
 /** [run ms when sent, attempt number, copy (0: the original), status, outcome index, latency ms] */
@@ -20,8 +20,12 @@ export interface StormEvent {
   videoId: number | null;
   delivered: boolean;
   exhausted: boolean;
+  /** The original got a 2xx; a duplicate copy never did (see EventOutcome). */
+  duplicateRefused: boolean;
   tooSlow: boolean;
   duplicatesSent: number;
+  /** The start of the handler's last non-2xx answer body, printable. */
+  answer?: string;
   /** Why it was kept: it failed, it was among the worst, or it is in the sample of the rest. */
   why: 'failing' | 'worst' | 'sample';
   attempts: StormAttempt[];

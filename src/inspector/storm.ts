@@ -10,6 +10,7 @@ import type { SimulateReport } from '../simulate/report.js';
 import { effectsLines } from '../simulate/effects/text.js';
 import type { AttemptRecord, EventOutcome } from '../simulate/types.js';
 import { grown } from '../simulate/typed-arrays.js';
+import { lastAnswer } from '../simulate/outcome-text.js';
 import { OUTCOMES, type OutcomeName, type StormAttempt, type StormData, type StormEvent } from './storm-types.js';
 
 export interface StormOptions {
@@ -183,8 +184,10 @@ export class StormBuilder {
       videoId: outcome.videoId,
       delivered: outcome.delivered,
       exhausted: outcome.exhausted,
+      duplicateRefused: outcome.duplicateRefused,
       tooSlow: outcome.tooSlow,
       duplicatesSent: outcome.duplicatesSent,
+      ...(lastAnswer(outcome) ? { answer: lastAnswer(outcome) as string } : {}),
       why,
       attempts,
     });

@@ -10,9 +10,10 @@ import { HEAPSTREAM_TIMEOUT_MS } from '../delivery/send.js';
 import { openTarget, type Target } from '../delivery/targets.js';
 import { withQuery } from '../delivery/url.js';
 import type { DeliveryResult } from '../delivery/types.js';
-import { ExitCode, HswError, optionError } from '../errors.js';
+import { optionError } from '../errors.js';
+import { closestName } from '../suggest.js';
 import { duration, wholeNumber, type Duration } from '../option-values.js';
-import { loadFixtures } from '../store/read.js';
+import { resolveFixturesOption, type FixturesOption } from '../store/fixtures-option.js';
 import type { LoadedFixture } from '../store/types.js';
 
 export interface ReplayOptions {
@@ -20,8 +21,8 @@ export interface ReplayOptions {
   target: Target;
   /** In-process targets: the request path (default `/`); each fixture's query string is added. */
   path?: string;
-  /** Files, directories (their `*.json`), or fixtures already loaded (`loadFixtures`), in the order to send. */
-  fixtures: string | readonly string[] | readonly LoadedFixture[];
+  /** Files, directories (their `*.json`), fixtures already loaded, or what `loadFixtures()` returns, in the order to send. */
+  fixtures: FixturesOption;
   /** Copies of each fixture, sent in a row (default 1). */
   times?: number;
   /** Spacing between the starts of two sends (default 0). */
@@ -73,13 +74,22 @@ export async function replay(options: ReplayOptions): Promise<ReplayResult> {
  * The replay behind `replay()`, for the CLI: a stop by the signal resolves with what was
  * sent so far (the command still prints its summary) instead of rejecting.
  */
+/** Every option replay() takes: a misspelt one would otherwise be ignored without a word. */
+const KNOWN_OPTIONS = new Set<string>(['target', 'path', 'fixtures', 'times', 'delay', 'concurrency', 'timeout', 'headers', 'signal', 'onDelivery'] satisfies (keyof ReplayOptions)[]);
+
 export async function runReplay(options: ReplayOptions): Promise<{ result: ReplayResult; stopped: boolean }> {
+  for (const key of Object.keys(options)) {
+    if (!KNOWN_OPTIONS.has(key)) {
+      const suggestion = closestName(key, KNOWN_OPTIONS);
+      throw optionError(key, suggestion ? `is not a replay() option; did you mean ${suggestion}?` : 'is not a replay() option; see ReplayOptions (e.g. times, delay, concurrency)');
+    }
+  }
   const times = options.times === undefined ? 1 : wholeNumber('times', options.times, { min: 1, max: 10_000 });
   const delayMs = options.delay === undefined ? 0 : duration('delay', options.delay);
   const concurrency = options.concurrency === undefined ? 1 : wholeNumber('concurrency', options.concurrency, { min: 1, max: 1_000 });
   const timeoutMs = options.timeout === undefined ? HEAPSTREAM_TIMEOUT_MS : Math.max(1, duration('timeout', options.timeout));
   const extraHeaders = options.headers ? checkExtraHeaders(options.headers) : undefined;
-  const fixtures = await fixturesToSend(options.fixtures);
+  const fixtures = await resolveFixturesOption(options.fixtures);
   const target = await openTarget(options.target, { ...(options.path !== undefined ? { path: options.path } : {}), connections: concurrency, keepAliveTimeoutMs: 4_000 });
 
   const jobs: { fixture: LoadedFixture; copy: number }[] = [];
@@ -128,17 +138,6 @@ export async function runReplay(options: ReplayOptions): Promise<{ result: Repla
     await target.close();
   }
   return { result: { ...summarize(deliveries, jobs.length), deliveries }, stopped: signal.aborted };
-}
-
-async function fixturesToSend(fixtures: ReplayOptions['fixtures']): Promise<readonly LoadedFixture[]> {
-  const list = typeof fixtures === 'string' ? [fixtures] : fixtures;
-  if (!Array.isArray(list)) throw optionError('fixtures', 'is neither paths nor loaded fixtures; e.g. fixtures: "fixtures/"');
-  if (!list.every((item) => typeof item === 'string')) return list as readonly LoadedFixture[];
-  const paths = list as readonly string[];
-  const { fixtures: loaded, invalid } = await loadFixtures(paths);
-  if (invalid.length > 0) throw new HswError('HSW_FIXTURE_INVALID', invalid.map((bad) => bad.reason).join('\n       '), { exitCode: ExitCode.usage });
-  if (loaded.length === 0) throw new HswError('HSW_NO_FIXTURES', `no fixtures in ${paths.join(', ')}; record some with \`listen\` or \`trigger --save\``, { exitCode: ExitCode.usage });
-  return loaded;
 }
 
 function summarize(deliveries: readonly ReplayDelivery[], planned: number): ReplaySummary {

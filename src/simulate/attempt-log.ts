@@ -6,7 +6,13 @@ import { grown } from './typed-arrays.js';
 import type { AttemptError, AttemptRecord } from './types.js';
 import { round } from '../round.js';
 
-const ERRORS: (AttemptError | null)[] = [null, 'timeout', 'unreachable', 'error', 'outage', 'answer-lost', 'cut-off'];
+const ERRORS: (AttemptError | null)[] = [null, 'timeout', 'unreachable', 'error', 'outage', 'answer-lost', 'cut-off', 'bad-answer'];
+/**
+ * Distinct answer texts kept: handlers mostly repeat a few answers ("already processed"),
+ * so interning them costs little; one that puts an id in each answer stops being quoted
+ * past this many, which bounds the log at about 2 MB of answers.
+ */
+const MAX_ANSWERS = 10_000;
 const ERROR_IDS = new Map(ERRORS.map((error, i) => [error, i]));
 
 export type AttemptInput = AttemptRecord & { event: number };
@@ -23,6 +29,9 @@ export class AttemptLog {
   private codeOf = new Uint16Array(1024);
   private latencyOf = new Float32Array(1024);
   private nextOf = new Int32Array(1024);
+  private answerOf = new Uint16Array(1024);
+  private readonly answers: string[] = [''];
+  private readonly answerIds = new Map<string, number>([['', 0]]);
   private readonly codes: string[] = [''];
   private readonly codeIds = new Map<string, number>([['', 0]]);
   private readonly first: Int32Array;
@@ -46,6 +55,7 @@ export class AttemptLog {
     this.codeOf[i] = this.codeId(input.errorCode ?? '');
     this.latencyOf[i] = input.latencyMs;
     this.nextOf[i] = -1;
+    this.answerOf[i] = input.answer ? this.answerId(input.answer) : 0;
     const previous = this.last[input.event] as number;
     if (previous === -1) this.first[input.event] = i;
     else this.nextOf[previous] = i;
@@ -56,6 +66,7 @@ export class AttemptLog {
     const status = this.statusOf[i] as number;
     const error = ERRORS[this.errorOf[i] as number] ?? null;
     const code = this.codes[this.codeOf[i] as number] ?? '';
+    const answer = this.answers[this.answerOf[i] as number] ?? '';
     return {
       attempt: this.attemptOf[i] as number,
       copy: this.copyOf[i] as number,
@@ -66,6 +77,7 @@ export class AttemptLog {
       ...(code ? { errorCode: code } : {}),
       latencyMs: round(this.latencyOf[i] as number, 2),
       ok: error === null && status >= 200 && status < 300,
+      ...(answer ? { answer } : {}),
     };
   }
 
@@ -104,6 +116,16 @@ export class AttemptLog {
     return id;
   }
 
+  private answerId(answer: string): number {
+    let id = this.answerIds.get(answer);
+    if (id === undefined) {
+      if (this.answers.length > MAX_ANSWERS) return 0;
+      id = this.answers.push(answer) - 1;
+      this.answerIds.set(answer, id);
+    }
+    return id;
+  }
+
   private grow(): void {
     const size = this.eventOf.length * 2;
     this.eventOf = grown(this.eventOf, size);
@@ -116,6 +138,7 @@ export class AttemptLog {
     this.codeOf = grown(this.codeOf, size);
     this.latencyOf = grown(this.latencyOf, size);
     this.nextOf = grown(this.nextOf, size);
+    this.answerOf = grown(this.answerOf, size);
   }
 }
 

@@ -6,6 +6,7 @@
  * over a heap, also polled whenever an attempt ends) and then in a FIFO for a slot.
  * Results go to a columnar attempt log, so memory stays flat at 100,000 events.
  */
+import { answerText } from '../delivery/answer.js';
 import type { DeliveryResult } from '../delivery/types.js';
 import type { HeaderMap } from '../delivery/headers.js';
 import type { Random } from '../events/random.js';
@@ -34,10 +35,13 @@ interface Job {
 const EXHAUSTED = 1;
 const TOO_SLOW = 2;
 const FINISHED = 4;
+/** A duplicate copy's chain ran out of attempts: the handler refused a copy (the original got its 2xx first). */
+const COPY_REFUSED = 8;
 
 export interface OutcomeFlags {
   delivered: boolean;
   exhausted: boolean;
+  duplicateRefused: boolean;
   tooSlow: boolean;
   duplicatesSent: number;
 }
@@ -107,6 +111,7 @@ export class SimulationEngine {
   private startedAt = 0;
   private aborted = false;
   private resolveDone: (() => void) | undefined;
+  private lastAnswer: { bytes: Buffer; truncated: boolean; text: string | undefined } | undefined;
 
   constructor(
     private readonly options: EngineOptions,
@@ -175,13 +180,14 @@ export class SimulationEngine {
     return {
       delivered: (flags & FINISHED) !== 0 && (flags & EXHAUSTED) === 0,
       exhausted: (flags & EXHAUSTED) !== 0,
+      duplicateRefused: (flags & COPY_REFUSED) !== 0,
       tooSlow: (flags & TOO_SLOW) !== 0,
       duplicatesSent: this.duplicatesSent[index] as number,
     };
   }
 
   outcome(index: number): EventOutcome {
-    const { delivered, exhausted, tooSlow, duplicatesSent } = this.outcomeFlags(index);
+    const { delivered, exhausted, duplicateRefused, tooSlow, duplicatesSent } = this.outcomeFlags(index);
     return {
       index,
       type: this.store.type(index),
@@ -189,6 +195,7 @@ export class SimulationEngine {
       source: this.store.source(index),
       delivered,
       exhausted,
+      duplicateRefused,
       tooSlow,
       duplicatesSent,
       attempts: this.log.forEvent(index),
@@ -251,6 +258,10 @@ export class SimulationEngine {
       if (result.error?.code) entry.errorCode = result.error.code;
       entry.latencyMs = result.durationMs + latency;
       entry.ok = result.ok && !lost;
+      if (!result.ok && result.response) {
+        const answer = this.answerOf(result.response.body, result.response.truncated === true);
+        if (answer) entry.answer = answer;
+      }
     }
     this.inFlight--;
     if (!this.aborted) {
@@ -259,6 +270,15 @@ export class SimulationEngine {
       this.complete(job, entry);
     }
     this.pump();
+  }
+
+  /** A failing answer's text; a handler mostly repeats one answer, so the last one is reused when the bytes are the same. */
+  private answerOf(body: Buffer, truncated: boolean): string | undefined {
+    const last = this.lastAnswer;
+    if (last && last.truncated === truncated && last.bytes.equals(body)) return last.text;
+    const text = answerText(body, truncated);
+    this.lastAnswer = { bytes: Buffer.from(body), truncated, text };
+    return text;
   }
 
   private complete(job: Job, entry: AttemptInput): void {
@@ -271,6 +291,7 @@ export class SimulationEngine {
     }
     const delay = this.policy.nextDelay(job.attempts);
     if (delay === undefined) {
+      if (job.copy > 0) this.flags[job.event] = (this.flags[job.event] as number) | COPY_REFUSED;
       this.finishChain(job.event, false);
       return;
     }

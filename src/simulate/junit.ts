@@ -7,6 +7,7 @@
 import { printable } from '../ui/sanitize.js';
 import type { EngineResult } from './engine.js';
 import type { SimulateReport } from './report.js';
+import { attemptText, failureTerms, failureWhy, lastAnswer, type FailureTerms } from './outcome-text.js';
 import type { EventOutcome } from './types.js';
 import type { EffectsReport } from './effects/types.js';
 import { effectsLines } from './effects/text.js';
@@ -74,14 +75,12 @@ export function junitTail(report: SimulateReport): string {
  * What a testcase says besides its event: the run's limits, known before it starts, and why
  * it stopped, which only unfinished events (written after the run) mention.
  */
-export interface TestcaseTerms {
-  maxAttempts: number;
-  maxLatencyMs: number | null;
+export interface TestcaseTerms extends FailureTerms {
   interrupted: string | undefined;
 }
 
 export function testcaseTerms(report: SimulateReport): TestcaseTerms {
-  return { maxAttempts: report.settings.maxAttempts, maxLatencyMs: report.settings.maxLatencyMs, interrupted: report.interrupted?.reason };
+  return { ...failureTerms(report), interrupted: report.interrupted?.reason };
 }
 
 /** What a reader needs to reproduce the run and to trust it. */
@@ -101,17 +100,18 @@ function properties(report: SimulateReport): [string, string][] {
 
 export function testcase(event: EventOutcome, terms: TestcaseTerms): string {
   const seconds = event.attempts.reduce((sum, a) => sum + a.latencyMs, 0) / 1000;
-  const trail = event.attempts
-    .map((a) => `copy ${a.copy} attempt ${a.attempt} at ${a.at} ms: ${a.ok ? 'ok' : ''} ${a.status ?? ''} ${a.error ?? ''} (${a.latencyMs} ms)`.replace(/\s+/g, ' ').trim())
-    .join('\n');
+  const trail = event.attempts.map((a) => `${attemptText(a, terms.timeScale)}, ${a.latencyMs} ms${a.answer ? `; answer: ${a.answer}` : ''}`).join('\n');
   const open = `    <testcase classname="${hostile(`heapstream.${event.type ?? 'unknown'}`)}" name="${hostile(testName(event))}" time="${seconds.toFixed(3)}">`;
   const out = trail ? `\n      <system-out>${xmlEscape(trail)}</system-out>` : '';
   if (event.delivered && !event.tooSlow) return `${open}${out}\n    </testcase>\n`;
   if (!event.delivered && !event.exhausted) {
     return `${open}\n      <skipped message="${attr(`not finished: ${terms.interrupted ?? 'the run stopped'}`)}"/>${out}\n    </testcase>\n`;
   }
-  const message = event.delivered ? `accepted in more than ${terms.maxLatencyMs} ms` : `no 2xx within ${terms.maxAttempts} attempts`;
-  return `${open}\n      <failure message="${attr(message)}" type="${event.delivered ? 'too-slow' : 'exhausted'}">${xmlEscape(trail)}</failure>\n    </testcase>\n`;
+  const answer = lastAnswer(event);
+  // The handler's answer is printable already (answer.ts); the message is what CI shows first.
+  const message = `${failureWhy(event, terms)}${answer ? `; answer: ${answer}` : ''}`;
+  const type = event.duplicateRefused ? 'duplicate-refused' : event.delivered ? 'too-slow' : 'exhausted';
+  return `${open}\n      <failure message="${attr(message)}" type="${type}">${xmlEscape(trail)}</failure>\n    </testcase>\n`;
 }
 
 /** The final state against the reference run's: the differences, the kind and the reproduction. */

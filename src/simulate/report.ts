@@ -11,7 +11,7 @@ import { percentiles, type Percentiles } from './percentiles.js';
 import { formatDuration } from './schedule.js';
 import type { EffectsReport } from './effects/types.js';
 import type { EventOutcome, SimulateSettings } from './types.js';
-import { OPTION_NAMES, type Compression, type OptionNames } from './validate.js';
+import { attemptDueAt, OPTION_NAMES, type Compression, type OptionNames } from './validate.js';
 import { round } from '../round.js';
 
 /** How many events the report names as the worst (GitHub shows at most 10 annotations). */
@@ -34,6 +34,8 @@ export interface SimulateReport {
     clock: 'virtual' | 'real';
     timeScale: number;
     maxAttempts: number;
+    /** HeapStream time from an event's first attempt to its last (attempt maxAttempts), as modeled. */
+    lastAttemptDueMs: number;
     timeoutMs: number;
     concurrency: number;
     duplicateRate: number;
@@ -51,11 +53,15 @@ export interface SimulateReport {
     events: number;
     delivered: number;
     exhausted: number;
+    /** Of the exhausted: the original got a 2xx, a duplicate copy never did. */
+    duplicatesRefused: number;
     tooSlow: number;
     attempts: number;
     retries: number;
     timeouts: number;
     unreachable: number;
+    /** The handler was reached and answered with something that is not HTTP. */
+    badAnswers: number;
     errors: number;
     outageFailures: number;
     answersLost: number;
@@ -95,6 +101,8 @@ export interface ReportInput {
   compression: Compression;
   names?: OptionNames | undefined;
   command?: string | null;
+  /** The longest the event loop was held up during a real-clock run, ms (see lateness.ts). */
+  loopStallMs?: number;
   /** The run stopped early: by this signal (null: by something else), for this reason. */
   stopped?: { signal: StopSignal | null; reason: string } | undefined;
 }
@@ -108,11 +116,13 @@ export function buildReport(input: ReportInput): SimulateReport {
     events: result.events,
     delivered: 0,
     exhausted: 0,
+    duplicatesRefused: 0,
     tooSlow: 0,
     attempts: result.log.count,
     retries: 0,
     timeouts: 0,
     unreachable: 0,
+    badAnswers: 0,
     errors: 0,
     outageFailures: 0,
     answersLost: 0,
@@ -124,6 +134,7 @@ export function buildReport(input: ReportInput): SimulateReport {
     const outcome = result.outcomeFlags(index);
     if (outcome.delivered) totals.delivered++;
     if (outcome.exhausted) totals.exhausted++;
+    if (outcome.duplicateRefused) totals.duplicatesRefused++;
     if (!outcome.delivered && !outcome.exhausted) totals.unfinished++;
     if (outcome.tooSlow) totals.tooSlow++;
     totals.duplicatesSent += outcome.duplicatesSent;
@@ -131,25 +142,40 @@ export function buildReport(input: ReportInput): SimulateReport {
   const columns = result.log.columns();
   const latencies = new Float64Array(columns.latency.length);
   let sent = 0;
+  /** How the attempts of duplicate copies were refused: "409" → count. */
+  const copiesRefusedWith = new Map<string, number>();
   for (let i = 0; i < result.log.count; i++) {
     const error = AttemptLog.errorName(columns.error[i] as number);
     const status = columns.status[i] as number;
     if ((columns.attempt[i] as number) > 1) totals.retries++;
     if (error === 'timeout') totals.timeouts++;
     else if (error === 'unreachable') totals.unreachable++;
+    else if (error === 'bad-answer') totals.badAnswers++;
     else if (error === 'error' || error === 'cut-off') totals.errors++;
     else if (error === 'outage') totals.outageFailures++;
     else if (error === 'answer-lost') totals.answersLost++;
     if (error !== 'outage') latencies[sent++] = columns.latency[i] as number;
     if (status !== -1 && (status < 200 || status >= 300) && error !== 'outage') totals.non2xx[status] = (totals.non2xx[status] ?? 0) + 1;
+    if ((columns.copy[i] as number) > 0 && (error !== null || status < 200 || status >= 300)) {
+      const how = status !== -1 ? String(status) : error === 'bad-answer' ? 'bad answer' : (error ?? 'failed');
+      copiesRefusedWith.set(how, (copiesRefusedWith.get(how) ?? 0) + 1);
+    }
   }
   const names = input.names ?? OPTION_NAMES;
   const finishedEvents = totals.events - totals.unfinished;
   const reasons: string[] = [];
   if (input.stopped) reasons.push(`${input.stopped.reason} after ${finishedEvents} of ${totals.events} events finished`);
-  if (totals.exhausted > 0) reasons.push(`${totals.exhausted} of ${totals.events} events never got a 2xx within ${settings.maxAttempts} attempts`);
+  const neverAccepted = totals.exhausted - totals.duplicatesRefused;
+  if (neverAccepted > 0) reasons.push(`${neverAccepted} of ${totals.events} events never got a 2xx within ${settings.maxAttempts} attempts`);
+  if (totals.duplicatesRefused > 0) {
+    const how = [...copiesRefusedWith].map(([what, n]) => `${what}×${n}`).join(', ');
+    reasons.push(
+      `${totals.duplicatesRefused} of ${totals.events} events got a 2xx on their first delivery, but a duplicate copy was refused (${how}), ` +
+        `and HeapStream would retry such a copy for ${formatDuration(attemptDueAt(settings.schedule, settings.maxAttempts))}: a handler must answer 2xx to a copy of an event it has already processed`,
+    );
+  }
   if (totals.tooSlow > 0) reasons.push(`${totals.tooSlow} events were accepted slower than ${names.maxLatency} ${settings.maxLatencyMs} ms`);
-  const keeping = scheduleKeeping(result, settings);
+  const keeping = scheduleKeeping(result, settings, input.loopStallMs ?? 0);
   const behind = behindScheduleWarning(keeping, settings, { compression: input.compression, names });
 
   return {
@@ -164,6 +190,7 @@ export function buildReport(input: ReportInput): SimulateReport {
       clock: input.clock,
       timeScale: round(settings.scale, 3),
       maxAttempts: settings.maxAttempts,
+      lastAttemptDueMs: attemptDueAt(settings.schedule, settings.maxAttempts),
       timeoutMs: settings.timeoutMs,
       concurrency: settings.concurrency,
       duplicateRate: settings.duplicateRate,

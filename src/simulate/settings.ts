@@ -6,8 +6,9 @@ import type { HeaderMap } from '../delivery/headers.js';
 import { HEAPSTREAM_TIMEOUT_MS } from '../delivery/send.js';
 import type { Target } from '../delivery/targets.js';
 import { optionError } from '../errors.js';
+import { closestName } from '../suggest.js';
 import { duration, flag, positiveNumber, ratio, wholeNumber, type Duration } from '../option-values.js';
-import type { LoadedFixture } from '../store/types.js';
+import type { FixturesOption } from '../store/fixtures-option.js';
 import { SCENARIOS, isScenario, type ScenarioName } from './scenarios.js';
 import { DEFAULT_SCHEDULE, parseSchedule, timeScale } from './schedule.js';
 import type { AttemptRecord, EventOutcome, SimulateSettings } from './types.js';
@@ -29,8 +30,8 @@ export interface SimulateOptions {
   /** How many events to synthesize (default 20): interleaved video lifecycles, or `type` only. */
   events?: number;
   type?: string;
-  /** Recorded fixtures instead of synthesized events: files, directories, or loaded fixtures. */
-  fixtures?: string | readonly string[] | readonly LoadedFixture[];
+  /** Recorded fixtures instead of synthesized events: files, directories, loaded fixtures, or what `loadFixtures()` returns. */
+  fixtures?: FixturesOption;
   /** Presets; options given explicitly win. */
   scenario?: ScenarioName;
   /** Delays before each retry in HeapStream time: ms, or `"1m,5m,15m"` (default 1m,5m,15m,30m,1h,2h,4h,8h,8h). */
@@ -123,7 +124,10 @@ export function isInProcess(target: Target): boolean {
 export function resolveSimulation(options: SimulateOptions, names: OptionNames = OPTION_NAMES): ResolvedSimulation {
   // A misspelt option would otherwise be ignored without a word, and the run not be the one meant.
   for (const key of Object.keys(options)) {
-    if (!KNOWN_OPTIONS.has(key)) throw optionError(key, `is not a simulate() option; see SimulateOptions (e.g. duplicateRate, maxAttempts, timeout)`);
+    if (!KNOWN_OPTIONS.has(key)) {
+      const suggestion = closestName(key, KNOWN_OPTIONS);
+      throw optionError(key, suggestion ? `is not a simulate() option; did you mean ${suggestion}?` : 'is not a simulate() option; see SimulateOptions (e.g. duplicateRate, maxAttempts, timeout)');
+    }
   }
   if (options.scenario !== undefined && !isScenario(options.scenario)) {
     throw optionError('scenario', `${JSON.stringify(options.scenario)} is not a scenario; use one of ${Object.keys(SCENARIOS).join(', ')}`);

@@ -3,9 +3,10 @@
  * tests. The CLI's `simulate` runs the same two steps (`prepareSimulation`, then
  * `runSimulation`), and its `--report` file holds the report this resolves to.
  */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { checkExtraHeaders, type HeaderMap } from '../delivery/headers.js';
 import { openTarget, type OpenTarget } from '../delivery/targets.js';
-import { ExitCode, HswError, optionError } from '../errors.js';
+import { optionError } from '../errors.js';
 import { findCatalogEntry } from '../events/catalog.js';
 import { createRandom } from '../events/random.js';
 import { userAgent } from '../version.js';
@@ -16,7 +17,8 @@ import { functionOracle, type StateOracle } from './effects/oracle.js';
 import { reorderWithinWindows, type EventStore } from './event-store.js';
 import { buildReport, fullReport, type FullReport, type SimulateReport, type StopSignal } from './report.js';
 import { resolveSimulation, type ResolvedSimulation, type SimulateOptions, type SimulatedAttempt } from './settings.js';
-import { eventsFromFixtures, storeFixtures, synthesizeEvents } from './sources.js';
+import { storeFixtures, synthesizeEvents } from './sources.js';
+import { resolveFixturesOption } from '../store/fixtures-option.js';
 import type { EventOutcome, SimulateSettings } from './types.js';
 import { OPTION_NAMES, type Compression, type OptionNames } from './validate.js';
 
@@ -152,25 +154,7 @@ export async function runSimulation(prepared: PreparedSimulation, hooks: RunHook
 }
 
 async function loadEvents(options: SimulateOptions, count: number, seed: number, warn?: (message: string) => void): Promise<EventStore> {
-  const { fixtures } = options;
-  if (fixtures !== undefined) {
-    const list = typeof fixtures === 'string' ? [fixtures] : fixtures;
-    let store: EventStore;
-    if (list.every((item) => typeof item === 'string')) {
-      const loaded = await eventsFromFixtures(list as readonly string[]);
-      if (loaded.invalid.length > 0) {
-        throw new HswError('HSW_FIXTURE_INVALID', loaded.invalid.map((bad) => bad.reason).join('\n       '), { exitCode: ExitCode.usage });
-      }
-      store = loaded.store;
-    } else {
-      store = storeFixtures(list.filter((item) => typeof item !== 'string'));
-    }
-    if (store.count === 0) {
-      const where = list.length > 0 && list.every((item) => typeof item === 'string') ? (list as readonly string[]).join(', ') : 'the fixtures given';
-      throw new HswError('HSW_NO_FIXTURES', `no fixtures in ${where}; record some with \`listen\` or \`trigger --save\``, { exitCode: ExitCode.usage });
-    }
-    return store;
-  }
+  if (options.fixtures !== undefined) return storeFixtures(await resolveFixturesOption(options.fixtures));
   if (options.type !== undefined && !findCatalogEntry(options.type)) {
     warn?.(`"${options.type}" is not in the catalog (see trigger --list); synthesizing the base template with that event_type`);
   }
@@ -237,6 +221,10 @@ export async function runEngine(run: EngineRun): Promise<SimulationRun> {
     // Ends the deliveries in flight now, rather than when each one's timeout passes.
     target.abort();
   };
+  // On the wall clock, how long the event loop was held up: lateness that long is the
+  // machine's, not the schedule's (lateness.ts).
+  const loopDelay = virtual ? undefined : monitorEventLoopDelay({ resolution: 10 });
+  loopDelay?.enable();
   const startedAt = new Date();
   const running = engine.run(order);
   if (run.signal?.aborted) abort();
@@ -247,6 +235,7 @@ export async function runEngine(run: EngineRun): Promise<SimulationRun> {
     result = await running;
   } finally {
     run.signal?.removeEventListener('abort', abort);
+    loopDelay?.disable();
   }
   const report = buildReport({
     result,
@@ -259,6 +248,8 @@ export async function runEngine(run: EngineRun): Promise<SimulationRun> {
     compression: run.compression,
     names: run.names,
     command: run.command ?? null,
+    // The histogram counts in nanoseconds; an unused one reports a huge minimum and a max of 0.
+    loopStallMs: loopDelay ? loopDelay.max / 1e6 : 0,
     stopped: aborted ? run.stopReason?.() ?? { signal: null, reason: 'stopped' } : undefined,
   });
   return { report, result, aborted };

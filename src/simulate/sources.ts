@@ -9,14 +9,8 @@ import { LIFECYCLE } from '../events/catalog.js';
 import { createRandom } from '../events/random.js';
 import { passThroughHeaders } from '../delivery/headers.js';
 import { syntheticHeaders } from '../delivery/request.js';
-import { loadFixtures } from '../store/read.js';
-import type { InvalidFixture, LoadedFixture } from '../store/types.js';
+import type { LoadedFixture } from '../store/types.js';
 import { EventStore } from './event-store.js';
-
-export async function eventsFromFixtures(paths: readonly string[]): Promise<{ store: EventStore; invalid: InvalidFixture[] }> {
-  const { fixtures, invalid } = await loadFixtures(paths);
-  return { store: storeFixtures(fixtures), invalid };
-}
 
 /** Recorded events, sent with the bytes and headers they arrived with. */
 export function storeFixtures(fixtures: readonly LoadedFixture[]): EventStore {

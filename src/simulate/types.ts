@@ -4,6 +4,8 @@ export type AttemptError =
   | 'unreachable'
   /** The handler began to answer, then the answer broke off. */
   | 'cut-off'
+  /** The handler was reached and sent something that is not an HTTP answer (only `100 Continue`, a truncated status line). */
+  | 'bad-answer'
   | 'error'
   /** --scenario outage: the endpoint was down; nothing was sent. */
   | 'outage'
@@ -24,6 +26,8 @@ export interface AttemptRecord {
   errorCode?: string;
   latencyMs: number;
   ok: boolean;
+  /** The start of the handler's answer body when it was not a 2xx: its own words for why (printable, at most 200 characters). */
+  answer?: string;
 }
 
 export interface EventOutcome {
@@ -34,6 +38,12 @@ export interface EventOutcome {
   /** A 2xx within its attempts (for the original and every duplicate copy). */
   delivered: boolean;
   exhausted: boolean;
+  /**
+   * The original got a 2xx, but a duplicate copy never did: the handler refused a copy of
+   * what it had already processed (a 409, say), and HeapStream would retry that copy for
+   * the whole schedule. Set with `exhausted`.
+   */
+  duplicateRefused: boolean;
   /** Delivered, but an accepted attempt took longer than --max-latency. */
   tooSlow: boolean;
   duplicatesSent: number;

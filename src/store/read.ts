@@ -137,7 +137,8 @@ export async function loadFixtures(paths: readonly string[]): Promise<LoadResult
   const seen = new Set<string>();
   const fixtures: LoadedFixture[] = [];
   for (const file of files) {
-    const key = resolve(file);
+    // The same fixture reached twice (named twice, or a symlink to a sibling) is one fixture.
+    const key = await realpath(file).catch(() => resolve(file));
     if (seen.has(key)) continue;
     seen.add(key);
     try {

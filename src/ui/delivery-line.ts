@@ -1,6 +1,7 @@
 /**
  * One line (and one NDJSON record) per delivery, the same for `trigger` and `replay`.
  */
+import { answerText } from '../delivery/answer.js';
 import { describeResult } from '../delivery/describe.js';
 import type { DeliveryResult } from '../delivery/types.js';
 import { round } from '../round.js';
@@ -42,8 +43,9 @@ export function reportDelivery(output: Output, line: DeliveryLine): void {
   const outcome = result.ok ? describeResult(result) : c.red(failureText(result, line.to));
   const what = `${printable(line.type ?? '(no event_type)')} video ${line.videoId ?? '-'}`;
   output.line(`${mark} ${what}${copy} → ${outcome}${line.file !== undefined ? `  ${c.dim(printable(line.file))}` : ''}`);
-  const answer = line.showAnswer ? result.response?.body.toString('utf8').trim() : undefined;
-  if (answer) output.line(c.dim(`  answer: ${printable(answer.length > 200 ? `${answer.slice(0, 200)}…` : answer)}`));
+  // A failure quotes the handler's own words (kept by the sender for non-2xx answers).
+  const answer = line.showAnswer || !result.ok ? answerText(result.response?.body, result.response?.truncated) : undefined;
+  if (answer) output.line(c.dim(`  answer: ${answer}`));
 }
 
 /** What a failure means for HeapStream, and what to check. */

@@ -78,7 +78,7 @@ function* syntheticRun(events: number, durationMs: number): Generator<EventOutco
       attempts.push({ attempt: n, copy: 0, at, delayedMs: 0, status: outage ? 503 : ok ? 200 : 500, error: outage ? 'outage' : null, latencyMs: outage ? 0 : 5 + random() * (ok ? 40 : 400), ok });
       at = Math.min(durationMs - 1, at + durationMs * 0.03 * n);
     }
-    yield { index, type: ['video.created', 'video.uploaded', 'video.ready'][index % 3] as string, videoId: index, source: 'synthetic', delivered: !exhausted, exhausted, tooSlow: false, duplicatesSent: 0, attempts };
+    yield { index, type: ['video.created', 'video.uploaded', 'video.ready'][index % 3] as string, videoId: index, source: 'synthetic', delivered: !exhausted, exhausted, duplicateRefused: false, tooSlow: false, duplicatesSent: 0, attempts };
   }
 }
 
@@ -90,11 +90,11 @@ function syntheticReport(events: number, durationMs: number): SimulateReport {
     command: null,
     startedAt: new Date().toISOString(),
     durationMs,
-    settings: { schedule: ['1m', '5m', '15m', '30m', '1h', '2h', '4h', '8h', '8h'], clock: 'real', timeScale: 2880, maxAttempts: 10, timeoutMs: 5_000, concurrency: 50, duplicateRate: 0, duplicates: 0, reorder: false, outage: '1h', answerLoss: 0, networkLatencyMs: 0, maxLatencyMs: null, seed: 7 },
-    totals: { events, delivered: events, exhausted: 0, tooSlow: 0, attempts: 0, retries: 0, timeouts: 0, unreachable: 0, errors: 0, outageFailures: 0, answersLost: 0, non2xx: {}, duplicatesSent: 0, unfinished: 0 },
+    settings: { schedule: ['1m', '5m', '15m', '30m', '1h', '2h', '4h', '8h', '8h'], clock: 'real', timeScale: 2880, maxAttempts: 10, lastAttemptDueMs: 85_860_000, timeoutMs: 5_000, concurrency: 50, duplicateRate: 0, duplicates: 0, reorder: false, outage: '1h', answerLoss: 0, networkLatencyMs: 0, maxLatencyMs: null, seed: 7 },
+    totals: { events, delivered: events, exhausted: 0, duplicatesRefused: 0, tooSlow: 0, attempts: 0, retries: 0, timeouts: 0, unreachable: 0, badAnswers: 0, errors: 0, outageFailures: 0, answersLost: 0, non2xx: {}, duplicatesSent: 0, unfinished: 0 },
     latencyMs: { p50: 20, p95: 200, p99: 380, max: 405 },
     maxInFlight: 50,
-    scheduler: { maxPending: 0, scheduledAttempts: 0, latenessMs: { p50: 0, p95: 0, p99: 0, max: 0 }, behind: null },
+    scheduler: { maxPending: 0, loopStallMs: 0, scheduledAttempts: 0, latenessMs: { p50: 0, p95: 0, p99: 0, max: 0 }, behind: null },
     recovery: { at: durationMs / 10, firstAttemptAt: durationMs / 10 + 5, attemptsWithinBurst: Math.round(events / 10), burstWindowMs: 1_000 },
     check: null,
     verdict: { ok: true, reasons: [] },

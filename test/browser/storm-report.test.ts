@@ -163,6 +163,29 @@ describeBrowser('simulate HTML report', () => {
     }
   });
 
+  it('names refused duplicates in the verdict and on each event, with the handler’s answer', async () => {
+    const processed = new Set<string>();
+    const refusing = await new TestHandler((request) => {
+      const key = request.body.toString();
+      if (processed.has(key)) return { status: 409, body: 'already processed' };
+      processed.add(key);
+      return { status: 200 };
+    }).start();
+    try {
+      const file = join(dir, 'refused.html');
+      const result = await runCli(['simulate', '--to', refusing.url, '--events', '5', '--seed', '7', '--scenario', 'duplicates', '--max-attempts', '2', '--html', file], { timeoutMs: 60_000 });
+      expect(result.code).toBe(1);
+      const { page, errors } = await open(file);
+      expect(await page.locator('ul.reasons li').first().textContent()).toMatch(/^5 of 5 events got a 2xx on their first delivery, but a duplicate copy was refused \(409×10\).*a handler must answer 2xx to a copy of an event it has already processed$/);
+      expect(await page.locator('li.event .tag', { hasText: 'duplicate refused' }).count()).toBe(5);
+      expect(await page.locator('li.event p.answer code').first().textContent()).toBe('already processed');
+      expect(errors).toEqual([]);
+      await page.close();
+    } finally {
+      await refusing.stop();
+    }
+  });
+
   it('marks the outage window and the recovery burst', async () => {
     const { file, report } = await simulate('outage', healthy, ['--scenario', 'outage', '--concurrency', '50']);
     const { page, errors, requests } = await open(file);

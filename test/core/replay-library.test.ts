@@ -57,6 +57,15 @@ describe('replay()', () => {
     expect(handler.received[0]?.headers['content-length']).toBe(String(ODD_BODY.length));
   });
 
+  test('takes what loadFixtures() returns, as it returns it; refused when it holds an invalid fixture', async ({ dir, handler }) => {
+    await writeFixtures(dir, [{ at: '2026-11-20T01:00:00Z', body: ODD_BODY }]);
+    const result = await replay({ target: handler.url, fixtures: await loadFixtures([dir]) });
+    expect(result.ok).toBe(1);
+    await writeFile(join(dir, 'broken.json'), '{ not json');
+    await expect(replay({ target: handler.url, fixtures: await loadFixtures([dir]) })).rejects.toMatchObject({ code: 'HSW_FIXTURE_INVALID', message: expect.stringContaining('broken.json') });
+    expect(handler.received).toHaveLength(1);
+  });
+
   test('a corrupt fixture or an empty directory is an error naming it, before anything is sent', async ({ dir }) => {
     let calls = 0;
     const target = {

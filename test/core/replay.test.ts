@@ -2,8 +2,8 @@
  * `replay` in-process: the command's run() with a captured Output against a real loopback
  * handler. The CLI wiring is covered by test/e2e/replay.test.ts.
  */
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { symlink, writeFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import { describe, expect } from 'vitest';
 import { run, type ReplayCommandOptions } from '../../src/commands/replay/run.js';
 import type { FixtureFilter } from '../../src/store/filter.js';
@@ -126,20 +126,31 @@ describe('replay: failures and exit codes', () => {
     expect(captured.stdout()).toMatch(/unreachable \(ECONNREFUSED\)/);
   });
 
-  test('a corrupt fixture is named and the others still go (exit 2); skipInvalid makes it a warning', async ({ dir, handler }) => {
+  test('every file is checked first: a corrupt fixture means nothing is sent (exit 2), each named on its line; skipInvalid makes it a warning', async ({ dir, handler }) => {
     await fiveFixtures(dir);
     await writeFile(join(dir, '2026-11-20T00-30-00-000Z_broken.json'), '{"format": "heapstream-webhooks/fixture@1", "request": ');
     await writeFile(join(dir, '2026-11-20T00-40-00-000Z_other.json'), '{"hello": "world"}');
     const strict = replay(dir, handler);
     expect((await strict.result).exitCode).toBe(2);
-    expect(strict.captured.stderr()).toMatch(/^error: .*_broken\.json: not valid JSON/m);
-    expect(strict.captured.stderr()).toMatch(/^error: .*_other\.json: not a fixture/m);
-    expect(videoIds(handler)).toEqual([1, 2, 3, 4, 5]);
+    const errors = strict.captured.stderr().split('\n').filter((line) => line.startsWith('error: '));
+    expect(errors).toHaveLength(3);
+    expect(errors[0]).toMatch(/^error: .*_broken\.json: not valid JSON/);
+    expect(errors[1]).toMatch(/^error: .*_other\.json: not a fixture/);
+    expect(errors[2]).toBe('error: 2 invalid fixture(s); nothing was sent (fix or remove them, or add --skip-invalid to send the 5 valid one(s))');
+    expect(handler.received).toHaveLength(0);
 
     handler.received.length = 0;
     const lenient = replay(dir, handler, { skipInvalid: true });
     expect((await lenient.result).exitCode).toBe(0);
     expect(lenient.captured.stderr()).toMatch(/warning: skipping .*_broken\.json/);
+    expect(videoIds(handler)).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  test('a fixture reached twice (named twice, or through a symlink to a sibling) is sent once', async ({ dir, handler }) => {
+    const [first] = await fiveFixtures(dir);
+    await symlink(first as string, join(dir, 'zz-link-to-first.json'));
+    const { result } = replay(dir, handler, { paths: [dir, first as string, join(dir, '.', basename(first as string))] });
+    expect((await result).exitCode).toBe(0);
     expect(videoIds(handler)).toEqual([1, 2, 3, 4, 5]);
   });
 

@@ -12,6 +12,7 @@ import { flagWording } from '../../src/cli.js';
 import { writeReport, fullReport, type FullReport } from '../../src/simulate/report.js';
 import { prepareSimulation, runSimulation, simulate } from '../../src/simulate/simulate.js';
 import type { SimulatedAttempt, SimulateOptions } from '../../src/simulate/settings.js';
+import { loadFixtures } from '../../src/store/read.js';
 import { captureOutput, test } from '../helpers/context.js';
 import { event, writeFixtures } from '../helpers/fixtures.js';
 
@@ -146,6 +147,12 @@ describe('simulate() against in-process handlers', () => {
       { body: event('video.ready', 1), signature: null },
     ]);
     expect(report.events.map((e) => e.source)).toEqual([expect.stringContaining(dir), expect.stringContaining(dir)]);
+  });
+
+  test('takes what loadFixtures() returns, as the README says', async ({ dir }) => {
+    await writeFixtures(dir, [{ at: '2026-11-20T01:00:00Z', body: event('video.created', 1) }]);
+    const report = await simulate({ target: { fetch: () => new Response('ok') }, fixtures: await loadFixtures([dir]), seed: 1 });
+    expect(report.totals).toMatchObject({ events: 1, delivered: 1 });
   });
 
   it('onAttempt reports each attempt as the report lists it, and onEvent each finished event', async () => {

@@ -74,12 +74,13 @@ describe('simulate in GitHub Actions', () => {
     expect(summary).toMatch(/^\| seed \| 7 \|$/m);
     expect(summary).toMatch(/^\| latency p50 \/ p95 \/ p99 \/ max \| \d+ \/ \d+ \/ \d+ \/ \d+ ms \|$/m);
     // The worst events with their attempts, and the command that repeats the run.
-    expect(summary).toMatch(/^\| #\d+ video\.ready video \d+ \| exhausted \| #1 500 at \d+ ms → #2 500 at \d+ ms \|$/m);
+    // Each attempt at HeapStream's time, then the run's; the handler's answer body last.
+    expect(summary).toMatch(/^\| #\d+ video\.ready video \d+ \| exhausted: no 2xx within 2 attempts \| #1 500 at \d+(ms|[hms]\d*[hms]?) \(\d+\.\d s into the run\) → #2 500 at \d+[hm]\d*[ms]? \(\d+\.\d s into the run\) \| ok \|$/m);
     expect(summary).toContain('#### Reproduce\n\n```sh\nnpx heapstream-webhooks simulate --seed 7\n```');
 
     const errors = annotations(captured.stdout());
     expect(errors).toHaveLength(failed);
-    expect(errors[0]).toMatch(/^::error title=HeapStream simulate%3A #\d+ video\.ready video \d+ exhausted::no 2xx within 2 attempts: #1 500 at \d+ ms → #2 500 at \d+ ms$/);
+    expect(errors[0]).toMatch(/^::error title=HeapStream simulate%3A #\d+ video\.ready video \d+ exhausted::no 2xx within 2 attempts: #1 500 at \S+ \(\d+\.\d s into the run\) → #2 500 at \S+ \(\d+\.\d s into the run\); answer: ok$/);
     expect(captured.stdout()).toMatch(/^::group::HeapStream simulate: 12 events to http:\/\/127\.0\.0\.1:\d+\/webhooks\n[^]*^::endgroup::$/m);
 
     expect(await gh.outputs()).toEqual({ earlier: '1', verdict: 'fail', delivered: String(12 - failed), exhausted: String(failed), attempts: String(report.totals.attempts), report: reportFile });
@@ -159,7 +160,7 @@ describe('simulate summary on a terminal', () => {
     const { report } = await result;
     expect(report.scheduler.latenessMs.max).toBeGreaterThan(200);
     expect(report.scheduler.behind?.attempts).toBeGreaterThan(20);
-    expect(report.warnings[0]).toMatch(/^behind schedule: retries and duplicates went out up to \d+h\d*m?\d*s? late in HeapStream time \(\d+ ms of run time; \d+ of 40 more than 1m late\)/);
+    expect(report.warnings[0]).toMatch(/^behind schedule: \d+ of 40 retries and duplicates went out later than a tenth of the gap before them, up to \d+h\d*m?\d*s? late in HeapStream time \(\d+ ms of run time, one \d+% of its 1m gap\)/);
     expect(captured.stderr()).toMatch(/warning: behind schedule: .*give more --concurrency \(now 1\) or a longer --within \(now 2s\)$/m);
   });
 });

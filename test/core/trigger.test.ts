@@ -68,6 +68,14 @@ describe('trigger: failures', () => {
     expect(captured.stdout()).toMatch(/500 in \d+ ms: the handler did not answer 2xx/);
   });
 
+  test("a non-2xx answer's body is quoted under the line: printable, the first 200 characters", async ({ handler }) => {
+    handler.setBehaviour(() => ({ status: 422, body: `\u001b]0;owned\u0007missing video.asset ${'y'.repeat(400)}` }));
+    const { result, captured } = trigger(handler);
+    expect((await result).exitCode).toBe(1);
+    const answer = captured.stdout().split('\n').find((line) => line.startsWith('  answer: '));
+    expect(answer).toBe(`  answer: \\x1b]0;owned\\x07missing video.asset ${'y'.repeat(200 - 30)}…`);
+  });
+
   test('a timeout is exit 1, after the timeout', async ({ handler }) => {
     handler.setBehaviour(() => ({ delayMs: 3_000 }));
     const { result, captured } = trigger(handler, { timeoutMs: 300 });

@@ -4,7 +4,7 @@
  * Needs the build (`npm test` runs it first).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -92,6 +92,77 @@ export async function check(): Promise<boolean> {
     const result = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', project], { encoding: 'utf8', timeout: 60_000 });
     expect(result.stdout + result.stderr).toBe('');
     expect(result.status).toBe(0);
+  });
+});
+
+describe("the README's examples as a user's project compiles them", () => {
+  it('the Hono example type-checks with the DOM lib, where buildRequest().body must be a BodyInit', async () => {
+    // hono.test.ts is the README's example word for word (readme.test.ts); a project with
+    // "DOM" in its lib types fetch's and app.request()'s body with the DOM's BodyInit.
+    const dir = await mkdtemp(join(tmpdir(), 'hsw-dom-'));
+    try {
+      await writeFile(
+        join(dir, 'tsconfig.json'),
+        JSON.stringify({
+          compilerOptions: { target: 'ES2022', lib: ['ES2023', 'DOM', 'DOM.Iterable'], module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, skipLibCheck: true, noEmit: true, types: ['node'], typeRoots: [join(ROOT, 'node_modules', '@types')] },
+          files: [join(ROOT, 'test', 'library', 'hono.test.ts')],
+        }),
+      );
+      const result = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', dir], { encoding: 'utf8', timeout: 60_000 });
+      expect(result.stdout + result.stderr).toBe('');
+      expect(result.status).toBe(0);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('npm pack', () => {
+  it('ships the sample fixtures and never a recording made in the clone', async () => {
+    // `listen` run inside the clone records into ./fixtures, the samples' directory: a copy of
+    // the package with such a recording (headers and all), packed as `npm publish` would.
+    const dir = await mkdtemp(join(tmpdir(), 'hsw-pack-'));
+    try {
+      for (const entry of ['package.json', 'README.md', 'bin', 'fixtures']) await cp(join(ROOT, entry), join(dir, entry), { recursive: true });
+      await mkdir(join(dir, 'dist'));
+      await writeFile(join(dir, 'dist', 'index.mjs'), '');
+      const recording = '2026-12-04T10-00-00-000Z_video.ready_v9_abcdef.json';
+      await writeFile(join(dir, 'fixtures', recording), '{"request": {"headers": {"authorization": "Bearer secret"}}}');
+      const packed = spawnSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: dir, encoding: 'utf8', timeout: 60_000 });
+      expect(packed.status).toBe(0);
+      const files = (JSON.parse(packed.stdout) as { files: { path: string }[] }[])[0]?.files.map((file) => file.path) ?? [];
+      const samples = (JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as { files: string[] }).files.filter((entry) => entry.startsWith('fixtures/'));
+      expect(samples).toHaveLength(5);
+      expect(files.filter((file) => file.startsWith('fixtures/')).sort()).toEqual(samples.sort());
+      expect(files).not.toContain(`fixtures/${recording}`);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('errors across the two builds', () => {
+  it('an HswError thrown by the CommonJS build is recognised by the ESM build, and the other way round, by its brand', () => {
+    // One process, both builds loaded: a project whose tests require() the package while a
+    // helper imports it (or two installed copies) sees two HswError classes.
+    const script = `
+import { createRequire } from 'node:module';
+const require = createRequire(process.cwd() + '/');
+const cjs = require('heapstream-webhooks');
+const esm = await import('heapstream-webhooks');
+const fromCjs = await cjs.simulate({ target: { fetch: () => new Response() }, duplicate: 1 }).catch((error) => error);
+const fromEsm = await esm.simulate({ target: { fetch: () => new Response() }, duplicate: 1 }).catch((error) => error);
+console.log(JSON.stringify({
+  distinctClasses: cjs.HswError !== esm.HswError,
+  code: fromCjs.code,
+  esmSeesCjs: [esm.isHswError(fromCjs), fromCjs instanceof esm.HswError],
+  cjsSeesEsm: [cjs.isHswError(fromEsm), fromEsm instanceof cjs.HswError],
+  plainError: [esm.isHswError(new Error('x')), new Error('x') instanceof cjs.HswError, esm.isHswError({ code: 'HSW_USAGE' })],
+}));`;
+    const { status, stdout, stderr } = node(['--input-type=module', '-e', script]);
+    expect(stderr).toBe('');
+    expect(status).toBe(0);
+    expect(JSON.parse(stdout)).toEqual({ distinctClasses: true, code: 'HSW_BAD_VALUE', esmSeesCjs: [true, true], cjsSeesEsm: [true, true], plainError: [false, false, false] });
   });
 });
 

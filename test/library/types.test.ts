@@ -28,7 +28,7 @@ import {
 describe('the package entry', () => {
   it('exports exactly the library, and none of the CLI internals', () => {
     expect(Object.keys(library).sort()).toEqual(
-      ['CATALOG', 'HEAPSTREAM_TIMEOUT_MS', 'HswError', 'LIFECYCLE', 'buildEvent', 'buildFlow', 'buildRequest', 'checkEvent', 'loadFixtures', 'readFixture', 'replay', 'send', 'serializeEvent', 'simulate', 'stepSummaryMarkdown'].sort(),
+      ['CATALOG', 'HEAPSTREAM_TIMEOUT_MS', 'HswError', 'LIFECYCLE', 'buildEvent', 'buildFlow', 'buildRequest', 'checkEvent', 'isHswError', 'loadFixtures', 'readFixture', 'replay', 'send', 'serializeEvent', 'simulate', 'stepSummaryMarkdown'].sort(),
     );
   });
 
@@ -63,7 +63,8 @@ describe('the package entry', () => {
     expectTypeOf<ReplayResult['failed']>().toBeNumber();
     expectTypeOf(buildRequest).returns.toEqualTypeOf<WebhookRequest>();
     expectTypeOf<WebhookRequest['headers']>().toEqualTypeOf<Record<string, string>>();
-    expectTypeOf<WebhookRequest['body']>().toEqualTypeOf<Buffer>();
+    // Over its own ArrayBuffer: a BodyInit under the DOM lib as well.
+    expectTypeOf<WebhookRequest['body']>().toEqualTypeOf<Buffer<ArrayBuffer>>();
     expectTypeOf(buildEvent).returns.toHaveProperty('body').toBeString();
     expectTypeOf(loadFixtures).parameter(0).toEqualTypeOf<readonly string[]>();
     expectTypeOf<HswError['code']>().toMatchTypeOf<string>();

@@ -12,11 +12,11 @@ function report(overrides: Partial<SimulateReport> = {}): SimulateReport {
     command: null,
     startedAt: '2026-11-27T10:00:00.000Z',
     durationMs: 1_000,
-    settings: { schedule: ['1m', '5m'], clock: 'real', timeScale: 60, maxAttempts: 3, timeoutMs: 5_000, concurrency: 10, duplicateRate: 0, duplicates: 0, reorder: false, outage: null, answerLoss: 0, networkLatencyMs: 0, maxLatencyMs: null, seed: 7 },
-    totals: { events: 0, delivered: 0, exhausted: 0, tooSlow: 0, attempts: 0, retries: 0, timeouts: 0, unreachable: 0, errors: 0, outageFailures: 0, answersLost: 0, non2xx: {}, duplicatesSent: 0, unfinished: 0 },
+    settings: { schedule: ['1m', '5m'], clock: 'real', timeScale: 60, maxAttempts: 3, lastAttemptDueMs: 360_000, timeoutMs: 5_000, concurrency: 10, duplicateRate: 0, duplicates: 0, reorder: false, outage: null, answerLoss: 0, networkLatencyMs: 0, maxLatencyMs: null, seed: 7 },
+    totals: { events: 0, delivered: 0, exhausted: 0, duplicatesRefused: 0, tooSlow: 0, attempts: 0, retries: 0, timeouts: 0, unreachable: 0, badAnswers: 0, errors: 0, outageFailures: 0, answersLost: 0, non2xx: {}, duplicatesSent: 0, unfinished: 0 },
     latencyMs: { p50: 10, p95: 20, p99: 30, max: 40 },
     maxInFlight: 2,
-    scheduler: { maxPending: 0, scheduledAttempts: 0, latenessMs: { p50: 0, p95: 0, p99: 0, max: 0 }, behind: null },
+    scheduler: { maxPending: 0, loopStallMs: 0, scheduledAttempts: 0, latenessMs: { p50: 0, p95: 0, p99: 0, max: 0 }, behind: null },
     recovery: null,
     check: null,
     verdict: { ok: true, reasons: [] },
@@ -32,7 +32,7 @@ function attempt(at: number, fields: Partial<AttemptRecord> = {}): AttemptRecord
 }
 
 function event(index: number, attempts: AttemptRecord[], fields: Partial<EventOutcome> = {}): EventOutcome {
-  return { index, type: 'video.ready', videoId: index, source: 'synthetic', delivered: true, exhausted: false, tooSlow: false, duplicatesSent: 0, attempts, ...fields };
+  return { index, type: 'video.ready', videoId: index, source: 'synthetic', delivered: true, exhausted: false, duplicateRefused: false, tooSlow: false, duplicatesSent: 0, attempts, ...fields };
 }
 
 const o = (name: (typeof OUTCOMES)[number]): number => OUTCOMES.indexOf(name);

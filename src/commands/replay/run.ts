@@ -37,15 +37,19 @@ export interface ReplayCommandResult extends CommandResult {
 export async function run(options: ReplayCommandOptions): Promise<ReplayCommandResult> {
   const { output } = options;
   const { fixtures, invalid } = await loadFixtures(options.paths);
-  // When nothing could be read, each reason is the error (one per cause, no second one).
-  const nothingRead = fixtures.length === 0 && invalid.length > 0;
+  // Every file is checked before anything is sent: one invalid fixture, and nothing goes out
+  // (unless --skip-invalid), with every invalid one listed, a line each.
+  const refuse = invalid.length > 0 && (!options.skipInvalid || fixtures.length === 0);
   for (const bad of invalid) {
     // The reason names a file, and file names come with the fixtures: hostile.
-    if (options.skipInvalid && !nothingRead) output.warn(`skipping ${printable(bad.reason)}`);
-    else output.error(printable(bad.reason));
+    if (refuse) output.error(printable(bad.reason));
+    else output.warn(`skipping ${printable(bad.reason)}`);
     output.record({ kind: 'invalid', file: bad.file, reason: bad.reason });
   }
-  if (nothingRead) return { exitCode: ExitCode.usage, summary: { planned: 0, sent: 0, ok: 0, failed: 0, byStatus: {}, timeouts: 0, unreachable: 0 }, invalid: invalid.length };
+  if (refuse) {
+    if (fixtures.length > 0) output.error(`${invalid.length} invalid fixture(s); nothing was sent (fix or remove them, or add --skip-invalid to send the ${fixtures.length} valid one(s))`);
+    return { exitCode: ExitCode.usage, summary: { planned: 0, sent: 0, ok: 0, failed: 0, byStatus: {}, timeouts: 0, unreachable: 0 }, invalid: invalid.length };
+  }
   let selected = selectFixtures(fixtures, options.filter, options.order);
   if (selected.length === 0) {
     const where = options.paths.join(', ');
@@ -84,6 +88,6 @@ export async function run(options: ReplayCommandOptions): Promise<ReplayCommandR
     .join(', ');
   const stopped = interrupted ? ` of ${summary.planned} (interrupted by ${interrupted})` : '';
   output.line(`\n${summary.sent} sent${stopped} · ${summary.ok} ok · ${summary.failed} failed${statuses ? ` (${statuses})` : ''}${invalid.length ? ` · ${invalid.length} invalid fixture(s) ${options.skipInvalid ? 'skipped' : 'not sent'}` : ''}`);
-  const exitCode: ExitCodeValue = interrupted ? exitCodeFor(interrupted) : invalid.length > 0 && !options.skipInvalid ? ExitCode.usage : summary.failed > 0 ? ExitCode.failed : ExitCode.ok;
+  const exitCode: ExitCodeValue = interrupted ? exitCodeFor(interrupted) : summary.failed > 0 ? ExitCode.failed : ExitCode.ok;
   return { exitCode, summary, invalid: invalid.length };
 }

@@ -13,6 +13,7 @@ import { AppUnderTest } from '../../ci/app.js';
 import type { GitHubEnvironment } from '../../ci/github.js';
 import { ExitCode, HswError } from '../../errors.js';
 import { exitCodeFor, nextInterrupt } from '../../interrupt.js';
+import { checkOutputFiles, type OutputFile } from '../../store/output-file.js';
 import { writeFileAtomicStreamed } from '../../store/write.js';
 import type { Output } from '../../ui/output.js';
 import { printable } from '../../ui/sanitize.js';
@@ -24,7 +25,7 @@ import { REPORT_TAIL, reportEventLine, reportHead, type SimulateReport, type Sto
 import type { SimulateOptions } from '../../simulate/settings.js';
 import { prepareSimulation, runSimulation, type PreparedSimulation } from '../../simulate/simulate.js';
 import type { EventOutcome } from '../../simulate/types.js';
-import type { OptionNames } from '../../simulate/validate.js';
+import { attemptDueAt, type OptionNames } from '../../simulate/validate.js';
 import type { StateOracle } from '../../simulate/effects/oracle.js';
 import type { CommandResult } from '../types.js';
 import { round } from '../../round.js';
@@ -89,6 +90,8 @@ type Stop = { signal: StopSignal | null; reason: string };
 
 export async function run(options: SimulateCommandOptions): Promise<SimulateCommandResult> {
   const { to, start, github, output } = options;
+  // A file that cannot be written fails the run now, before the app starts or anything is sent.
+  await checkOutputFiles(outputFiles(options));
   // A signal, or the app exiting, stops the run; the engine sees one signal for both.
   const stop = new AbortController();
   let stoppedBy: Stop | undefined;
@@ -145,6 +148,18 @@ export async function run(options: SimulateCommandOptions): Promise<SimulateComm
   } finally {
     await app?.stop();
   }
+}
+
+/** Every file the run will write, by the name the user gave it. */
+function outputFiles(options: SimulateCommandOptions): OutputFile[] {
+  const files: OutputFile[] = [];
+  if (options.reportFile) files.push({ name: '--report', file: options.reportFile, mode: 'replace' });
+  if (options.junitFile) files.push({ name: '--junit', file: options.junitFile, mode: 'replace' });
+  if (options.htmlFile) files.push({ name: '--html', file: options.htmlFile, mode: 'replace' });
+  if (options.start?.logFile) files.push({ name: '--start-log', file: options.start.logFile, mode: 'append' });
+  if (options.github?.stepSummaryFile) files.push({ name: '$GITHUB_STEP_SUMMARY', file: options.github.stepSummaryFile, mode: 'append' });
+  if (options.github?.outputFile) files.push({ name: '$GITHUB_OUTPUT', file: options.github.outputFile, mode: 'append' });
+  return files;
 }
 
 /** The options that are the library's: all but the command's own. */
@@ -301,7 +316,14 @@ class EventFiles {
     const reportNear = options.reportFile ?? (options.check ? join(tmpdir(), 'heapstream-simulate-report.json') : undefined);
     const report = reportNear ? await IncrementalEventFile.create(reportNear, count, (outcome, position) => reportEventLine(outcome, position === 0)) : undefined;
     // Only events that never finished mention why the run stopped; those are written after it.
-    const terms: TestcaseTerms = { maxAttempts: prepared.settings.maxAttempts, maxLatencyMs: prepared.settings.maxLatencyMs ?? null, interrupted: undefined };
+    const { settings } = prepared;
+    const terms: TestcaseTerms = {
+      maxAttempts: settings.maxAttempts,
+      maxLatencyMs: settings.maxLatencyMs ?? null,
+      timeScale: round(settings.scale, 3),
+      lastAttemptDueMs: attemptDueAt(settings.schedule, settings.maxAttempts),
+      interrupted: undefined,
+    };
     const junit = options.junitFile ? await IncrementalEventFile.create(options.junitFile, count, (outcome) => testcase(outcome, terms)) : undefined;
     return new EventFiles(report, junit);
   }

@@ -4,7 +4,7 @@
  * so they reach the terminal only through printable().
  */
 import { testName } from '../../simulate/junit.js';
-import { attemptTrail, outcomeWord } from '../../simulate/outcome-text.js';
+import { attemptTrail, failureTerms, failureWhy, lastAnswer, outcomeWord } from '../../simulate/outcome-text.js';
 import type { SimulateReport } from '../../simulate/report.js';
 import type { Output } from '../../ui/output.js';
 import { printable } from '../../ui/sanitize.js';
@@ -43,11 +43,12 @@ export function printSummary(output: Output, report: SimulateReport, files: { re
     renderTable(
       ['', ''],
       [
-        ['events', `${totals.events} (${totals.delivered} delivered, ${totals.exhausted} exhausted${totals.unfinished ? `, ${totals.unfinished} not finished` : ''})`],
+        ['events', `${totals.events} (${totals.delivered} delivered, ${totals.exhausted} exhausted${totals.duplicatesRefused ? ` (${totals.duplicatesRefused} by a refused duplicate)` : ''}${totals.unfinished ? `, ${totals.unfinished} not finished` : ''})`],
         ['attempts', `${totals.attempts} (${totals.retries} retries)`],
         ['timeouts', String(totals.timeouts)],
         ['non-2xx', non2xx],
         ['unreachable / errors', `${totals.unreachable} / ${totals.errors}`],
+        ...(totals.badAnswers ? [['bad answers (not HTTP)', String(totals.badAnswers)]] : []),
         ...(totals.outageFailures ? [['failed during outage', String(totals.outageFailures)]] : []),
         ...(totals.answersLost ? [['answers lost (retried)', String(totals.answersLost)]] : []),
         ['duplicates sent', String(totals.duplicatesSent)],
@@ -66,7 +67,14 @@ export function printSummary(output: Output, report: SimulateReport, files: { re
   const failed = report.worstEvents.filter((event) => event.exhausted || event.tooSlow);
   if (failed.length > 0) {
     output.line(c.bold('\nworst events'));
-    for (const event of failed.slice(0, WORST_SHOWN)) output.line(`  ${printable(testName(event))}  ${c.red(outcomeWord(event))}  ${c.dim(attemptTrail(event))}`);
+    const terms = failureTerms(report);
+    for (const event of failed.slice(0, WORST_SHOWN)) {
+      output.line(`  ${printable(testName(event))}  ${c.red(outcomeWord(event))}: ${failureWhy(event, terms)}`);
+      output.line(`    ${c.dim(attemptTrail(event, terms.timeScale))}`);
+      // The handler's own words; answer.ts made them printable.
+      const answer = lastAnswer(event);
+      if (answer) output.line(`    ${c.dim(`answer: ${answer}`)}`);
+    }
   }
   if (files.reportFile) output.line(c.dim(`report: ${files.reportFile}`));
   if (files.junitFile) output.line(c.dim(`junit: ${files.junitFile}`));

@@ -5,6 +5,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { HeaderMap } from '../../delivery/headers.js';
 import type { DeliveryResult } from '../../delivery/types.js';
+import { ANSWER_BYTES } from '../../delivery/answer.js';
 import { send } from '../../delivery/send.js';
 import { ExitCode } from '../../errors.js';
 import { fixtureResponse, makeFixture, saveFixture } from '../../store/write.js';
@@ -31,7 +32,7 @@ export async function sendAndSave(options: TriggerOptions, events: TriggerEvent[
           body: event.body,
           headers,
           timeoutMs: options.timeoutMs,
-          ...(options.showAnswer ? { keepResponseBytes: ANSWER_SHOWN_BYTES } : {}),
+          ...(options.showAnswer ? { keepResponseBytes: ANSWER_SHOWN_BYTES } : { keepFailedAnswerBytes: ANSWER_BYTES }),
           ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
         });
         deliveries.push(last);

@@ -2,7 +2,7 @@
  * The inspector: a live list of deliveries (fixtures on disk, then each webhook as it
  * arrives), a detail pane, replay, edit-and-replay and compare, driven by mouse or keys.
  */
-import { STREAM_ENTRY, STREAM_SNAPSHOT, type AnswerDetail, type EntryDetail, type EntrySummary, type HeaderList, type InspectorInfo, type ReplayOutcome } from '../api.js';
+import { STREAM_ENTRY, STREAM_MEMORY, STREAM_SNAPSHOT, type AnswerDetail, type EntryDetail, type EntrySummary, type HeaderList, type InspectorInfo, type MemoryState, type ReplayOutcome } from '../api.js';
 import { compareBodies } from '../diff.js';
 import { formatJson, parseJson } from '../json.js';
 import { bodyPanel, bodyText, visible } from './body-view.js';
@@ -70,6 +70,14 @@ export function startInspector(root: HTMLElement, info: InspectorInfo): void {
   const detailPane = h('section', { class: 'detail-pane', 'aria-label': 'Delivery', tabindex: '-1' });
   const help = helpDialog();
   const toast = h('div', { class: 'toast', role: 'status', 'aria-live': 'polite' });
+  // Webhooks not recorded (--no-record) live in memory, within bounds; say when old ones went.
+  const memoryBanner = h('p', { class: 'memory-note', role: 'status', hidden: true });
+  const showMemory = (memory: MemoryState): void => {
+    if (memory.dropped === 0) return;
+    memoryBanner.hidden = false;
+    memoryBanner.textContent = `${memory.dropped} older webhook(s) that were not recorded (--no-record) were dropped from memory, which keeps the latest ${memory.limitCount} within ${Math.round(memory.limitBytes / 1024 / 1024)} MiB; they can no longer be opened or replayed. Record them (drop --no-record) to keep them all.`;
+  };
+  showMemory(info.memory);
 
   replaceChildren(
     root,
@@ -83,6 +91,7 @@ export function startInspector(root: HTMLElement, info: InspectorInfo): void {
     ),
     h('div', { class: 'toolbar' }, typeFilter, statusFilter, search, shown, compareButton),
     info.skipped.length > 0 ? h('p', { class: 'banner' }, `${info.skipped.length} file(s) in the directory are not fixtures and are not listed: `, info.skipped.slice(0, 3).map((s) => h('code', null, s.file)), info.skipped.length > 3 ? '…' : '') : null,
+    memoryBanner,
     h('main', { class: 'split' }, listPane, detailPane),
     help,
     toast,
@@ -99,6 +108,9 @@ export function startInspector(root: HTMLElement, info: InspectorInfo): void {
     for (const entry of entries) byId.set(entry.id, entry);
     refreshTypes();
     renderList();
+  });
+  stream.addEventListener(STREAM_MEMORY, (event) => {
+    showMemory(JSON.parse((event as MessageEvent<string>).data) as MemoryState);
   });
   stream.addEventListener(STREAM_ENTRY, (event) => {
     const entry = JSON.parse((event as MessageEvent<string>).data) as EntrySummary;
@@ -171,7 +183,8 @@ export function startInspector(root: HTMLElement, info: InspectorInfo): void {
     const li = h(
       'li',
       {
-        class: `row${entry.id === openId ? ' open' : ''}${entry.id === cursor ? ' cursor' : ''}${fresh.has(entry.id) ? ' fresh' : ''}`,
+        class: `row${entry.id === openId ? ' open' : ''}${entry.id === cursor ? ' cursor' : ''}${fresh.has(entry.id) ? ' fresh' : ''}${entry.dropped ? ' dropped' : ''}`,
+        title: entry.dropped ? 'dropped from memory: not recorded (--no-record), and older than what the inspector keeps' : null,
         role: 'option',
         'data-id': entry.id,
         'aria-selected': String(entry.id === openId),

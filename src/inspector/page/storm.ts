@@ -16,6 +16,7 @@ const LABELS: Record<(typeof OUTCOMES)[number], string> = {
   'non-2xx': 'non-2xx',
   timeout: 'timeout',
   unreachable: 'unreachable',
+  'bad-answer': 'bad answer',
   error: 'error',
   'answer-lost': 'answer lost',
   outage: 'outage (not sent)',
@@ -362,7 +363,7 @@ function eventRow(event: StormEvent, data: StormData, width: number): HTMLElemen
   const strip = svg('svg', { class: 'strip', width: stripWidth, height: 22, viewBox: `0 0 ${stripWidth} 22`, role: 'img', 'aria-label': `attempts of event ${event.index}` });
   strip.appendChild(svg('line', { x1: 6, x2: stripWidth - 6, y1: 11, y2: 11 }));
   event.attempts.forEach((attempt, i) => strip.appendChild(svg('circle', { class: `dot o-${OUTCOMES[attempt[4]]}`, cx: x(attempt[0]), cy: 11, r: 5, 'data-tip': 'attempt', 'data-event': event.index, 'data-attempt': i })));
-  const state = event.exhausted ? ['exhausted', 'bad'] : event.tooSlow ? ['too slow', 'bad'] : ['delivered', 'good'];
+  const state = event.duplicateRefused ? ['duplicate refused', 'bad'] : event.exhausted ? ['exhausted', 'bad'] : event.tooSlow ? ['too slow', 'bad'] : ['delivered', 'good'];
   return h(
     'li',
     { class: 'event', 'data-index': event.index },
@@ -377,6 +378,8 @@ function eventRow(event: StormEvent, data: StormData, width: number): HTMLElemen
         h('span', { class: 'muted' }, event.videoId === null ? '' : ` v${event.videoId}`, ` · #${event.index} · ${event.attempts.length} attempt${event.attempts.length === 1 ? '' : 's'}${event.duplicatesSent ? ` · ${event.duplicatesSent} duplicate(s)` : ''}`),
         strip,
       ),
+      // The handler's own words for its last refusal (kept printable and short by the report).
+      event.answer ? h('p', { class: 'answer' }, h('span', { class: 'muted' }, 'answer: '), h('code', null, visible(event.answer))) : null,
       h(
         'table',
         { class: 'attempts-table' },

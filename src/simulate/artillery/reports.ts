@@ -36,6 +36,8 @@ const FIRST_AT = /^hsw\.event\.\d+~[^@]*@(\d+):/;
 const ERRORS = new Set<AttemptError>(['timeout', 'unreachable', 'cut-off', 'error', 'outage', 'answer-lost']);
 const DELIVERED = 1;
 const EXHAUSTED = 2;
+/** A duplicate copy's chain ended without a 2xx: the handler refused a copy. */
+const COPY_REFUSED = 16;
 const TOO_SLOW = 4;
 
 export interface ArtilleryVerdict {
@@ -158,13 +160,15 @@ export async function fromArtilleryReports(files: readonly string[], options: { 
       }
       let copies = 0;
       let failed = false;
-      for (const ok of chains) {
-        if (ok === undefined) continue;
+      let refused = false;
+      chains.forEach((ok, copy) => {
         copies++;
         if (!ok) failed = true;
-      }
+        // As in the engine: a duplicate copy that ran out of attempts was refused by the handler.
+        if (!ok && copy > 0) refused = true;
+      });
       duplicates[index] = Math.max(0, copies - 1);
-      flags[index] = state | (failed ? EXHAUSTED : DELIVERED);
+      flags[index] = state | (failed ? EXHAUSTED : DELIVERED) | (refused ? COPY_REFUSED : 0);
     };
     await eachCounter(file, (name, count) => {
       if (!name.startsWith('hsw.event.')) return;
@@ -197,7 +201,7 @@ export async function fromArtilleryReports(files: readonly string[], options: { 
 
   const outcomeFlags = (index: number): OutcomeFlags => {
     const state = flags[index] as number;
-    return { delivered: (state & DELIVERED) !== 0, exhausted: (state & EXHAUSTED) !== 0, tooSlow: (state & TOO_SLOW) !== 0, duplicatesSent: duplicates[index] as number };
+    return { delivered: (state & DELIVERED) !== 0, exhausted: (state & EXHAUSTED) !== 0, duplicateRefused: (state & COPY_REFUSED) !== 0, tooSlow: (state & TOO_SLOW) !== 0, duplicatesSent: duplicates[index] as number };
   };
   const outcome = (index: number): EventOutcome => {
     const shard = shardOf[index] as number;
