@@ -1,7 +1,8 @@
 /**
  * The README's set-up, as a new user runs it in a fresh clone: the second command starts the
- * CLI without npm installing anything first (npx would install the clone into its cache and
- * rebuild it, and a Ctrl-C then breaks that cache), and survives a Ctrl-C.
+ * CLI without npm installing anything first (without the link `prepare` makes, npx would
+ * install the clone into its cache and rebuild it, and a Ctrl-C then breaks that cache), and
+ * survives a Ctrl-C.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { cp, mkdtemp, readFile, readdir, rm, symlink } from 'node:fs/promises';
@@ -37,6 +38,8 @@ beforeAll(async () => {
   // `prepare` makes. npm's own work is npm's to test; the second command is ours.
   await symlink(join(ROOT, 'node_modules'), join(clone, 'node_modules'), 'dir');
   await cp(join(ROOT, 'dist'), join(clone, 'dist'), { recursive: true });
+  // And the link `prepare` makes after the build, so that npx finds the CLI in the project.
+  execFileSync('npm', ['run', '--silent', 'link-bin'], { cwd: clone });
 });
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
@@ -74,12 +77,12 @@ describe("the README's set-up in a fresh clone", () => {
     const first = await runUntilReadyThenInterrupt(second);
     expect(first.code).toBe(130);
     expect(first.stdout).toMatch(/^Recording\s+fixtures$/m);
-    // Nothing went into npm's cache: no npx install of the clone, nothing to leave half done.
-    expect(await readdir(npmCache).catch(() => [])).toEqual([]);
+    // Nothing was installed into npx's cache: no copy of the clone, nothing to leave half done.
+    expect(await readdir(join(npmCache, '_npx')).catch(() => [])).toEqual([]);
 
     // After the Ctrl-C, the same command starts again as it did.
     const again = await runUntilReadyThenInterrupt(second);
     expect(again.code).toBe(130);
-    expect(await readdir(npmCache).catch(() => [])).toEqual([]);
+    expect(await readdir(join(npmCache, '_npx')).catch(() => [])).toEqual([]);
   });
 });
