@@ -1,8 +1,8 @@
 /**
  * The README's set-up, as a new user runs it in a fresh clone: the second command starts the
- * CLI without npm installing anything first (without the link `prepare` makes, npx would
- * install the clone into its cache and rebuild it, and a Ctrl-C then breaks that cache), and
- * survives a Ctrl-C.
+ * CLI without npm installing anything then (npx installs a project whose own bin is the command
+ * into its cache on first use, and a Ctrl-C during that breaks the cache: `prepare` does it
+ * at the end of the first command), and survives a Ctrl-C.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { cp, mkdtemp, readFile, readdir, rm, symlink } from 'node:fs/promises';
@@ -17,6 +17,8 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 let dir: string;
 let clone: string;
 let npmCache: string;
+/** What npx's cache holds once the first command is done. */
+let installed: string[];
 
 /** The commands of the README's set-up block, without their comments. */
 async function setUpCommands(): Promise<string[]> {
@@ -38,8 +40,10 @@ beforeAll(async () => {
   // `prepare` makes. npm's own work is npm's to test; the second command is ours.
   await symlink(join(ROOT, 'node_modules'), join(clone, 'node_modules'), 'dir');
   await cp(join(ROOT, 'dist'), join(clone, 'dist'), { recursive: true });
-  // And the link `prepare` makes after the build, so that npx finds the CLI in the project.
-  execFileSync('npm', ['run', '--silent', 'link-bin'], { cwd: clone });
+  // And what `prepare` does after the build: npx's one install of the project, in the npm cache
+  // the rest of the test uses.
+  execFileSync('npm', ['run', '--silent', 'warm-npx'], { cwd: clone, env: cleanEnv({ npm_config_cache: npmCache }), stdio: 'ignore' });
+  installed = await readdir(join(npmCache, '_npx'));
 });
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
@@ -77,12 +81,13 @@ describe("the README's set-up in a fresh clone", () => {
     const first = await runUntilReadyThenInterrupt(second);
     expect(first.code).toBe(130);
     expect(first.stdout).toMatch(/^Recording\s+fixtures$/m);
-    // Nothing was installed into npx's cache: no copy of the clone, nothing to leave half done.
-    expect(await readdir(join(npmCache, '_npx')).catch(() => [])).toEqual([]);
+    // npx installed nothing more: nothing was under way for the Ctrl-C to leave half done.
+    expect(installed).toHaveLength(1);
+    expect(await readdir(join(npmCache, '_npx'))).toEqual(installed);
 
     // After the Ctrl-C, the same command starts again as it did.
     const again = await runUntilReadyThenInterrupt(second);
     expect(again.code).toBe(130);
-    expect(await readdir(join(npmCache, '_npx')).catch(() => [])).toEqual([]);
+    expect(await readdir(join(npmCache, '_npx'))).toEqual(installed);
   });
 });
