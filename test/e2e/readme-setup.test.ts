@@ -41,8 +41,9 @@ beforeAll(async () => {
   await symlink(join(ROOT, 'node_modules'), join(clone, 'node_modules'), 'dir');
   await cp(join(ROOT, 'dist'), join(clone, 'dist'), { recursive: true });
   // And what `prepare` does after the build: npx's one install of the project, in the npm cache
-  // the rest of the test uses.
-  execFileSync('npm', ['run', '--silent', 'warm-npx'], { cwd: clone, env: cleanEnv({ npm_config_cache: npmCache }), stdio: 'ignore' });
+  // the rest of the test uses (HSW_PREPARING, as prepare sets it, keeps that install from
+  // running prepare again).
+  execFileSync('npx', ['--yes', 'heapstream-webhooks', '--version'], { cwd: clone, env: cleanEnv({ npm_config_cache: npmCache, HSW_PREPARING: '1' }), stdio: 'ignore' });
   installed = await readdir(join(npmCache, '_npx'));
 });
 afterAll(async () => {
