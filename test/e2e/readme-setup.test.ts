@@ -66,6 +66,7 @@ async function runUntilReadyThenInterrupt(command: string): Promise<{ code: numb
     });
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     void exited.then((code) => reject(new Error(`exited ${code} before it was ready\nstdout: ${stdout}\nstderr: ${stderr}`)));
+    setTimeout(() => reject(new Error(`not ready within 20 s\nstdout: ${stdout}\nstderr: ${stderr}`)), 20_000).unref();
   });
   await ready;
   child.kill('SIGINT');
