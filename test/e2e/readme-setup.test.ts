@@ -55,10 +55,12 @@ async function runUntilReadyThenInterrupt(command: string): Promise<{ code: numb
   // A port of its own, and a tunnel server that refuses at once (no network in tests); an
   // npm cache of its own, to see whether anything was installed into it.
   const env = cleanEnv({ HEAPSTREAM_PORT: '0', HEAPSTREAM_TUNNEL_HOST: 'http://127.0.0.1:1', npm_config_cache: npmCache, npm_config_yes: 'true' });
-  const child = spawn('sh', ['-c', `exec ${command}`], { cwd: clone, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // A process group of its own, as a terminal gives a command: Ctrl-C signals all of it (npx and the CLI it runs).
+  const child = spawn('sh', ['-c', `exec ${command}`], { cwd: clone, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let stdout = '';
   let stderr = '';
-  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  // The status a shell reports: the exit code, or 128 + the signal that ended it (130 for SIGINT).
+  const exited = new Promise<number | null>((resolve) => child.on('close', (code, signal) => resolve(code ?? (signal === 'SIGINT' ? 130 : null))));
   const ready = new Promise<void>((resolve, reject) => {
     child.stdout.on('data', (chunk: Buffer) => {
       stdout += chunk.toString();
@@ -69,7 +71,7 @@ async function runUntilReadyThenInterrupt(command: string): Promise<{ code: numb
     setTimeout(() => reject(new Error(`not ready within 20 s\nstdout: ${stdout}\nstderr: ${stderr}`)), 20_000).unref();
   });
   await ready;
-  child.kill('SIGINT');
+  process.kill(-(child.pid as number), 'SIGINT');
   return { code: await exited, stdout, stderr };
 }
 
