@@ -349,5 +349,6 @@ function answerFor(result: DeliveryResult): ReceiverAnswer {
   }
   if (result.error?.kind === 'timeout') return { status: 504, body: `the handler did not answer within the timeout (${result.error.message})\n` };
   if (result.error?.kind === 'cut-off') return { status: 502, body: `the handler's answer was cut off (${result.error.message})\n` };
+  if (result.error?.kind === 'bad-answer') return { status: 502, body: `the handler's answer was not HTTP (${result.error.message})\n` };
   return { status: 502, body: `the handler is unreachable (${result.error?.code ?? result.error?.message ?? 'unknown error'})\n` };
 }

@@ -147,6 +147,21 @@ describe('listen session outcomes', () => {
     expect(reporter.events.map((e) => e.status)).toEqual([502, 504]);
   });
 
+  it('answers 502 saying the handler answered something that is not HTTP, not that it is unreachable', async () => {
+    // A handler that reads the request, then writes a line that is no HTTP status line and hangs up.
+    const garbled = createServer((socket) => socket.once('data', () => socket.end('SSH-2.0-OpenSSH\r\n')));
+    await new Promise<void>((resolve) => garbled.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = await start({ forwardTo: new URL(`http://127.0.0.1:${(garbled.address() as AddressInfo).port}/webhooks`) });
+      const answer = await post(url, event('video.ready', 10));
+      expect(answer.status).toBe(502);
+      expect(answer.text).toMatch(/^the handler's answer was not HTTP \(/);
+      expect(reporter.events[0]?.handler).toMatchObject({ ok: false, error: { kind: 'bad-answer' } });
+    } finally {
+      await new Promise((resolve) => garbled.close(resolve));
+    }
+  });
+
   it('a subscriber that throws is reported, and the others and the sender are not affected', async () => {
     const url = await start();
     const seen: string[] = [];
