@@ -56,6 +56,7 @@ export class ListenSession {
     recovered: 0,
     rejected: 0,
     rejectedByReason: {},
+    probesPassed: 0,
     probesFailed: 0,
   };
 
@@ -72,7 +73,9 @@ export class ListenSession {
       probe: this.probe,
       ...(options.headersTimeoutMs !== undefined ? { headersTimeoutMs: options.headersTimeoutMs } : {}),
       ...(options.requestTimeoutMs !== undefined ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
-      ...(options.keepAliveTimeoutMs !== undefined ? { keepAliveTimeoutMs: options.keepAliveTimeoutMs } : {}),
+      // Behind --public-url, the user's proxy keeps connections to this port for as long as it
+      // likes (60-90 s is common) and does not retry a POST on one that was closed under it.
+      ...(options.keepAliveTimeoutMs !== undefined ? { keepAliveTimeoutMs: options.keepAliveTimeoutMs } : options.tunnel?.kind === 'public-url' ? { keepAliveTimeoutMs: 0 } : {}),
       onRequest: (request) => this.handle(request),
       onError: (error) => options.reporter.warn(`a request failed inside the listener (answered 500): ${describeError(error)}`),
       onRejected: (rejected) => {
@@ -132,7 +135,13 @@ export class ListenSession {
       ...(tunnel.subdomainWaitMs !== undefined ? { subdomainWaitMs: tunnel.subdomainWaitMs } : {}),
       ...(tunnel.backoffMs !== undefined ? { backoffMs: tunnel.backoffMs } : {}),
       // The probe is a webhook's twin: a POST to the URL pasted into HeapStream.
-      probe: (publicUrl) => probeThrough(probeTarget(this.withPath(publicUrl), tunnel.kind === undefined || tunnel.kind === 'localtunnel' ? tunnel.host : undefined, this.probe.token), this.probe.answer, tunnel.probeTimeoutMs ?? Math.min(5_000, tunnel.probeIntervalMs)),
+      probe: async (publicUrl) => {
+        const target = probeTarget(this.withPath(publicUrl), tunnel.kind === undefined || tunnel.kind === 'localtunnel' ? tunnel.host : undefined, this.probe.token);
+        // At least a second, however often it runs: a loaded machine is not a dead tunnel.
+        const result = await probeThrough(target, this.probe.answer, tunnel.probeTimeoutMs ?? Math.max(1_000, Math.min(5_000, tunnel.probeIntervalMs)));
+        if (result.ok) this.summary.probesPassed++;
+        return result;
+      },
       // The tunnel knows its host; the URL to paste into HeapStream also carries our path.
       onEvent: (event) => {
         const shown: TunnelEvent =

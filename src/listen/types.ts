@@ -31,7 +31,7 @@ export interface ListenTunnelOptions {
    * locally (15 s); asking for it goes on in the background until it is free.
    */
   subdomainWaitMs?: number;
-  /** How long one probe may take (5 s, or the interval when shorter). */
+  /** How long one probe may take (5 s, or the interval when shorter, but at least 1 s). */
   probeTimeoutMs?: number;
   /** Backoff between attempts to reopen the tunnel: first and most (1 s, 30 s). */
   backoffMs?: { first: number; max: number };
@@ -60,7 +60,8 @@ export interface ListenOptions {
   shutdownGraceMs: number;
   /**
    * The receiver's deadlines, each counted from a request's first byte: its headers (10 s), the
-   * whole request (60 s); and how long an idle local keep-alive connection stays open (5 s).
+   * whole request (60 s); and how long an idle local keep-alive connection stays open (5 s;
+   * behind `public-url`, as long as the user's proxy keeps it).
    */
   headersTimeoutMs?: number;
   requestTimeoutMs?: number;
@@ -147,6 +148,8 @@ export interface ListenSummary {
   recovered: number;
   rejected: number;
   rejectedByReason: Record<string, number>;
+  /** Probes through the public URL that this listener answered. */
+  probesPassed: number;
   /** Probes through the public URL that something other than this listener answered (or nothing did). */
   probesFailed: number;
 }

@@ -6,7 +6,7 @@
  * so every request is treated as hostile: POST only, one accepted path, a body cap enforced
  * before and while reading, and header / request time limits against slow senders.
  */
-import { timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { HswError } from '../errors.js';
@@ -89,7 +89,9 @@ export class Receiver {
     const status = error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ECONNRESET' ? 0 : 400;
     if (status !== 0) {
       timedOut.add(socket);
-      if (socket.writable && socket.bytesWritten === 0) socket.write(`HTTP/1.1 ${status} ${STATUS_TEXT[status]}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+      // As Node does: answer unless an answer on this connection has begun (a kept-alive one has sent earlier answers).
+      const inFlight = (socket as Socket & { _httpMessage?: { headersSent?: boolean } | null })._httpMessage;
+      if (socket.writable && !inFlight?.headersSent) socket.write(`HTTP/1.1 ${status} ${STATUS_TEXT[status]}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
       this.options.onRejected?.({ reason: status === 408 ? 'timeout' : 'bad-request', status, method: '-', path: '-', remoteAddress: socket.remoteAddress });
     }
     socket.destroy(error);
@@ -213,9 +215,11 @@ const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 408: 'Request 
 /** Connections Node cut for a deadline or a malformed request, reported once. */
 const timedOut = new WeakSet<Socket>();
 
+/** Compared as digests: equal lengths whatever bytes a hostile header holds, and in constant time. */
 function isProbe(header: string | string[] | undefined, token: string): boolean {
-  if (typeof header !== 'string' || header.length !== token.length) return false;
-  return timingSafeEqual(Buffer.from(header), Buffer.from(token));
+  if (typeof header !== 'string') return false;
+  const digest = (text: string): Buffer => createHash('sha256').update(text, 'latin1').digest();
+  return timingSafeEqual(digest(header), digest(token));
 }
 
 /** How far past --max-body a rejected body is read before the connection is cut. */

@@ -101,9 +101,12 @@ export async function openProgramTunnel(options: ProgramTunnelOptions): Promise<
   }
 }
 
-/** The URL cloudflared prints once its quick tunnel is up (its box, or a plain log line). */
+/**
+ * The URL cloudflared prints once its quick tunnel is up (its box, or a plain log line); not
+ * the address of its own API, which it names when asking for a tunnel fails.
+ */
 export function cloudflaredUrl(output: string): string | undefined {
-  return /https:\/\/[a-z0-9-]+\.trycloudflare\.com\b/i.exec(output)?.[0];
+  return /https:\/\/(?!api\.)[a-z0-9-]+\.trycloudflare\.com\b(?![/.-])/i.exec(output)?.[0];
 }
 
 /** The https tunnel ngrok's agent runs for our port, from its API; undefined until there is one. */

@@ -27,9 +27,13 @@ export interface SocketPoolOptions {
   onBroken(reason: string): void;
 }
 
+/** A socket that stayed connected this long was not refused: its closing is no failure. */
+const STEADY_MS = 1_000;
+
 export class SocketPool {
   private readonly remotes = new Set<Socket>();
-  private readonly locals = new Set<Socket>();
+  /** Remote sockets carrying a request to the receiver, each paired with a local connection. */
+  private readonly bridged = new Set<Socket>();
   private connected = 0;
   private closed = false;
   private failures = 0;
@@ -51,13 +55,16 @@ export class SocketPool {
     return this.connected;
   }
 
+  /**
+   * Takes no more requests: idle sockets are closed and none is replaced. A request already
+   * on its way to the receiver keeps its pair, so its answer still goes back; the pair ends
+   * when the receiver closes the connection (Ctrl-C lets in-flight deliveries finish).
+   */
   close(): void {
     this.closed = true;
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
-    for (const socket of [...this.remotes, ...this.locals]) socket.destroy();
-    this.remotes.clear();
-    this.locals.clear();
+    for (const socket of this.remotes) if (!this.bridged.has(socket)) socket.destroy();
   }
 
   private openRemote(): void {
@@ -65,10 +72,12 @@ export class SocketPool {
     const remote = connect({ host: this.options.remoteHost, port: this.options.remotePort });
     this.remotes.add(remote);
     let wasConnected = false;
+    let connectedAt = 0;
     let carried = false;
     remote.setNoDelay(true);
     remote.once('connect', () => {
       wasConnected = true;
+      connectedAt = Date.now();
       this.connected++;
       // Keepalive probes find a connection a NAT or the server dropped without a word.
       remote.setKeepAlive(true, 30_000);
@@ -97,9 +106,12 @@ export class SocketPool {
           this.options.onBroken(reason);
           return;
         }
-      } else if (!carried) {
-        // Closed before carrying anything: the server dropped it, or holds enough already.
+      } else if (!carried && Date.now() - connectedAt < STEADY_MS) {
+        // Closed at once, before carrying anything: the server holds enough already, or refuses.
         this.failures++;
+      } else {
+        // It served, or stayed a while (something on the way closes idle connections): replace it now.
+        this.failures = 0;
       }
       this.later(() => this.openRemote(), this.delay());
     });
@@ -108,7 +120,7 @@ export class SocketPool {
   /** Connects one remote socket that has a request on it to the local server. */
   private bridge(remote: Socket, first: Buffer): void {
     const local = connect({ host: '127.0.0.1', port: this.options.localPort });
-    this.locals.add(local);
+    this.bridged.add(remote);
     local.setNoDelay(true);
     local.once('connect', () => {
       local.write(first);
@@ -121,11 +133,11 @@ export class SocketPool {
       remote.destroy();
       local.destroy();
     };
-    local.once('close', () => {
-      this.locals.delete(local);
+    local.once('close', end);
+    remote.once('close', () => {
+      this.bridged.delete(remote);
       end();
     });
-    remote.once('close', end);
     local.on('error', () => {
       // A local server that is gone: 'close' ends the pair; the sender sees its connection end.
     });

@@ -51,4 +51,9 @@ it('delivers a webhook sent after 75 s idle, at the real defaults', { timeout: 1
   // Several probes went through in the gap; none failed, and the tunnel never dropped.
   expect(tunnel).toEqual(['open']);
   expect(cli.records().filter((r) => r['kind'] === 'rejected')).toEqual([]);
+  // The probe (every 15 s) went through the public URL all along, and reached this listener.
+  expect(await cli.interrupt()).toBe(130);
+  const summary = cli.records().find((r) => r['kind'] === 'summary');
+  expect(summary?.['probesPassed']).toBeGreaterThanOrEqual(4);
+  expect(summary?.['probesFailed']).toBe(0);
 });

@@ -14,7 +14,7 @@ import type { ListenEvent, ListenOptions, ListenReporter } from '../../src/liste
 import type { RejectedRequest } from '../../src/receiver/types.js';
 import type { TunnelEvent } from '../../src/tunnel/types.js';
 import { TestHandler } from '../helpers/handler.js';
-import { idlePast } from '../helpers/time.js';
+import { idlePast, waitUntil } from '../helpers/time.js';
 import { TunnelServer } from '../helpers/tunnel-server.js';
 
 let handler: TestHandler;
@@ -125,11 +125,24 @@ describe('listen through the real tunnel, after idle gaps', () => {
     await idlePast(LONGEST);
     await idlePast(LONGEST);
     expect(heard.tunnels.map((e) => e.kind)).toEqual(['open']);
+    // The probes ran through the public URL all along, and each reached this listener.
+    expect(session?.summary.probesPassed).toBeGreaterThanOrEqual(2);
     expect(session?.summary.probesFailed).toBe(0);
     // The probes were answered by the receiver itself: the handler saw none, nothing was recorded.
     expect(handler.received).toEqual([]);
     expect(await readdir(dir)).toEqual([]);
     expect((await postThroughTunnel('hswidleprobe', '{"n": 1}')).status).toBe(200);
+  });
+
+  it('Ctrl-C lets a webhook already in the tunnel finish: the sender gets the handler\'s answer', async () => {
+    handler.setBehaviour(() => ({ status: 201, body: 'done', delayMs: 500 }));
+    await startSession('hswidlestop');
+    const answer = postThroughTunnel('hswidlestop', '{"n": 1}');
+    await waitUntil(() => handler.received.length === 1, 'the webhook to reach the handler');
+    const stopped = session?.stop();
+    expect(await answer).toEqual({ status: 201, text: 'done' });
+    await stopped;
+    expect(await readdir(dir)).toHaveLength(1);
   });
 
   it('still cuts a request whose headers trickle in, counting from its first byte', async () => {

@@ -6,8 +6,8 @@ import { connect } from 'node:net';
 import { Agent, request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Receiver } from '../../src/receiver/server.js';
-import type { RejectedRequest } from '../../src/receiver/types.js';
-import { idlePast } from '../helpers/time.js';
+import { PROBE_HEADER, type RejectedRequest } from '../../src/receiver/types.js';
+import { idlePast, waitUntil } from '../helpers/time.js';
 
 let receiver: Receiver | undefined;
 afterEach(async () => {
@@ -95,5 +95,53 @@ describe('Receiver', () => {
     await idlePast(Math.max(timeouts.keepAliveTimeoutMs, timeouts.headersTimeoutMs, timeouts.requestTimeoutMs));
     expect(await post()).toBe(200);
     await agent.close();
+  });
+
+  it('answers a deadline on a kept-alive connection with a 408 too, not only a line', async () => {
+    const rejected: RejectedRequest[] = [];
+    receiver = new Receiver({ port: 0, path: '/hook', maxBodyBytes: 1024, headersTimeoutMs: 300, requestTimeoutMs: 20_000, onRequest: async () => ({ status: 200, body: 'ok' }), onRejected: (r) => rejected.push(r) });
+    await receiver.start();
+    const socket = connect(receiver.port, '127.0.0.1');
+    let answer = '';
+    socket.on('data', (chunk: Buffer) => (answer += chunk.toString()));
+    const closed = new Promise((resolve) => socket.once('close', resolve));
+    socket.write('POST /hook HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n{}');
+    await waitUntil(() => /\r\n\r\n(ok|2\r\nok\r\n0\r\n\r\n)$/.test(answer), 'the first answer, whole');
+    // The second request on the same connection stalls in its headers.
+    socket.write('POST /hook HTTP/1.1\r\nHost: x\r\n');
+    await closed;
+    expect(answer).toMatch(/^HTTP\/1\.1 200 [\s\S]*ok[\s\S]*HTTP\/1\.1 408 Request Timeout\r\n/);
+    expect(rejected).toMatchObject([{ reason: 'timeout', status: 408 }]);
+  });
+
+  it('turns away a probe header that is not its secret, whatever its bytes, and never hands it on', async () => {
+    const handled: unknown[] = [];
+    const rejected: RejectedRequest[] = [];
+    const errors: unknown[] = [];
+    receiver = new Receiver({ port: 0, path: '/hook', maxBodyBytes: 1024, probe: { token: 'a'.repeat(32), answer: 'secret-answer' }, onRequest: async (r) => (handled.push(r), { status: 200 }), onRejected: (r) => rejected.push(r), onError: (e) => errors.push(e) });
+    await receiver.start();
+    const probe = async (value: string): Promise<{ status: number; text: string }> => {
+      // Raw bytes: a header value of latin1 characters, as a hostile sender may send.
+      const socket = connect(receiver?.port ?? 0, '127.0.0.1');
+      let text = '';
+      socket.on('data', (chunk: Buffer) => (text += chunk.toString('latin1')));
+      const closed = new Promise((resolve) => socket.once('close', resolve));
+      socket.end(Buffer.from(`POST /hook HTTP/1.1\r\nHost: x\r\nConnection: close\r\n${PROBE_HEADER}: ${value}\r\nContent-Length: 0\r\n\r\n`, 'latin1'));
+      await closed;
+      return { status: Number(/^HTTP\/1\.1 (\d+)/.exec(text)?.[1]), text };
+    };
+    expect((await probe('\u00e9'.repeat(32))).status).toBe(403);
+    expect((await probe('b'.repeat(32))).status).toBe(403);
+    expect((await probe('a'.repeat(31))).status).toBe(403);
+    const ours = await probe('a'.repeat(32));
+    expect(ours.status).toBe(200);
+    expect(ours.text).toContain('secret-answer');
+    expect(handled).toEqual([]);
+    expect(errors).toEqual([]);
+    expect(rejected.map((r) => [r.reason, r.status])).toEqual([
+      ['probe', 403],
+      ['probe', 403],
+      ['probe', 403],
+    ]);
   });
 });

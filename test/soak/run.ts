@@ -65,6 +65,7 @@ log(`listening at ${firstUrl} (${minutes} min, ${fixedGapMs >= 0 ? `gaps of ${fi
 
 interface Delivery {
   n: number;
+  body: string;
   attempts: { status: number | string }[];
   delivered: boolean;
 }
@@ -72,7 +73,8 @@ const deliveries: Delivery[] = [];
 const pending = new Set<Promise<void>>();
 
 async function attempt(delivery: Delivery): Promise<void> {
-  const body = JSON.stringify({ event_type: 'video.updated', project_id: 20, timestamp: new Date().toISOString(), video: { id: delivery.n } });
+  // A retry sends the same bytes, as HeapStream's does.
+  const body = delivery.body;
   let status: number | string;
   try {
     const response = await request(`${server.url}/hook`, { method: 'POST', headers: { host: `${subdomain}.localhost`, 'content-type': 'application/json' }, body, signal: AbortSignal.timeout(5_000) });
@@ -129,7 +131,8 @@ while (Date.now() < endAt) {
     await sleep(Math.min(1_000, Math.max(0, wake - Date.now())));
   }
   if (Date.now() >= endAt) break;
-  const delivery: Delivery = { n: deliveries.length + 1, attempts: [], delivered: false };
+  const n = deliveries.length + 1;
+  const delivery: Delivery = { n, body: JSON.stringify({ event_type: 'video.updated', project_id: 20, timestamp: new Date().toISOString(), video: { id: n } }), attempts: [], delivered: false };
   deliveries.push(delivery);
   const work = attempt(delivery).finally(() => pending.delete(work));
   pending.add(work);

@@ -65,7 +65,7 @@ describe('ConsoleListenReporter', () => {
     machine.reporter.event({ ...base, retry: true });
     expect(JSON.parse(machine.text())).toMatchObject({ kind: 'event', retry: true, duplicate: false });
     const summary = capture();
-    summary.reporter.summary({ received: 3, forwarded: 3, handlerOk: 2, handlerFailed: 1, duplicates: 1, retries: 1, drifting: 0, filtered: 0, recorded: 3, recordErrors: 0, recovered: 0, rejected: 0, rejectedByReason: {}, probesFailed: 0 });
+    summary.reporter.summary({ received: 3, forwarded: 3, handlerOk: 2, handlerFailed: 1, duplicates: 1, retries: 1, drifting: 0, filtered: 0, recorded: 3, recordErrors: 0, recovered: 0, rejected: 0, rejectedByReason: {}, probesPassed: 0, probesFailed: 0 });
     expect(summary.text()).toMatch(/1 retries · 1 duplicates/);
   });
 

@@ -24,7 +24,7 @@ interface ListenFlags {
   probeInterval: string;
   headersTimeout: string;
   requestTimeout: string;
-  keepAliveTimeout: string;
+  keepAliveTimeout?: string;
   events?: string;
   newUrl?: boolean;
   ui?: boolean;
@@ -62,7 +62,7 @@ export function registerListen(program: Command): void {
     .option('--probe-interval <ms>', 'how often to check the tunnel end to end through the public URL', '15s')
     .option('--headers-timeout <ms>', "how long a request may take to send its headers, from its first byte; longer gets 408", '10s')
     .option('--request-timeout <ms>', 'how long a whole request may take, from its first byte; longer gets 408', '60s')
-    .option('--keep-alive-timeout <ms>', 'how long an idle keep-alive connection from a local sender stays open', '5s')
+    .option('--keep-alive-timeout <ms>', 'how long an idle keep-alive connection from a local sender stays open (default: 5s; with --public-url, as long as your proxy keeps it)')
     .option('--events <glob>', 'only forward and show these event types, e.g. "video.*" or video.ready,video.failed')
     .option('--ui', 'also serve the web inspector on 127.0.0.1: every webhook live, replay, compare')
     .option('--ui-port <n>', 'port for the inspector (implies --ui; default: a free one)')
@@ -116,7 +116,7 @@ Ctrl-C stops accepting, lets in-flight deliveries finish (up to 10 s), prints a 
           ...(flags.events !== undefined ? { events: flags.events } : {}),
           headersTimeoutMs: parseDuration('--headers-timeout', flags.headersTimeout),
           requestTimeoutMs: parseDuration('--request-timeout', flags.requestTimeout),
-          keepAliveTimeoutMs: parseDuration('--keep-alive-timeout', flags.keepAliveTimeout),
+          ...(flags.keepAliveTimeout !== undefined ? { keepAliveTimeoutMs: parseDuration('--keep-alive-timeout', flags.keepAliveTimeout) } : {}),
           ...(tunnel
             ? {
                 tunnel: {
