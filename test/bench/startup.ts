@@ -1,6 +1,6 @@
 /**
  * Start-up as a user waits for it: whole processes against a bare `node -e 0`, interleaved
- * so that all see the same machine load. Targets: `--help` ≤ 1.30×, `trigger --print` ≤ 1.40×.
+ * so that all see the same machine load. Targets: `--help` ≤ 1.40× (the owner's bound: no second bundler for start-up), `trigger --print` ≤ 1.40×.
  */
 import { spawnSync } from 'node:child_process';
 import { BIN } from './helpers.js';
@@ -14,7 +14,7 @@ function time(args: string[]): number {
 }
 
 const CASES = [
-  { name: '--help', args: [BIN, '--help'], target: 1.3 },
+  { name: '--help', args: [BIN, '--help'], target: 1.4 },
   { name: 'trigger --print', args: [BIN, 'trigger', 'video.created', '--print'], target: 1.4 },
 ] as const;
 
