@@ -8,7 +8,7 @@
 // HeapStream's delivery semantics against a handler.
 export { simulate } from './simulate/simulate.js';
 export type { SimulateOptions, SimulatedAttempt } from './simulate/settings.js';
-export type { FullReport as SimulateReport } from './simulate/report.js';
+export type { SimulateReport } from './simulate/report.js';
 export type { EventOutcome as SimulatedEvent, AttemptRecord, AttemptError } from './simulate/types.js';
 export type { ScenarioName } from './simulate/scenarios.js';
 // What the handler did (the state option): the difference from a reference run, and its minimal reproduction.

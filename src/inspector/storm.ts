@@ -6,7 +6,7 @@
  */
 import { createRandom } from '../events/random.js';
 import { percentile } from '../simulate/percentiles.js';
-import type { SimulateReport } from '../simulate/report.js';
+import type { ReportSummary } from '../simulate/report.js';
 import { effectsLines } from '../simulate/effects/text.js';
 import type { AttemptRecord, EventOutcome } from '../simulate/types.js';
 import { grown } from '../simulate/typed-arrays.js';
@@ -69,7 +69,7 @@ export class StormBuilder {
   private readonly options: Required<StormOptions>;
 
   constructor(
-    private readonly report: SimulateReport,
+    private readonly report: ReportSummary,
     options: StormOptions = {},
   ) {
     this.options = { buckets: 240, keepFailing: 2_000, sample: 300, worst: 20, ...options };
@@ -283,7 +283,7 @@ function tenth(ms: number): number {
 }
 
 /** The command that runs the same simulation again: the report's own, else one made from its settings. */
-export function reproduceCommand(report: SimulateReport): string {
+export function reproduceCommand(report: ReportSummary): string {
   if (report.command) return report.command;
   const s = report.settings;
   const parts = ['heapstream-webhooks simulate', `--to ${report.target}`];

@@ -6,7 +6,7 @@
  */
 import { printable } from '../ui/sanitize.js';
 import type { EngineResult } from './engine.js';
-import type { SimulateReport } from './report.js';
+import type { ReportSummary } from './report.js';
 import { attemptText, failureTerms, failureWhy, lastAnswer, type FailureTerms } from './outcome-text.js';
 import type { EventOutcome } from './types.js';
 import type { EffectsReport } from './effects/types.js';
@@ -31,7 +31,7 @@ export function testName(event: Pick<EventOutcome, 'index' | 'type' | 'videoId'>
   return `#${event.index} ${event.type ?? 'event'}${event.videoId !== null ? ` video ${event.videoId}` : ''}`;
 }
 
-export async function writeJunit(write: (chunk: string) => Promise<void>, report: SimulateReport, result: EngineResult): Promise<void> {
+export async function writeJunit(write: (chunk: string) => Promise<void>, report: ReportSummary, result: EngineResult): Promise<void> {
   await write(junitHead(report));
   const indexes = [...result.order].sort((a, b) => a - b);
   const terms = testcaseTerms(report);
@@ -47,7 +47,7 @@ export async function writeJunit(write: (chunk: string) => Promise<void>, report
 }
 
 /** The XML up to the first testcase: counts and properties, which only the finished run knows. */
-export function junitHead(report: SimulateReport): string {
+export function junitHead(report: ReportSummary): string {
   const { totals } = report;
   // With a state oracle, the final state is one more testcase.
   const failures = totals.exhausted + totals.tooSlow + (report.effects && !report.effects.ok ? 1 : 0);
@@ -65,7 +65,7 @@ export function junitHead(report: SimulateReport): string {
 }
 
 /** The XML after the last testcase. */
-export function junitTail(report: SimulateReport): string {
+export function junitTail(report: ReportSummary): string {
   const notes = [...(report.interrupted ? [`${report.interrupted.reason}; ${report.interrupted.finishedEvents} of ${report.totals.events} events finished`] : []), ...report.warnings];
   const systemErr = notes.length > 0 ? `    <system-err>${xmlEscape(notes.join('\n'))}</system-err>\n` : '';
   return `${report.effects ? effectsTestcase(report.effects) : ''}${systemErr}  </testsuite>\n</testsuites>\n`;
@@ -79,12 +79,12 @@ export interface TestcaseTerms extends FailureTerms {
   interrupted: string | undefined;
 }
 
-export function testcaseTerms(report: SimulateReport): TestcaseTerms {
+export function testcaseTerms(report: ReportSummary): TestcaseTerms {
   return { ...failureTerms(report), interrupted: report.interrupted?.reason };
 }
 
 /** What a reader needs to reproduce the run and to trust it. */
-function properties(report: SimulateReport): [string, string][] {
+function properties(report: ReportSummary): [string, string][] {
   const { settings } = report;
   return [
     ['seed', String(settings.seed)],

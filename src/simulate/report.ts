@@ -20,7 +20,8 @@ export const WORST_EVENTS = 10;
 /** The signals that stop a run and still get its report written. */
 export type StopSignal = 'SIGINT' | 'SIGTERM';
 
-export interface SimulateReport {
+/** The report without its events: what the CLI prints from, and the file's head. */
+export interface ReportSummary {
   tool: string;
   target: string;
   scenario: string | null;
@@ -108,11 +109,11 @@ export interface ReportInput {
 }
 
 /** What `--report` writes and `simulate()` resolves to: the summary and every event. */
-export type FullReport = SimulateReport & { events: EventOutcome[] };
+export type SimulateReport = ReportSummary & { events: EventOutcome[] };
 
-export function buildReport(input: ReportInput): SimulateReport {
+export function buildReport(input: ReportInput): ReportSummary {
   const { result, settings } = input;
-  const totals: SimulateReport['totals'] = {
+  const totals: ReportSummary['totals'] = {
     events: result.events,
     delivered: 0,
     exhausted: 0,
@@ -237,7 +238,7 @@ function worstEvents(result: EngineResult): EventOutcome[] {
 }
 
 /** The burst after an outage: attempts that reached the handler within a short window of the first one. */
-function recovery(result: EngineResult, at: number): NonNullable<SimulateReport['recovery']> {
+function recovery(result: EngineResult, at: number): NonNullable<ReportSummary['recovery']> {
   const columns = result.log.columns();
   const after: number[] = [];
   for (let i = 0; i < result.log.count; i++) {
@@ -261,12 +262,12 @@ export function* reportEvents(result: EngineResult): Generator<EventOutcome> {
 }
 
 /** The report in memory, as `simulate()` returns it: equal to what `writeReport` writes. */
-export function fullReport(report: SimulateReport, result: EngineResult): FullReport {
+export function fullReport(report: ReportSummary, result: EngineResult): SimulateReport {
   return { ...report, events: [...reportEvents(result)] };
 }
 
 /** The report file up to its first event: the summary pretty-printed, `events` opened. */
-export function reportHead(report: SimulateReport): string {
+export function reportHead(report: ReportSummary): string {
   const head = JSON.stringify(report, null, 2);
   return `${head.slice(0, -2)},\n  "events": [`;
 }
@@ -282,7 +283,7 @@ export const REPORT_TAIL = '\n  ]\n}\n';
  * Writes the report as JSON: the summary pretty-printed, then `events`, one event per line
  * (diff-friendly, and streamed so 100,000 events never sit in memory as one string).
  */
-export async function writeReport(write: (chunk: string) => Promise<void>, report: SimulateReport, result: EngineResult): Promise<void> {
+export async function writeReport(write: (chunk: string) => Promise<void>, report: ReportSummary, result: EngineResult): Promise<void> {
   await write(reportHead(report));
   let batch: string[] = [];
   let first = true;

@@ -15,7 +15,7 @@ import { SimulationEngine, type Deliver, type EngineResult, type EngineStats } f
 import { EffectsCheck, effectsReason } from './effects/check.js';
 import { functionOracle, type StateOracle } from './effects/oracle.js';
 import { reorderWithinWindows, type EventStore } from './event-store.js';
-import { buildReport, fullReport, type FullReport, type SimulateReport, type StopSignal } from './report.js';
+import { buildReport, fullReport, type SimulateReport, type ReportSummary, type StopSignal } from './report.js';
 import { resolveSimulation, type ResolvedSimulation, type SimulateOptions, type SimulatedAttempt } from './settings.js';
 import { storeFixtures, synthesizeEvents } from './sources.js';
 import { resolveFixturesOption } from '../store/fixtures-option.js';
@@ -24,7 +24,7 @@ import { OPTION_NAMES, type Compression, type OptionNames } from './validate.js'
 
 export interface SimulationRun {
   /** The summary; `fullReport(report, result)` adds every event. */
-  report: SimulateReport;
+  report: ReportSummary;
   result: EngineResult;
   /** The signal stopped the run before every event finished. */
   aborted: boolean;
@@ -71,7 +71,7 @@ export interface RunStart {
   stats: () => EngineStats;
 }
 
-export async function simulate(options: SimulateOptions): Promise<FullReport> {
+export async function simulate(options: SimulateOptions): Promise<SimulateReport> {
   if (options === null || typeof options !== 'object') throw optionError('options', 'must be an object: simulate({ target, ... })');
   options.signal?.throwIfAborted();
   const run = await runSimulation(await prepareSimulation(options));

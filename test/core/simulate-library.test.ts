@@ -9,7 +9,7 @@ import express from 'express';
 import { run as runCommand } from '../../src/commands/simulate/run.js';
 import { HswError } from '../../src/errors.js';
 import { flagWording } from '../../src/cli.js';
-import { writeReport, fullReport, type FullReport } from '../../src/simulate/report.js';
+import { writeReport, fullReport, type SimulateReport } from '../../src/simulate/report.js';
 import { prepareSimulation, runSimulation, simulate } from '../../src/simulate/simulate.js';
 import type { SimulatedAttempt, SimulateOptions } from '../../src/simulate/settings.js';
 import { loadFixtures } from '../../src/store/read.js';
@@ -182,7 +182,7 @@ describe('the report is the one --report writes', () => {
     const captured = captureOutput();
     const { exitCode, report } = await runCommand({ to: new URL(handler.url), events: 4, within: 2_000, seed: 4, seedGiven: true, command: 'simulate', github: null, reportFile, output: captured.output });
     expect(exitCode).toBe(0);
-    const file = JSON.parse(await readFile(reportFile, 'utf8')) as FullReport;
+    const file = JSON.parse(await readFile(reportFile, 'utf8')) as SimulateReport;
     const { events, ...summary } = file;
     expect(summary).toEqual(JSON.parse(JSON.stringify(report)));
     expect(file.settings).toMatchObject({ clock: 'real', timeScale: expect.closeTo((1_431 * MINUTE) / 2_000, 0) });

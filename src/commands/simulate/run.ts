@@ -21,7 +21,7 @@ import { createSpinnerFactory, type Spinner } from '../../ui/spinner.js';
 import type { EngineResult, EngineStats } from '../../simulate/engine.js';
 import { IncrementalEventFile } from '../../simulate/event-file.js';
 import { junitHead, junitTail, testcase, testcaseTerms, type TestcaseTerms } from '../../simulate/junit.js';
-import { REPORT_TAIL, reportEventLine, reportHead, type SimulateReport, type StopSignal } from '../../simulate/report.js';
+import { REPORT_TAIL, reportEventLine, reportHead, type ReportSummary, type StopSignal } from '../../simulate/report.js';
 import type { SimulateOptions } from '../../simulate/settings.js';
 import { prepareSimulation, runSimulation, type PreparedSimulation } from '../../simulate/simulate.js';
 import type { EventOutcome } from '../../simulate/types.js';
@@ -82,7 +82,7 @@ export interface SimulateCommandOptions extends Omit<SimulateOptions, 'target' |
 }
 
 export interface SimulateCommandResult extends CommandResult {
-  report: SimulateReport;
+  report: ReportSummary;
 }
 
 /** Why the run stopped early: a signal, or the app under test exiting (signal null). */
@@ -337,19 +337,19 @@ class EventFiles {
     this.junit?.finished(index, outcome);
   }
 
-  async complete(report: SimulateReport, result: EngineResult): Promise<void> {
+  async complete(report: ReportSummary, result: EngineResult): Promise<void> {
     const outcome = (index: number): EventOutcome => result.outcome(index);
     const terms = testcaseTerms(report);
     await this.report?.complete(outcome);
     await this.junit?.complete(outcome, (event) => testcase(event, terms));
   }
 
-  writeReport(file: string, report: SimulateReport): Promise<void> {
+  writeReport(file: string, report: ReportSummary): Promise<void> {
     const events = this.report as IncrementalEventFile;
     return writeFileAtomicStreamed(file, (write) => events.assemble(write, reportHead(report), REPORT_TAIL));
   }
 
-  writeJunit(file: string, report: SimulateReport): Promise<void> {
+  writeJunit(file: string, report: ReportSummary): Promise<void> {
     const events = this.junit as IncrementalEventFile;
     return writeFileAtomicStreamed(file, (write) => events.assemble(write, junitHead(report), junitTail(report)));
   }
