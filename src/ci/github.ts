@@ -5,7 +5,7 @@
  */
 import { appendFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
-import { printable } from '../ui/sanitize.js';
+import { printable } from '../text/printable.js';
 import { testName } from '../simulate/junit.js';
 import type { ReportSummary } from '../simulate/report.js';
 import { attemptTrail, failureTerms, failureWhy, lastAnswer, outcomeWord } from '../simulate/outcome-text.js';

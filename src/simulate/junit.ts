@@ -4,7 +4,7 @@
  * how to reproduce the run; test names depend only on the events, so the same seed gives
  * the same names and CI history can follow an event. Streamed, like the JSON report.
  */
-import { printable } from '../ui/sanitize.js';
+import { printable } from '../text/printable.js';
 import type { EngineResult } from './engine.js';
 import type { ReportSummary } from './report.js';
 import { attemptText, failureTerms, failureWhy, lastAnswer, type FailureTerms } from './outcome-text.js';

@@ -4,7 +4,7 @@
 import { UsageError } from '../errors.js';
 import { buildEvent, buildFlow } from '../events/builder.js';
 import { LIFECYCLE } from '../events/catalog.js';
-import { printable } from '../ui/sanitize.js';
+import { printable } from '../text/printable.js';
 import { userAgent } from '../version.js';
 import type { BuiltEvents, TriggerOptions } from './types.js';
 

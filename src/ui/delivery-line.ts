@@ -6,7 +6,7 @@ import { describeResult } from '../delivery/describe.js';
 import type { DeliveryResult } from '../delivery/types.js';
 import { round } from '../round.js';
 import type { Output } from './output.js';
-import { printable } from './sanitize.js';
+import { printable } from '../text/printable.js';
 
 export interface DeliveryLine {
   type: string | null;

@@ -10,7 +10,7 @@ import { loadFixtures } from '../../store/read.js';
 import { reportDelivery } from '../../ui/delivery-line.js';
 import type { Output } from '../../ui/output.js';
 import { relativeFile } from '../../store/describe.js';
-import { printable } from '../../ui/sanitize.js';
+import { printable } from '../../text/printable.js';
 import type { CommandResult } from '../types.js';
 
 export interface ReplayCommandOptions {

@@ -14,7 +14,7 @@ import { writeJunit } from '../../simulate/junit.js';
 import { writeReport } from '../../simulate/report.js';
 import { prepareSimulation } from '../../simulate/simulate.js';
 import { writeFileAtomicStreamed } from '../../store/write.js';
-import { printable } from '../../ui/sanitize.js';
+import { printable } from '../../text/printable.js';
 import { parseInteger } from '../../options.js';
 import { userAgent } from '../../version.js';
 import type { CommandResult } from '../types.js';

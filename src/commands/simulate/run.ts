@@ -16,7 +16,7 @@ import { exitCodeFor, nextInterrupt } from '../../interrupt.js';
 import { checkOutputFiles, type OutputFile } from '../../store/output-file.js';
 import { writeFileAtomicStreamed } from '../../store/write.js';
 import type { Output } from '../../ui/output.js';
-import { printable } from '../../ui/sanitize.js';
+import { printable } from '../../text/printable.js';
 import { createSpinnerFactory, type Spinner } from '../../ui/spinner.js';
 import type { EngineResult, EngineStats } from '../../simulate/engine.js';
 import { IncrementalEventFile } from '../../simulate/event-file.js';

@@ -7,7 +7,7 @@ import { testName } from '../../simulate/junit.js';
 import { attemptTrail, failureTerms, failureWhy, lastAnswer, outcomeWord } from '../../simulate/outcome-text.js';
 import type { ReportSummary } from '../../simulate/report.js';
 import type { Output } from '../../ui/output.js';
-import { printable } from '../../ui/sanitize.js';
+import { printable } from '../../text/printable.js';
 import { renderTable } from '../../ui/table.js';
 import { effectsLines } from '../../simulate/effects/text.js';
 

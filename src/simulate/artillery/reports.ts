@@ -20,7 +20,7 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { ExitCode, HswError } from '../../errors.js';
-import { printable } from '../../ui/sanitize.js';
+import { printable } from '../../text/printable.js';
 import { AttemptLog, type AttemptInput } from '../attempt-log.js';
 import type { EngineResult, OutcomeFlags } from '../engine.js';
 import { buildReport, type ReportSummary } from '../report.js';
