@@ -90,7 +90,7 @@ describe('simulate --state --reset (URLs)', () => {
 });
 
 describe('simulate --state --reset (URLs): every known bug against a real server', () => {
-  // As in-process (test/core/simulate-effects.test.ts): the slow handler's work outlasts the timeout and ends within the settle after it.
+  // As in-process (test/commands/simulate-effects.test.ts): the slow handler's work outlasts the timeout and ends within the settle after it.
   const runs: Record<Exclude<Bug, 'insert-per-delivery'>, { flags: string[]; kind: string; words: RegExp }> = {
     'last-write-wins': { flags: ['--events', '14', '--reorder', '--seed', '2'], kind: 'older-after-newer', words: /^`video\.\w+` \(video (\d+)\) then `video\.\w+` \(video \1\) → videos\[\1\]\.status: "\w+" → "\w+"$/ },
     'check-then-insert': { flags: ['--events', '6', '--scenario', 'concurrent-duplicates', '--seed', '1'], kind: 'concurrent-duplicates', words: /^two copies of `video\.\w+` \(video \d+\) at the same moment → rows: 1 row → 2 rows$/ },
