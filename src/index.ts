@@ -14,7 +14,7 @@ export type { ScenarioName } from './simulate/scenarios.js';
 // What the handler did (the state option): the difference from a reference run, and its minimal reproduction.
 export type { EffectsReport as SimulateEffects, Reproduction, ReproDelivery, FailureKind } from './simulate/effects/types.js';
 export type { StateDifference, StateValue } from './simulate/effects/state-diff.js';
-export type { Duration } from './option-values.js';
+export type { Duration } from './options/values.js';
 // The GitHub Actions step summary the CLI writes, for a report from simulate().
 export { stepSummaryMarkdown } from './ci/github.js';
 

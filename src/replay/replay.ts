@@ -12,7 +12,7 @@ import { withQuery } from '../delivery/url.js';
 import type { DeliveryResult } from '../delivery/types.js';
 import { optionError } from '../errors.js';
 import { closestName } from '../suggest.js';
-import { duration, wholeNumber, type Duration } from '../option-values.js';
+import { duration, wholeNumber, type Duration } from '../options/values.js';
 import { resolveFixturesOption, type FixturesOption } from '../store/fixtures-option.js';
 import type { LoadedFixture } from '../store/types.js';
 

@@ -7,7 +7,7 @@ import { HEAPSTREAM_TIMEOUT_MS } from '../delivery/send.js';
 import type { Target } from '../delivery/targets.js';
 import { optionError } from '../errors.js';
 import { closestName } from '../suggest.js';
-import { duration, flag, positiveNumber, ratio, wholeNumber, type Duration } from '../option-values.js';
+import { duration, flag, positiveNumber, ratio, wholeNumber, type Duration } from '../options/values.js';
 import type { FixturesOption } from '../store/fixtures-option.js';
 import { SCENARIOS, isScenario, type ScenarioName } from './scenarios.js';
 import { DEFAULT_SCHEDULE, parseSchedule, timeScale } from './schedule.js';

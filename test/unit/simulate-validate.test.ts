@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseDuration } from '../../src/options.js';
+import { parseDuration } from '../../src/options/flags.js';
 import { DEFAULT_SCHEDULE, timeScale } from '../../src/simulate/schedule.js';
 import type { SimulateSettings } from '../../src/simulate/types.js';
 import { ceilDuration, checkSettings, OPTION_NAMES, type Compression, type OptionNames } from '../../src/simulate/validate.js';

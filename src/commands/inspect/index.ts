@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { Option } from '../../commander.js';
 import { UsageError } from '../../errors.js';
-import { parseDuration, parseInteger } from '../../options.js';
-import { DEFAULT_FIXTURES_DIR, FIXTURES_DIR_ENV, FORWARD_TO_ENV, fixturesDir } from '../shared-options.js';
+import { parseDuration, parseInteger } from '../../options/flags.js';
+import { DEFAULT_FIXTURES_DIR, FIXTURES_DIR_ENV, FORWARD_TO_ENV, fixturesDir } from '../../options/groups.js';
 import { finish } from '../types.js';
 
 interface InspectFlags {

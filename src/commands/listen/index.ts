@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { Option } from '../../commander.js';
 import { UsageError } from '../../errors.js';
-import { collect, parseDuration, parseInteger, parseSize } from '../../options.js';
-import { DEFAULT_FIXTURES_DIR, FIXTURES_DIR_ENV, FORWARD_TO_ENV, addHeaderOption, headersFromFlags } from '../shared-options.js';
+import { collect, parseDuration, parseInteger, parseSize } from '../../options/flags.js';
+import { DEFAULT_FIXTURES_DIR, FIXTURES_DIR_ENV, FORWARD_TO_ENV, addHeaderOption, headersFromFlags } from '../../options/groups.js';
 import { finish } from '../types.js';
 import type { TunnelKind } from '../../listen/types.js';
 

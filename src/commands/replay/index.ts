@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../errors.js';
-import { parseDuration, parseInteger } from '../../options.js';
+import { parseDuration, parseInteger } from '../../options/flags.js';
 import {
   addDeliveryOptions,
   addFilterOptions,
@@ -13,7 +13,7 @@ import {
   resolveTo,
   type DeliveryFlags,
   type FixtureFilterFlags,
-} from '../shared-options.js';
+} from '../../options/groups.js';
 import { finish } from '../types.js';
 
 interface ReplayFlags extends FixtureFilterFlags, DeliveryFlags {

@@ -15,7 +15,7 @@ import { writeReport } from '../../simulate/report.js';
 import { prepareSimulation } from '../../simulate/simulate.js';
 import { writeFileAtomicStreamed } from '../../store/write.js';
 import { printable } from '../../text/printable.js';
-import { parseInteger } from '../../options.js';
+import { parseInteger } from '../../options/flags.js';
 import { userAgent } from '../../version.js';
 import type { CommandResult } from '../types.js';
 import { FLAG_NAMES, type SimulateCommandOptions, type SimulateCommandResult } from './run.js';

@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 import { Option } from '../../commander.js';
 import { UsageError } from '../../errors.js';
-import { collect, parseDuration, parseInteger, parsePositiveNumber, parseRatio } from '../../options.js';
+import { collect, parseDuration, parseInteger, parsePositiveNumber, parseRatio } from '../../options/flags.js';
 import { SCENARIOS, isScenario } from '../../simulate/scenarios.js';
-import { addDeliveryOptions, addHeaderOption, headersFromFlags, requireHandler, resolveTo, type DeliveryFlags } from '../shared-options.js';
+import { addDeliveryOptions, addHeaderOption, headersFromFlags, requireHandler, resolveTo, type DeliveryFlags } from '../../options/groups.js';
 import { finish } from '../types.js';
 
 interface SimulateFlags extends DeliveryFlags {

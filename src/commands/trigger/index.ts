@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { Option } from '../../commander.js';
 import { UsageError } from '../../errors.js';
-import { collect, parseDuration, parseInteger } from '../../options.js';
-import { addDeliveryOptions, addHeaderOption, fixturesDir, headersFromFlags, resolveTo, runningListen, type DeliveryFlags } from '../shared-options.js';
+import { collect, parseDuration, parseInteger } from '../../options/flags.js';
+import { addDeliveryOptions, addHeaderOption, fixturesDir, headersFromFlags, resolveTo, runningListen, type DeliveryFlags } from '../../options/groups.js';
 import { finish } from '../types.js';
 
 interface TriggerFlags extends DeliveryFlags {

@@ -6,7 +6,7 @@
 import type { Command } from 'commander';
 import { Option } from '../commander.js';
 import { UsageError } from '../errors.js';
-import { collect, parseInteger, parseTime } from '../options.js';
+import { collect, parseInteger, parseTime } from './flags.js';
 import type { HeaderMap } from '../delivery/headers.js';
 import type { FixtureFilter } from '../store/filter.js';
 
