@@ -39,8 +39,7 @@ export type { Fixture, LoadedFixture, EventSummary, InvalidFixture } from './sto
 
 // One POST, as HeapStream makes it.
 export { send, HEAPSTREAM_TIMEOUT_MS, type SendOptions } from './delivery/send.js';
-export type { DeliveryResult, DeliveryErrorKind } from './delivery/types.js';
-export type { HeaderMap } from './delivery/headers.js';
+export type { DeliveryResult, DeliveryErrorKind, HeaderMap } from './http/types.js';
 
 // Real events against the model (drift).
 export { checkEvent, type DriftFinding, type DriftKind } from './events/drift.js';

@@ -8,7 +8,8 @@ import { serializeEvent } from '../events/serializer.js';
 import type { HeapStreamEvent } from '../events/types.js';
 import type { LoadedFixture } from '../store/types.js';
 import { userAgent } from '../version.js';
-import { passThroughHeaders, type HeaderMap } from './headers.js';
+import type { HeaderMap } from '../http/types.js';
+import { passThroughHeaders } from './headers.js';
 
 export interface WebhookRequest {
   method: string;

@@ -9,7 +9,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
-import type { DeliveryResult } from '../delivery/types.js';
+import type { DeliveryResult } from '../http/types.js';
 import { checkBody } from '../events/drift.js';
 import type { ListenEvent } from '../listen/types.js';
 import { decodeBody, summarizeBody } from '../store/body.js';

@@ -7,7 +7,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Agent } from 'undici';
 import { undiciAgent } from '../delivery/undici.js';
-import { passThroughHeaders, type HeaderMap } from '../delivery/headers.js';
+import type { HeaderMap } from '../http/types.js';
+import { passThroughHeaders } from '../delivery/headers.js';
 import { send } from '../delivery/send.js';
 import { withQuery } from '../delivery/url.js';
 import { HswError, describeError } from '../errors.js';

@@ -8,7 +8,7 @@ import { undiciAgent } from '../delivery/undici.js';
 import { passThroughHeaders } from '../delivery/headers.js';
 import { send } from '../delivery/send.js';
 import { withQuery } from '../delivery/url.js';
-import type { DeliveryResult } from '../delivery/types.js';
+import type { DeliveryResult } from '../http/types.js';
 import { HswError, describeError } from '../errors.js';
 import { Receiver } from '../receiver/server.js';
 import type { CapturedRequest, ReceiverAnswer } from '../receiver/types.js';

@@ -5,11 +5,11 @@
  */
 import { setMaxListeners } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { checkExtraHeaders, passThroughHeaders, type HeaderMap } from '../delivery/headers.js';
+import type { DeliveryResult, HeaderMap } from '../http/types.js';
+import { checkExtraHeaders, passThroughHeaders } from '../delivery/headers.js';
 import { HEAPSTREAM_TIMEOUT_MS } from '../delivery/send.js';
 import { openTarget, type Target } from '../delivery/targets.js';
 import { withQuery } from '../delivery/url.js';
-import type { DeliveryResult } from '../delivery/types.js';
 import { optionError } from '../errors.js';
 import { closestName } from '../suggest.js';
 import { duration, wholeNumber, type Duration } from '../options/values.js';

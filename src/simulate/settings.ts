@@ -2,7 +2,7 @@
  * `simulate()` options, as the library takes them, resolved into engine settings: checked,
  * defaulted like the CLI's flags, with a scenario's presets under whatever was given.
  */
-import type { HeaderMap } from '../delivery/headers.js';
+import type { HeaderMap } from '../http/types.js';
 import { HEAPSTREAM_TIMEOUT_MS } from '../delivery/send.js';
 import type { Target } from '../delivery/targets.js';
 import { optionError } from '../errors.js';

@@ -4,7 +4,8 @@
  * `runSimulation`), and its `--report` file holds the report this resolves to.
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { checkExtraHeaders, type HeaderMap } from '../delivery/headers.js';
+import type { HeaderMap } from '../http/types.js';
+import { checkExtraHeaders } from '../delivery/headers.js';
 import { openTarget, type OpenTarget } from '../delivery/targets.js';
 import { optionError } from '../errors.js';
 import { findCatalogEntry } from '../events/catalog.js';

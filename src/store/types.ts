@@ -1,5 +1,4 @@
-import type { HeaderMap } from '../delivery/headers.js';
-import type { DeliveryResult } from '../delivery/types.js';
+import type { DeliveryResult, HeaderMap } from '../http/types.js';
 
 export const FIXTURE_FORMAT = 'heapstream-webhooks/fixture@1';
 

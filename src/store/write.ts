@@ -3,8 +3,7 @@ import { encodeBody, summarizeBody } from './body.js';
 import { DurableDirectory, tempNameFor } from './durable.js';
 import { fixtureFileName, insideDirectory } from './name.js';
 import { FIXTURE_FORMAT, type EventSummary, type Fixture, type FixtureResponse } from './types.js';
-import type { HeaderMap } from '../delivery/headers.js';
-import type { DeliveryResult } from '../delivery/types.js';
+import type { DeliveryResult, HeaderMap } from '../http/types.js';
 import { round } from '../round.js';
 
 /**

@@ -1,5 +1,4 @@
-import type { HeaderMap } from '../delivery/headers.js';
-import type { DeliveryResult } from '../delivery/types.js';
+import type { DeliveryResult, HeaderMap } from '../http/types.js';
 import { fixtureResponse, makeFixture, saveFixture } from '../store/write.js';
 import { printable } from '../text/printable.js';
 import type { TriggerEvent, TriggerOptions } from './types.js';

@@ -3,8 +3,7 @@
  * starts without undici, the store or their printing).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { HeaderMap } from '../delivery/headers.js';
-import type { DeliveryResult } from '../delivery/types.js';
+import type { DeliveryResult, HeaderMap } from '../http/types.js';
 import { ANSWER_BYTES } from '../delivery/answer.js';
 import { send } from '../delivery/send.js';
 import { reportDelivery } from '../ui/delivery-line.js';

@@ -1,6 +1,5 @@
 import type { Dispatcher } from 'undici';
-import type { HeaderMap } from '../delivery/headers.js';
-import type { DeliveryResult } from '../delivery/types.js';
+import type { DeliveryResult, HeaderMap } from '../http/types.js';
 import type { Assignment } from '../events/set-path.js';
 import type { Output } from '../ui/output.js';
 

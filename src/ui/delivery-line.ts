@@ -3,7 +3,7 @@
  */
 import { answerText } from '../delivery/answer.js';
 import { describeResult } from '../delivery/describe.js';
-import type { DeliveryResult } from '../delivery/types.js';
+import type { DeliveryResult } from '../http/types.js';
 import { round } from '../round.js';
 import type { Output } from './output.js';
 import { printable } from '../text/printable.js';

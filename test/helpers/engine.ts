@@ -2,7 +2,7 @@
  * The simulate engine on a manual clock, with a fake handler whose attempts take clock time:
  * schedules and lateness tested exactly, in no real time.
  */
-import type { DeliveryResult } from '../../src/delivery/types.js';
+import type { DeliveryResult } from '../../src/http/types.js';
 import { createRandom } from '../../src/events/random.js';
 import { ManualClock } from '../../src/simulate/clock.js';
 import { SimulationEngine, type EngineResult } from '../../src/simulate/engine.js';

@@ -1,7 +1,6 @@
 /**
  * `replay` end to end: load, report corrupt files, filter, pick, send, summarize.
  */
-import type { HeaderMap } from '../../delivery/headers.js';
 import { ExitCode, HswError, type ExitCodeValue } from '../../errors.js';
 import { exitCodeFor, nextInterrupt, type InterruptReason } from '../../interrupt.js';
 import { runReplay, type ReplaySummary } from '../../replay/replay.js';
@@ -12,6 +11,7 @@ import type { Output } from '../../ui/output.js';
 import { relativeFile } from '../../store/describe.js';
 import { printable } from '../../text/printable.js';
 import type { CommandResult } from '../types.js';
+import type { HeaderMap } from '../../http/types.js';
 
 export interface ReplayCommandOptions {
   paths: string[];
