@@ -1,5 +1,5 @@
 import { relative } from 'node:path';
-import { describeResult } from '../delivery/describe.js';
+import { describeResult } from '../http/describe.js';
 import { printable, printableValue } from '../text/printable.js';
 import type { FixtureResponse, LoadedFixture } from './types.js';
 

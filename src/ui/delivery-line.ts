@@ -2,7 +2,7 @@
  * One line (and one NDJSON record) per delivery, the same for `trigger` and `replay`.
  */
 import { answerText } from '../delivery/answer.js';
-import { describeResult } from '../delivery/describe.js';
+import { describeResult } from '../http/describe.js';
 import type { DeliveryResult } from '../http/types.js';
 import { round } from '../round.js';
 import type { Output } from './output.js';

@@ -1,4 +1,4 @@
-import type { DeliveryResult } from '../http/types.js';
+import type { DeliveryResult } from './types.js';
 
 /** "200 in 12 ms", "timeout after 5000 ms", "unreachable (ECONNREFUSED)", "answer cut off (…)". */
 export function describeResult(result: DeliveryResult): string {
