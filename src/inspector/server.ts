@@ -8,9 +8,8 @@ import type { AddressInfo } from 'node:net';
 import type { Agent } from 'undici';
 import { undiciAgent } from '../delivery/undici.js';
 import type { HeaderMap } from '../http/types.js';
-import { passThroughHeaders } from '../delivery/headers.js';
+import { resendRequest } from '../delivery/resend.js';
 import { send } from '../delivery/send.js';
-import { withQuery } from '../delivery/url.js';
 import { HswError, describeError } from '../errors.js';
 import type { ListenEvent } from '../listen/types.js';
 import type { Fixture } from '../store/types.js';
@@ -278,13 +277,12 @@ export class InspectorServer {
     }
     // The recorded fixture is read, never written: an edit only changes what is sent.
     const body = input.body !== undefined ? Buffer.from(input.body, 'utf8') : recorded;
-    const url = withQuery(to, fixture.request.query);
-    const headers = passThroughHeaders(fixture.request.headers);
+    const { url, method, headers } = resendRequest(fixture.request, to, this.options.extraHeaders);
     const result = await send({
       url,
-      method: fixture.request.method || 'POST',
+      method,
       body,
-      headers: this.options.extraHeaders ? { ...headers, ...this.options.extraHeaders } : headers,
+      headers,
       exactHeaders: true,
       timeoutMs: this.options.replayTimeoutMs,
       dispatcher: this.agent,
