@@ -7,7 +7,7 @@
 
 // HeapStream's delivery semantics against a handler.
 export { simulate } from './simulate/simulate.js';
-export type { SimulateOptions, SimulatedAttempt } from './simulate/settings.js';
+export type { SimulateOptions, SimulatedAttempt } from './simulate/simulate-options.js';
 export type { SimulateReport } from './simulate/report.js';
 export type { EventOutcome as SimulatedEvent, AttemptRecord, AttemptError } from './simulate/types.js';
 export type { ScenarioName } from './simulate/scenarios.js';

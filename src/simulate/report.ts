@@ -11,7 +11,8 @@ import { percentiles, type Percentiles } from './percentiles.js';
 import { formatDuration } from './schedule.js';
 import type { EffectsReport } from './effects/types.js';
 import type { EventOutcome, SimulateSettings } from './types.js';
-import { attemptDueAt, OPTION_NAMES, type Compression, type OptionNames } from './validate.js';
+import { attemptDueAt, type Compression } from './validate.js';
+import { OPTION_NAMES, type OptionNames } from './option-table.js';
 import { round } from '../round.js';
 
 /** How many events the report names as the worst (GitHub shows at most 10 annotations). */

@@ -17,11 +17,13 @@ import { EffectsCheck, effectsReason } from './effects/check.js';
 import { functionOracle, type StateOracle } from './effects/oracle.js';
 import { reorderWithinWindows, type EventStore } from './event-store.js';
 import { buildReport, fullReport, type SimulateReport, type ReportSummary, type StopSignal } from './report.js';
-import { resolveSimulation, type ResolvedSimulation, type SimulateOptions, type SimulatedAttempt } from './settings.js';
+import { resolveSimulation, type ResolvedSimulation } from './settings.js';
+import type { SimulateOptions, SimulatedAttempt } from './simulate-options.js';
 import { storeFixtures, synthesizeEvents } from './sources.js';
 import { resolveFixturesOption } from '../store/fixtures-option.js';
 import type { EventOutcome, SimulateSettings } from './types.js';
-import { OPTION_NAMES, type Compression, type OptionNames } from './validate.js';
+import type { Compression } from './validate.js';
+import { OPTION_NAMES, type OptionNames } from './option-table.js';
 
 export interface SimulationRun {
   /** The summary; `fullReport(report, result)` adds every event. */

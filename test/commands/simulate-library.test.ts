@@ -11,7 +11,7 @@ import { HswError } from '../../src/errors.js';
 import { flagWording } from '../../src/cli.js';
 import { writeReport, fullReport, type SimulateReport } from '../../src/simulate/report.js';
 import { prepareSimulation, runSimulation, simulate } from '../../src/simulate/simulate.js';
-import type { SimulatedAttempt, SimulateOptions } from '../../src/simulate/settings.js';
+import type { SimulatedAttempt, SimulateOptions } from '../../src/simulate/simulate-options.js';
 import { loadFixtures } from '../../src/store/read.js';
 import { captureOutput, test } from '../helpers/context.js';
 import { event, writeFixtures } from '../helpers/fixtures.js';

@@ -18,7 +18,8 @@ import { printable } from '../../text/printable.js';
 import { parseInteger } from '../../options/flags.js';
 import { userAgent } from '../../version.js';
 import type { CommandResult } from '../types.js';
-import { FLAG_NAMES, type SimulateCommandOptions, type SimulateCommandResult } from './run.js';
+import { FLAG_NAMES, pickLibraryOptions } from '../../simulate/option-table.js';
+import type { SimulateCommandOptions, SimulateCommandResult } from './run.js';
 import { printSummary } from './summary.js';
 
 export interface ExportCommandOptions extends Omit<SimulateCommandOptions, 'to'> {
@@ -30,7 +31,8 @@ export interface ExportCommandOptions extends Omit<SimulateCommandOptions, 'to'>
 
 export async function exportStorm(options: ExportCommandOptions): Promise<CommandResult> {
   const { output, dir, shards } = options;
-  const { to, seedGiven: _seedGiven, command, reportFile: _r, junitFile: _j, htmlFile: _h, check: _c, start: _t, github: _g, output: _o, dir: _d, shards: _s, ...library } = options;
+  const { to, command } = options;
+  const library = pickLibraryOptions(options);
   // A URL target: the schedule is compressed for real time, as a run against a URL would be.
   await ensureDirectory(dir);
   const prepared = await prepareSimulation({ ...library, target: to ?? 'http://127.0.0.1/' }, { names: FLAG_NAMES, warn: (message) => output.warn(printable(message)) });

@@ -22,32 +22,15 @@ import type { EngineResult, EngineStats } from '../../simulate/engine.js';
 import { IncrementalEventFile } from '../../simulate/event-file.js';
 import { junitHead, junitTail, testcase, testcaseTerms, type TestcaseTerms } from '../../simulate/junit.js';
 import { REPORT_TAIL, reportEventLine, reportHead, type ReportSummary, type StopSignal } from '../../simulate/report.js';
-import type { SimulateOptions } from '../../simulate/settings.js';
+import type { SimulateOptions } from '../../simulate/simulate-options.js';
 import { prepareSimulation, runSimulation, type PreparedSimulation } from '../../simulate/simulate.js';
 import type { EventOutcome } from '../../simulate/types.js';
-import { attemptDueAt, type OptionNames } from '../../simulate/validate.js';
+import { attemptDueAt } from '../../simulate/validate.js';
+import { FLAG_NAMES, pickLibraryOptions } from '../../simulate/option-table.js';
 import type { StateOracle } from '../../simulate/effects/oracle.js';
 import type { CommandResult } from '../types.js';
 import { round } from '../../round.js';
 import { printSummary } from './summary.js';
-
-/** What each setting is called on the command line, for the shared checks' messages. */
-export const FLAG_NAMES: OptionNames = {
-  within: '--within',
-  timeScale: '--time-scale',
-  schedule: '--schedule',
-  maxAttempts: '--max-attempts',
-  timeout: '--timeout',
-  duplicateRate: '--duplicate-rate',
-  duplicates: '--duplicates',
-  concurrentDuplicates: '--concurrent-duplicates',
-  duplicateWindow: '--duplicate-window',
-  outage: '--outage',
-  answerLoss: '--answer-loss',
-  networkLatency: '--network-latency',
-  maxLatency: '--max-latency',
-  concurrency: '--concurrency',
-};
 
 export interface StartOptions {
   command: string;
@@ -102,7 +85,7 @@ export async function run(options: SimulateCommandOptions): Promise<SimulateComm
   };
   // Settings that make the run meaningless are refused here, before the app is started.
   const prepared = await prepareSimulation(
-    { ...libraryOptions(options), target: to, signal: stop.signal, ...(output.json ? { onEvent: (outcome: EventOutcome) => output.record(eventLine(outcome)) } : {}) },
+    { ...pickLibraryOptions(options), target: to, signal: stop.signal, ...(output.json ? { onEvent: (outcome: EventOutcome) => output.record(eventLine(outcome)) } : {}) },
     { names: FLAG_NAMES, warn: (message) => output.warn(printable(message)) },
   );
   const interrupt = new AbortController();
@@ -160,12 +143,6 @@ function outputFiles(options: SimulateCommandOptions): OutputFile[] {
   if (options.github?.stepSummaryFile) files.push({ name: '$GITHUB_STEP_SUMMARY', file: options.github.stepSummaryFile, mode: 'append' });
   if (options.github?.outputFile) files.push({ name: '$GITHUB_OUTPUT', file: options.github.outputFile, mode: 'append' });
   return files;
-}
-
-/** The options that are the library's: all but the command's own. */
-function libraryOptions(options: SimulateCommandOptions): Omit<SimulateOptions, 'target'> {
-  const { to: _to, seedGiven: _seedGiven, command: _command, reportFile: _reportFile, junitFile: _junitFile, htmlFile: _htmlFile, check: _check, stateOracle: _stateOracle, start: _start, github: _github, output: _output, ...library } = options;
-  return library;
 }
 
 async function startApp(start: StartOptions, to: URL, output: Output, signal: AbortSignal): Promise<AppUnderTest> {

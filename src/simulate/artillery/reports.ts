@@ -26,7 +26,7 @@ import type { EngineResult, OutcomeFlags } from '../engine.js';
 import { buildReport, type ReportSummary } from '../report.js';
 import type { AttemptError, EventOutcome } from '../types.js';
 import { grown } from '../typed-arrays.js';
-import type { OptionNames } from '../validate.js';
+import type { OptionNames } from '../option-table.js';
 import { ReportShapeError, scanCounters } from './report-scan.js';
 import type { RunRecord, StormSummary } from './types.js';
 
