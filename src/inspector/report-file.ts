@@ -8,8 +8,8 @@ import { createInterface } from 'node:readline';
 import { HswError, describeError } from '../errors.js';
 import type { ReportSummary } from '../simulate/report.js';
 import type { EventOutcome } from '../simulate/types.js';
-import { StormBuilder, type StormOptions } from './storm.js';
-import type { StormData } from './storm-types.js';
+import { StormBuilder, type StormOptions } from '../simulate/storm-picture.js';
+import type { StormData } from '../simulate/storm-types.js';
 
 const EVENTS_LINE = /^\s*"events":\s*\[\s*$/;
 /** A report laid out differently (re-indented by a tool) is parsed whole, up to this size. */

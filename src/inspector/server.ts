@@ -17,7 +17,7 @@ import { STREAM_ENTRY, STREAM_MEMORY, STREAM_SNAPSHOT, type InspectorInfo, type 
 import { loadPageAssets, type PageAssets } from './assets.js';
 import { summarizeBody } from '../store/body.js';
 import { EntryList, answerSummary, bodyBytes } from './entries.js';
-import type { StormData } from './storm-types.js';
+import type { StormData } from '../simulate/storm-types.js';
 import { hostAllowed, loopbackHosts, newSessionToken, stateChangeRefusal, TOKEN_HEADER } from './security.js';
 
 /** How much of a handler's answer to a replay is kept for the page. */

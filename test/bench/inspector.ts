@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { request } from 'undici';
-import { StormBuilder } from '../../src/inspector/storm.js';
+import { StormBuilder } from '../../src/simulate/storm-picture.js';
 import { stormHtml } from '../../src/inspector/storm-html.js';
 import type { ReportSummary } from '../../src/simulate/report.js';
 import type { AttemptRecord, EventOutcome } from '../../src/simulate/types.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { StormBuilder, outcomeOf, reproduceCommand } from '../../src/inspector/storm.js';
-import { OUTCOMES } from '../../src/inspector/storm-types.js';
+import { StormBuilder, outcomeOf, reproduceCommand } from '../../src/simulate/storm-picture.js';
+import { OUTCOMES } from '../../src/simulate/storm-types.js';
 import type { ReportSummary } from '../../src/simulate/report.js';
 import type { AttemptRecord, EventOutcome } from '../../src/simulate/types.js';
 

@@ -5,12 +5,12 @@
  * only the failing events, the worst ones and a sample keep their detail.
  */
 import { createRandom } from '../events/random.js';
-import { percentile } from '../simulate/percentiles.js';
-import type { ReportSummary } from '../simulate/report.js';
-import { effectsLines } from '../simulate/effects/text.js';
-import type { AttemptRecord, EventOutcome } from '../simulate/types.js';
-import { grown } from '../simulate/typed-arrays.js';
-import { lastAnswer } from '../simulate/outcome-text.js';
+import { percentile } from './percentiles.js';
+import type { ReportSummary } from './report.js';
+import { effectsLines } from './effects/text.js';
+import type { AttemptRecord, EventOutcome } from './types.js';
+import { grown } from './typed-arrays.js';
+import { lastAnswer } from './outcome-text.js';
 import { OUTCOMES, type OutcomeName, type StormAttempt, type StormData, type StormEvent } from './storm-types.js';
 
 export interface StormOptions {
