@@ -14,18 +14,15 @@ import type { GitHubEnvironment } from '../../ci/github.js';
 import { ExitCode, HswError } from '../../errors.js';
 import { exitCodeFor, nextInterrupt } from '../../interrupt.js';
 import { checkOutputFiles, type OutputFile } from '../../store/output-file.js';
-import { writeFileAtomicStreamed } from '../../store/write.js';
 import type { Output } from '../../ui/output.js';
 import { printable } from '../../text/printable.js';
 import { createSpinnerFactory, type Spinner } from '../../ui/spinner.js';
-import type { EngineResult, EngineStats } from '../../simulate/engine.js';
-import { IncrementalEventFile } from '../../simulate/event-file.js';
-import { junitHead, junitTail, testcase, testcaseTerms, type TestcaseTerms } from '../../simulate/junit.js';
-import { REPORT_TAIL, reportEventLine, reportHead, type ReportSummary, type StopSignal } from '../../simulate/report.js';
+import type { EngineStats } from '../../simulate/engine.js';
+import { EventFiles } from '../../simulate/event-files.js';
+import type { ReportSummary, StopSignal } from '../../simulate/report.js';
 import type { SimulateOptions } from '../../simulate/simulate-options.js';
 import { prepareSimulation, runSimulation, type PreparedSimulation } from '../../simulate/simulate.js';
 import type { EventOutcome } from '../../simulate/types.js';
-import { attemptDueAt } from '../../simulate/validate.js';
 import { FLAG_NAMES, pickLibraryOptions } from '../../simulate/option-table.js';
 import type { StateOracle } from '../../simulate/effects/oracle.js';
 import type { CommandResult } from '../types.js';
@@ -177,7 +174,9 @@ async function simulate(options: SimulateCommandOptions, prepared: PreparedSimul
   const onInterrupt = (): void => context.stop({ signal: context.interrupt.reason as StopSignal, reason: `interrupted by ${context.interrupt.reason as string}` });
   if (context.interrupt.aborted) onInterrupt();
   else context.interrupt.addEventListener('abort', onInterrupt, { once: true });
-  const files = await EventFiles.open(options, prepared);
+  // --check without --report reads a report in a temporary directory made after the run.
+  const reportNear = options.reportFile ?? (options.check ? join(tmpdir(), 'heapstream-simulate-report.json') : undefined);
+  const files = await EventFiles.open({ reportNear, junitFile: options.junitFile }, prepared);
   try {
     return await simulateInto(files, options, prepared, context, spinners, onInterrupt);
   } finally {
@@ -275,66 +274,6 @@ async function simulateInto(
     return { exitCode: ExitCode.failed, report };
   }
   return { exitCode: report.verdict.ok ? ExitCode.ok : ExitCode.failed, report };
-}
-
-/**
- * The events of the report and the JUnit file, written while the run goes (event-file.ts);
- * each file is assembled around them once the summary is known.
- */
-class EventFiles {
-  private constructor(
-    private readonly report: IncrementalEventFile | undefined,
-    private readonly junit: IncrementalEventFile | undefined,
-  ) {}
-
-  static async open(options: SimulateCommandOptions, prepared: PreparedSimulation): Promise<EventFiles> {
-    const count = prepared.events.count;
-    // --check without --report reads a report in a temporary directory made after the run.
-    const reportNear = options.reportFile ?? (options.check ? join(tmpdir(), 'heapstream-simulate-report.json') : undefined);
-    const report = reportNear ? await IncrementalEventFile.create(reportNear, count, (outcome, position) => reportEventLine(outcome, position === 0)) : undefined;
-    // Only events that never finished mention why the run stopped; those are written after it.
-    const { settings } = prepared;
-    const terms: TestcaseTerms = {
-      maxAttempts: settings.maxAttempts,
-      maxLatencyMs: settings.maxLatencyMs ?? null,
-      timeScale: round(settings.scale, 3),
-      lastAttemptDueMs: attemptDueAt(settings.schedule, settings.maxAttempts),
-      interrupted: undefined,
-    };
-    const junit = options.junitFile ? await IncrementalEventFile.create(options.junitFile, count, (outcome) => testcase(outcome, terms)) : undefined;
-    return new EventFiles(report, junit);
-  }
-
-  get any(): boolean {
-    return Boolean(this.report ?? this.junit);
-  }
-
-  finished(index: number, outcome: (index: number) => EventOutcome): void {
-    this.report?.finished(index, outcome);
-    this.junit?.finished(index, outcome);
-  }
-
-  async complete(report: ReportSummary, result: EngineResult): Promise<void> {
-    const outcome = (index: number): EventOutcome => result.outcome(index);
-    const terms = testcaseTerms(report);
-    await this.report?.complete(outcome);
-    await this.junit?.complete(outcome, (event) => testcase(event, terms));
-  }
-
-  writeReport(file: string, report: ReportSummary): Promise<void> {
-    const events = this.report as IncrementalEventFile;
-    return writeFileAtomicStreamed(file, (write) => events.assemble(write, reportHead(report), REPORT_TAIL));
-  }
-
-  writeJunit(file: string, report: ReportSummary): Promise<void> {
-    const events = this.junit as IncrementalEventFile;
-    return writeFileAtomicStreamed(file, (write) => events.assemble(write, junitHead(report), junitTail(report)));
-  }
-
-  async discard(): Promise<void> {
-    await this.report?.discard();
-    await this.junit?.discard();
-  }
 }
 
 function eventLine(outcome: EventOutcome): object {
