@@ -6,11 +6,14 @@
  */
 import { printable } from '../text/printable.js';
 import type { EngineResult } from './engine.js';
+import { writeEventFile, type EventFileFormat } from './event-file.js';
 import type { ReportSummary } from './report.js';
 import { attemptText, failureTerms, failureWhy, lastAnswer, type FailureTerms } from './outcome-text.js';
 import type { EventOutcome } from './types.js';
 import type { EffectsReport } from './effects/types.js';
 import { effectsLines } from './effects/text.js';
+import { attemptDueAt } from './validate.js';
+import { round } from '../round.js';
 
 // What XML 1.0 allows (Char production); the rest (C0 controls, lone surrogates, U+FFFE/F) cannot be escaped, only dropped.
 const NOT_XML_CHAR = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
@@ -31,19 +34,30 @@ export function testName(event: Pick<EventOutcome, 'index' | 'type' | 'videoId'>
   return `#${event.index} ${event.type ?? 'event'}${event.videoId !== null ? ` video ${event.videoId}` : ''}`;
 }
 
-export async function writeJunit(write: (chunk: string) => Promise<void>, report: ReportSummary, result: EngineResult): Promise<void> {
-  await write(junitHead(report));
-  const indexes = [...result.order].sort((a, b) => a - b);
-  const terms = testcaseTerms(report);
-  let batch: string[] = [];
-  for (const index of indexes) {
-    batch.push(testcase(result.outcome(index), terms));
-    if (batch.length === 1_000) {
-      await write(batch.join(''));
-      batch = [];
-    }
-  }
-  await write(`${batch.join('')}${junitTail(report)}`);
+/** The JUnit file: a testcase per event, between counts and properties that only the finished run knows. */
+export const JUNIT_FORMAT: EventFileFormat<ReportSummary> = {
+  head: junitHead,
+  // Only events that never finished mention why the run stopped; those are written after it.
+  during: (settings) => {
+    const terms: TestcaseTerms = {
+      maxAttempts: settings.maxAttempts,
+      maxLatencyMs: settings.maxLatencyMs ?? null,
+      timeScale: round(settings.scale, 3),
+      lastAttemptDueMs: attemptDueAt(settings.schedule, settings.maxAttempts),
+      interrupted: undefined,
+    };
+    return (outcome) => testcase(outcome, terms);
+  },
+  after: (report) => {
+    const terms = testcaseTerms(report);
+    return (outcome) => testcase(outcome, terms);
+  },
+  tail: junitTail,
+};
+
+/** Writes the JUnit file of a finished run. */
+export function writeJunit(write: (chunk: string) => Promise<void>, report: ReportSummary, result: EngineResult): Promise<void> {
+  return writeEventFile(write, JUNIT_FORMAT, report, result);
 }
 
 /** The XML up to the first testcase: counts and properties, which only the finished run knows. */

@@ -6,6 +6,7 @@
  */
 import { AttemptLog } from './attempt-log.js';
 import type { EngineResult } from './engine.js';
+import { writeEventFile, type EventFileFormat } from './event-file.js';
 import { behindScheduleWarning, scheduleKeeping, type ScheduleKeeping } from './lateness.js';
 import { percentiles, type Percentiles } from './percentiles.js';
 import { formatDuration } from './schedule.js';
@@ -280,21 +281,15 @@ export function reportEventLine(outcome: EventOutcome, first: boolean): string {
 
 export const REPORT_TAIL = '\n  ]\n}\n';
 
-/**
- * Writes the report as JSON: the summary pretty-printed, then `events`, one event per line
- * (diff-friendly, and streamed so 100,000 events never sit in memory as one string).
- */
-export async function writeReport(write: (chunk: string) => Promise<void>, report: ReportSummary, result: EngineResult): Promise<void> {
-  await write(reportHead(report));
-  let batch: string[] = [];
-  let first = true;
-  for (const outcome of reportEvents(result)) {
-    batch.push(reportEventLine(outcome, first));
-    first = false;
-    if (batch.length === 1_000) {
-      await write(batch.join(''));
-      batch = [];
-    }
-  }
-  await write(`${batch.join('')}${REPORT_TAIL}`);
+/** The report file: the summary pretty-printed, then `events`, one event per line (diff-friendly). */
+export const REPORT_FORMAT: EventFileFormat<ReportSummary> = {
+  head: reportHead,
+  during: () => (outcome, position) => reportEventLine(outcome, position === 0),
+  after: () => (outcome, position) => reportEventLine(outcome, position === 0),
+  tail: () => REPORT_TAIL,
+};
+
+/** Writes the report file of a finished run. */
+export function writeReport(write: (chunk: string) => Promise<void>, report: ReportSummary, result: EngineResult): Promise<void> {
+  return writeEventFile(write, REPORT_FORMAT, report, result);
 }
