@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { AppUnderTest } from '../../ci/app.js';
 import type { GitHubEnvironment } from '../../ci/github.js';
 import { ExitCode, HswError } from '../../errors.js';
-import { exitCodeFor, nextInterrupt } from '../../interrupt.js';
+import { exitCodeFor, interruptSignal } from '../../interrupt.js';
 import { checkOutputFiles, type OutputFile } from '../../store/output-file.js';
 import type { Output } from '../../ui/output.js';
 import { printable } from '../../text/printable.js';
@@ -85,9 +85,8 @@ export async function run(options: SimulateCommandOptions): Promise<SimulateComm
     { ...pickLibraryOptions(options), target: to, signal: stop.signal, ...(output.json ? { onEvent: (outcome: EventOutcome) => output.record(eventLine(outcome)) } : {}) },
     { names: FLAG_NAMES, warn: (message) => output.warn(printable(message)) },
   );
-  const interrupt = new AbortController();
-  // Without stdoutClosed, only SIGINT and SIGTERM end this wait.
-  void nextInterrupt().then((signal) => interrupt.abort(signal as StopSignal));
+  // Without stdoutClosed, only SIGINT and SIGTERM abort it: its reason is a StopSignal.
+  const interrupt = interruptSignal();
   // In --json mode stdout carries NDJSON only; GitHub reads workflow commands on stderr too.
   const ci = (line: string): void => (output.json ? output.note(line) : output.line(line));
   // The app's output and the run's progress are folded into one group in the GitHub log.
@@ -105,18 +104,18 @@ export async function run(options: SimulateCommandOptions): Promise<SimulateComm
     const old = app;
     app = undefined;
     await old?.stop();
-    if (start) app = await startApp(start, to, { ...output, line: () => undefined }, interrupt.signal);
+    if (start) app = await startApp(start, to, { ...output, line: () => undefined }, interrupt);
   };
   try {
-    if (start) app = await startApp(start, to, output, interrupt.signal);
+    if (start) app = await startApp(start, to, output, interrupt);
     const reset = options.stateOracle?.reset ?? (start ? restart : undefined);
     if (options.stateOracle && !reset) throw new HswError('HSW_USAGE', '--state needs --reset <url|command> or --start', { exitCode: ExitCode.usage });
     const oracle = options.stateOracle && reset ? (await import('../../simulate/effects/oracle.js')).specOracle(options.stateOracle.state, reset) : undefined;
-    return await simulate(options, prepared, { app: () => app, oracle, interrupt: interrupt.signal, stop: stopRun, stopped: () => stoppedBy, ci, endGroup });
+    return await simulate(options, prepared, { app: () => app, oracle, interrupt, stop: stopRun, stopped: () => stoppedBy, ci, endGroup });
   } catch (error) {
     endGroup();
-    if (interrupt.signal.aborted && error === interrupt.signal.reason) {
-      const signal = interrupt.signal.reason as StopSignal;
+    if (interrupt.aborted && error === interrupt.reason) {
+      const signal = interrupt.reason as StopSignal;
       throw new HswError('HSW_INTERRUPTED', `interrupted by ${signal} while the app was starting; nothing was sent`, { exitCode: exitCodeFor(signal) });
     }
     // An app that never came up fails the step: say why where GitHub shows it.
