@@ -4,7 +4,7 @@ import { UsageError } from '../../errors.js';
 import { collect, parseDuration, parseInteger } from '../../options/flags.js';
 import { optionsFromFlags, SIMULATE_FLAGS, type FlagRow, type TableFlags } from '../../simulate/option-table.js';
 import { addDeliveryOptions, addHeaderOption, headersFromFlags, requireHandler, resolveTo, type DeliveryFlags } from '../../options/groups.js';
-import { finish } from '../types.js';
+import { runAction } from '../action.js';
 
 /** The flags as commander hands them over: the table's, and the shared groups'. */
 type SimulateFlags = TableFlags & DeliveryFlags & { header?: string[] };
@@ -52,71 +52,70 @@ and the outputs verdict, delivered, exhausted, attempts and report are written a
 
 Exit codes: 0 every event got a 2xx within its attempts (and --max-latency, and --check passed) · 1 otherwise (or the --start app exited) · 2 bad flag or fixture · 130/143 interrupted (reports still written)`,
     )
-    .action(async (flags: SimulateFlags, self: Command) => {
-      const [{ keepWasmOnBaselineCompiler }, { parseHandlerUrl }, { run }, { createOutput }, { githubEnvironment }, { reproduceCommand }] = await Promise.all([
-        import('../wasm-tiering.js'),
-        import('../../delivery/url.js'),
-        import('./run.js'),
-        import('../../ui/output.js'),
-        import('../../ci/github.js'),
-        import('../../ci/reproduce.js'),
-      ]);
-      keepWasmOnBaselineCompiler();
-      const artillery = flags.export !== undefined || flags.fromArtillery !== undefined ? await import('./artillery.js') : undefined;
-      if (artillery && flags.fromArtillery !== undefined) {
-        if (flags.export !== undefined) throw new UsageError('--export writes a storm, --from-artillery reads its reports; give one');
-        artillery.refuseOtherFlags(self, '--from-artillery');
-        const files = { ...(flags.report ? { reportFile: flags.report } : {}), ...(flags.junit ? { junitFile: flags.junit } : {}), ...(flags.html ? { htmlFile: flags.html } : {}) };
-        return finish(await artillery.fromArtillery({ files: flags.fromArtillery, ...files, github: githubEnvironment(process.env), output: createOutput({ json: Boolean(flags.json) }) }));
-      }
-      if (flags.export === undefined && self.getOptionValueSource('shards') === 'cli') throw new UsageError('--shards only applies with --export artillery <dir>');
-      if (artillery) artillery.refuseOtherFlags(self, '--export');
-      const exporting = flags.export !== undefined ? artillery?.exportFlags(flags.export, flags.shards) : undefined;
-      const to = exporting && flags.to === undefined ? undefined : await resolveTo(requireHandler('simulate', flags.to));
-      const headers = await headersFromFlags(flags.header);
-      if (flags.timeScale !== undefined && flags.within !== undefined) throw new UsageError('--time-scale and --within both set the compression; give one');
-      if (flags.fixtures && flags.type) throw new UsageError('--type synthesizes events, --fixtures replays recorded ones; give one');
-      if (!flags.state) {
-        const orphan = [flags.reset !== undefined && '--reset', flags.stateIgnore && '--state-ignore', flags.stateUnordered && '--state-unordered', self.getOptionValueSource('repro') === 'cli' && '--repro'].filter(Boolean);
-        if (orphan.length > 0) throw new UsageError(`${orphan.join(', ')} only apply with --state <url|command>`);
-      } else if (flags.reset === undefined && !flags.start) {
-        throw new UsageError('--state needs --reset <url|command> (or --start, to restart the app instead): the reference run and every trial start from an empty state');
-      }
-      if (!flags.start) {
-        const orphan = [flags.ready !== undefined && '--ready', self.getOptionValueSource('startTimeout') === 'cli' && '--start-timeout', flags.startLog !== undefined && '--start-log'].filter(Boolean);
-        if (orphan.length > 0) throw new UsageError(`${orphan.join(', ')} only apply with --start "<command>"`);
-      }
-      // Chosen here, so that the command line that repeats the run can name it.
-      const seed = flags.seed !== undefined ? parseInteger('--seed', flags.seed) : Math.floor(Math.random() * 2 ** 31);
-      // The library's options; a flag not given stays undefined, so a scenario's preset and the
-      // library's defaults (the same as these flags') apply. run() checks them with the flags' names.
-      const start = flags.start
-        ? {
-            command: flags.start,
-            readyUrl: flags.ready !== undefined ? parseHandlerUrl('--ready', flags.ready) : undefined,
-            timeoutMs: parseDuration('--start-timeout', flags.startTimeout),
-            logFile: flags.startLog,
-          }
-        : undefined;
-      const options = {
-        ...optionsFromFlags(flags),
-        to,
-        ...(headers ? { headers } : {}),
-        seed,
-        seedGiven: flags.seed !== undefined,
-        command: reproduceCommand(['simulate', ...givenFlags(self)], { seed, to: to?.href ?? '<handler URL>' }),
-        start,
-        github: githubEnvironment(process.env),
-        ...(flags.report ? { reportFile: flags.report } : {}),
-        ...(flags.junit ? { junitFile: flags.junit } : {}),
-        ...(flags.html ? { htmlFile: flags.html } : {}),
-        ...(flags.check ? { check: flags.check } : {}),
-        ...(flags.state ? { stateOracle: { state: flags.state, ...(flags.reset !== undefined ? { reset: flags.reset } : {}), repro: flags.repro } } : {}),
-        output: createOutput({ json: Boolean(flags.json) }),
-      };
-      if (exporting && artillery) return finish(await artillery.exportStorm({ ...options, ...exporting }));
-      finish(await run({ ...options, to: to as URL }));
-    });
+    .action((flags: SimulateFlags, self: Command) =>
+      runAction({ json: flags.json, sends: true }, async ({ output }) => {
+        const [{ parseHandlerUrl }, { run }, { githubEnvironment }, { reproduceCommand }] = await Promise.all([
+          import('../../delivery/url.js'),
+          import('./run.js'),
+          import('../../ci/github.js'),
+          import('../../ci/reproduce.js'),
+        ]);
+        const artillery = flags.export !== undefined || flags.fromArtillery !== undefined ? await import('./artillery.js') : undefined;
+        if (artillery && flags.fromArtillery !== undefined) {
+          if (flags.export !== undefined) throw new UsageError('--export writes a storm, --from-artillery reads its reports; give one');
+          artillery.refuseOtherFlags(self, '--from-artillery');
+          const files = { ...(flags.report ? { reportFile: flags.report } : {}), ...(flags.junit ? { junitFile: flags.junit } : {}), ...(flags.html ? { htmlFile: flags.html } : {}) };
+          return artillery.fromArtillery({ files: flags.fromArtillery, ...files, github: githubEnvironment(process.env), output });
+        }
+        if (flags.export === undefined && self.getOptionValueSource('shards') === 'cli') throw new UsageError('--shards only applies with --export artillery <dir>');
+        if (artillery) artillery.refuseOtherFlags(self, '--export');
+        const exporting = flags.export !== undefined ? artillery?.exportFlags(flags.export, flags.shards) : undefined;
+        const to = exporting && flags.to === undefined ? undefined : await resolveTo(requireHandler('simulate', flags.to));
+        const headers = await headersFromFlags(flags.header);
+        if (flags.timeScale !== undefined && flags.within !== undefined) throw new UsageError('--time-scale and --within both set the compression; give one');
+        if (flags.fixtures && flags.type) throw new UsageError('--type synthesizes events, --fixtures replays recorded ones; give one');
+        if (!flags.state) {
+          const orphan = [flags.reset !== undefined && '--reset', flags.stateIgnore && '--state-ignore', flags.stateUnordered && '--state-unordered', self.getOptionValueSource('repro') === 'cli' && '--repro'].filter(Boolean);
+          if (orphan.length > 0) throw new UsageError(`${orphan.join(', ')} only apply with --state <url|command>`);
+        } else if (flags.reset === undefined && !flags.start) {
+          throw new UsageError('--state needs --reset <url|command> (or --start, to restart the app instead): the reference run and every trial start from an empty state');
+        }
+        if (!flags.start) {
+          const orphan = [flags.ready !== undefined && '--ready', self.getOptionValueSource('startTimeout') === 'cli' && '--start-timeout', flags.startLog !== undefined && '--start-log'].filter(Boolean);
+          if (orphan.length > 0) throw new UsageError(`${orphan.join(', ')} only apply with --start "<command>"`);
+        }
+        // Chosen here, so that the command line that repeats the run can name it.
+        const seed = flags.seed !== undefined ? parseInteger('--seed', flags.seed) : Math.floor(Math.random() * 2 ** 31);
+        // The library's options; a flag not given stays undefined, so a scenario's preset and the
+        // library's defaults (the same as these flags') apply. run() checks them with the flags' names.
+        const start = flags.start
+          ? {
+              command: flags.start,
+              readyUrl: flags.ready !== undefined ? parseHandlerUrl('--ready', flags.ready) : undefined,
+              timeoutMs: parseDuration('--start-timeout', flags.startTimeout),
+              logFile: flags.startLog,
+            }
+          : undefined;
+        const options = {
+          ...optionsFromFlags(flags),
+          to,
+          ...(headers ? { headers } : {}),
+          seed,
+          seedGiven: flags.seed !== undefined,
+          command: reproduceCommand(['simulate', ...givenFlags(self)], { seed, to: to?.href ?? '<handler URL>' }),
+          start,
+          github: githubEnvironment(process.env),
+          ...(flags.report ? { reportFile: flags.report } : {}),
+          ...(flags.junit ? { junitFile: flags.junit } : {}),
+          ...(flags.html ? { htmlFile: flags.html } : {}),
+          ...(flags.check ? { check: flags.check } : {}),
+          ...(flags.state ? { stateOracle: { state: flags.state, ...(flags.reset !== undefined ? { reset: flags.reset } : {}), repro: flags.repro } } : {}),
+          output,
+        };
+        if (exporting && artillery) return artillery.exportStorm({ ...options, ...exporting });
+        return run({ ...options, to: to as URL });
+      }),
+    );
 }
 
 /** The flags as given on the command line (not defaults, not env), for the command that repeats the run. */
