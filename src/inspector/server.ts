@@ -14,7 +14,7 @@ import { HswError, describeError } from '../errors.js';
 import type { ListenEvent } from '../listen/types.js';
 import type { Fixture } from '../store/types.js';
 import { STREAM_ENTRY, STREAM_MEMORY, STREAM_SNAPSHOT, type InspectorInfo, type ReplayOutcome, type ReplayRequest } from './api.js';
-import { loadPageAssets, type PageAssets } from './assets.js';
+import { loadPageAssets, type PageAssets } from '../page-assets.js';
 import { summarizeBody } from '../store/body.js';
 import { EntryList, answerSummary, bodyBytes } from './entries.js';
 import type { StormData } from '../simulate/storm-types.js';

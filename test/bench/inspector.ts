@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { request } from 'undici';
 import { StormBuilder } from '../../src/simulate/storm-picture.js';
-import { stormHtml } from '../../src/inspector/storm-html.js';
+import { stormHtml } from '../../src/simulate/storm-html.js';
 import type { ReportSummary } from '../../src/simulate/report.js';
 import type { AttemptRecord, EventOutcome } from '../../src/simulate/types.js';
 import { launchBrowser } from '../helpers/chromium.js';

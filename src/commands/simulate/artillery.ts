@@ -72,7 +72,7 @@ export async function fromArtillery(options: FromArtilleryOptions): Promise<Simu
   const { reportFile, junitFile, htmlFile } = options;
   if (reportFile) await writeFileAtomicStreamed(reportFile, (write) => writeReport(write, report, result));
   if (junitFile) await writeFileAtomicStreamed(junitFile, (write) => writeJunit(write, report, result));
-  if (htmlFile) await (await import('../../inspector/storm-html.js')).writeStormHtml(htmlFile, report, result);
+  if (htmlFile) await (await import('../../simulate/storm-html.js')).writeStormHtml(htmlFile, report, result);
   printSummary(output, report, { reportFile, junitFile, htmlFile, seedGiven: true });
   if (options.github) {
     const { publishToGitHub } = await import('../../ci/github.js');

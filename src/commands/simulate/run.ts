@@ -255,7 +255,7 @@ async function simulateInto(
   }
   if (reportFile) await files.writeReport(reportFile, report);
   if (options.junitFile) await files.writeJunit(options.junitFile, report);
-  if (options.htmlFile) await (await import('../../inspector/storm-html.js')).writeStormHtml(options.htmlFile, report, result);
+  if (options.htmlFile) await (await import('../../simulate/storm-html.js')).writeStormHtml(options.htmlFile, report, result);
 
   printSummary(output, report, { reportFile, junitFile: options.junitFile, htmlFile: options.htmlFile, seedGiven: options.seedGiven });
   if (options.github) {
