@@ -5,7 +5,6 @@
  * signal or by the app exiting still writes its report and JUnit with what ran so far, and
  * prints its summary.
  */
-import { spawn } from 'node:child_process';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +18,7 @@ import { printable } from '../../text/printable.js';
 import { createSpinnerFactory, type Spinner } from '../../ui/spinner.js';
 import type { EngineStats } from '../../simulate/engine.js';
 import { EventFiles } from '../../simulate/event-files.js';
+import { runCheck } from '../../simulate/run-check.js';
 import type { ReportSummary, StopSignal } from '../../simulate/report.js';
 import type { SimulateOptions } from '../../simulate/simulate-options.js';
 import { prepareSimulation, runSimulation, type PreparedSimulation } from '../../simulate/simulate.js';
@@ -309,19 +309,4 @@ function startProgress(spinners: (text: string) => Spinner | undefined, stats: (
     clearInterval(timer);
     spinner.stop();
   };
-}
-
-/** Runs the user's check once the report is on disk; its exit code joins the verdict. */
-function runCheck(command: string, reportFile: string, output: Output): Promise<number | null> {
-  output.line(output.color.dim(`\nRunning --check: ${command}`));
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, {
-      shell: true,
-      // In --json mode stdout carries NDJSON only, so the check's output goes to stderr.
-      stdio: ['ignore', output.json ? process.stderr : 'inherit', 'inherit'],
-      env: { ...process.env, HEAPSTREAM_REPORT: reportFile },
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve(code));
-  });
 }
