@@ -24,6 +24,10 @@ export interface FlagRow {
   /** Declared by a shared option group (options/groups.ts), not from this row; still parsed from it. */
   readonly declaredByGroup?: boolean;
   readonly option?: keyof SimulateOptions;
+  /** Read by `--export artillery <dir>`: it shapes the storm (any other flag given with it is refused). */
+  readonly export?: true;
+  /** Read by `--from-artillery <reports…>` (any other flag given with it is refused). */
+  readonly fromArtillery?: true;
   /** The value for `option`, from the flag's text; undefined: as if the flag were not given. */
   readonly parse?: (flag: string, text: string) => unknown;
 }
@@ -36,31 +40,31 @@ export const LIBRARY_ONLY_OPTIONS = ['target', 'path', 'headers', 'clock', 'sign
  * `--help` lists them, which is also the order their values are checked in.
  */
 export const SIMULATE_FLAGS = [
-  { flags: '--fixtures <path>', help: 'events from fixture files or directories (repeatable); default: synthesized', repeatable: true, option: 'fixtures' },
-  { flags: '--type <type>', help: 'synthesize only this event type (default: a mix of video lifecycles)', option: 'type', parse: (_flag: string, text: string) => text || undefined },
-  { flags: '--events <n>', help: 'how many events to synthesize', default: '20', option: 'events', parse: (flag: string, text: string) => parseInteger(flag, text, { min: 1, max: 10_000_000 }) },
-  { flags: '--schedule <delays>', help: 'delays before each retry, HeapStream time (default 1m,5m,15m,30m,1h,2h,4h,8h,8h)', option: 'schedule', parse: (_flag: string, text: string) => parseSchedule(text) },
-  { flags: '--within <duration>', help: 'squeeze the whole schedule into this much run time (default 30s)', option: 'within', parse: parseDuration },
-  { flags: '--time-scale <x>', help: 'run the schedule x times faster than HeapStream (instead of --within)', option: 'timeScale', parse: parsePositiveNumber },
-  { flags: '--max-attempts <n>', help: 'attempts per event, first included (default: schedule length + 1 = 10)', option: 'maxAttempts', parse: (flag: string, text: string) => parseInteger(flag, text, { min: 1, max: 1_000 }) },
-  { flags: '--jitter <0..1>', help: 'randomize each retry delay by up to ± this fraction', default: '0', option: 'jitter', parse: parseRatio },
-  { flags: '--timeout <ms>', help: '', declaredByGroup: true, option: 'timeout', parse: parseDuration },
+  { flags: '--fixtures <path>', help: 'events from fixture files or directories (repeatable); default: synthesized', repeatable: true, option: 'fixtures', export: true },
+  { flags: '--type <type>', help: 'synthesize only this event type (default: a mix of video lifecycles)', option: 'type', parse: (_flag: string, text: string) => text || undefined, export: true },
+  { flags: '--events <n>', help: 'how many events to synthesize', default: '20', option: 'events', parse: (flag: string, text: string) => parseInteger(flag, text, { min: 1, max: 10_000_000 }), export: true },
+  { flags: '--schedule <delays>', help: 'delays before each retry, HeapStream time (default 1m,5m,15m,30m,1h,2h,4h,8h,8h)', option: 'schedule', parse: (_flag: string, text: string) => parseSchedule(text), export: true },
+  { flags: '--within <duration>', help: 'squeeze the whole schedule into this much run time (default 30s)', option: 'within', parse: parseDuration, export: true },
+  { flags: '--time-scale <x>', help: 'run the schedule x times faster than HeapStream (instead of --within)', option: 'timeScale', parse: parsePositiveNumber, export: true },
+  { flags: '--max-attempts <n>', help: 'attempts per event, first included (default: schedule length + 1 = 10)', option: 'maxAttempts', parse: (flag: string, text: string) => parseInteger(flag, text, { min: 1, max: 1_000 }), export: true },
+  { flags: '--jitter <0..1>', help: 'randomize each retry delay by up to ± this fraction', default: '0', option: 'jitter', parse: parseRatio, export: true },
+  { flags: '--timeout <ms>', help: '', declaredByGroup: true, option: 'timeout', parse: parseDuration, export: true },
   { flags: '--concurrency <n>', help: 'requests in flight at most', default: '10', declaredByGroup: true, option: 'concurrency', parse: (flag: string, text: string) => parseInteger(flag, text, { min: 1, max: 10_000 }) },
-  { flags: '--duplicate-rate <0..1>', help: 'chance that an acknowledged event is sent again within the duplicate window', option: 'duplicateRate', parse: parseRatio },
-  { flags: '--duplicates <n>', help: 'extra copies of every acknowledged event (instead of --duplicate-rate)', option: 'duplicates', parse: (flag: string, text: string) => parseInteger(flag, text, { min: 0, max: 100 }) },
-  { flags: '--duplicate-window <duration>', help: 'HeapStream time within which duplicates follow the acknowledgment', default: '5m', option: 'duplicateWindow', parse: parseDuration },
-  { flags: '--reorder', help: 'deliver events out of timestamp order within windows of --reorder-window events', option: 'reorder' },
-  { flags: '--reorder-window <n>', help: 'events per reorder window', default: '10', option: 'reorderWindow', parse: (flag: string, text: string) => parseInteger(flag, text, { min: 2 }) },
-  { flags: '--scenario <name>', help: 'a preset; flags given explicitly win', choices: Object.keys(SCENARIOS), option: 'scenario', parse: (_flag: string, text: string) => (isScenario(text) ? text : undefined) },
-  { flags: '--outage <duration>', help: 'HeapStream time from the start during which every attempt fails (scenario outage: 1h)', option: 'outage', parse: parseDuration },
-  { flags: '--answer-loss <0..1>', help: 'chance that a 2xx answer is lost, so the event is retried (scenario flaky: 0.3)', option: 'answerLoss', parse: parseRatio },
-  { flags: '--network-latency <duration>', help: 'up to this much latency per attempt, counted in the timeout (scenario slow: 3s)', option: 'networkLatency', parse: parseDuration },
-  { flags: '--max-latency <ms>', help: 'also fail the verdict when an accepted attempt took longer than this', option: 'maxLatency', parse: parseDuration },
+  { flags: '--duplicate-rate <0..1>', help: 'chance that an acknowledged event is sent again within the duplicate window', option: 'duplicateRate', parse: parseRatio, export: true },
+  { flags: '--duplicates <n>', help: 'extra copies of every acknowledged event (instead of --duplicate-rate)', option: 'duplicates', parse: (flag: string, text: string) => parseInteger(flag, text, { min: 0, max: 100 }), export: true },
+  { flags: '--duplicate-window <duration>', help: 'HeapStream time within which duplicates follow the acknowledgment', default: '5m', option: 'duplicateWindow', parse: parseDuration, export: true },
+  { flags: '--reorder', help: 'deliver events out of timestamp order within windows of --reorder-window events', option: 'reorder', export: true },
+  { flags: '--reorder-window <n>', help: 'events per reorder window', default: '10', option: 'reorderWindow', parse: (flag: string, text: string) => parseInteger(flag, text, { min: 2 }), export: true },
+  { flags: '--scenario <name>', help: 'a preset; flags given explicitly win', choices: Object.keys(SCENARIOS), option: 'scenario', parse: (_flag: string, text: string) => (isScenario(text) ? text : undefined), export: true },
+  { flags: '--outage <duration>', help: 'HeapStream time from the start during which every attempt fails (scenario outage: 1h)', option: 'outage', parse: parseDuration, export: true },
+  { flags: '--answer-loss <0..1>', help: 'chance that a 2xx answer is lost, so the event is retried (scenario flaky: 0.3)', option: 'answerLoss', parse: parseRatio, export: true },
+  { flags: '--network-latency <duration>', help: 'up to this much latency per attempt, counted in the timeout (scenario slow: 3s)', option: 'networkLatency', parse: parseDuration, export: true },
+  { flags: '--max-latency <ms>', help: 'also fail the verdict when an accepted attempt took longer than this', option: 'maxLatency', parse: parseDuration, export: true },
   // The command chooses a seed when none is given, so that the command line that repeats the run can name it.
-  { flags: '--seed <n>', help: 'seed for jitter, duplicates, reordering and losses: the same seed, the same run', option: 'seed', parse: (flag: string, text: string) => parseInteger(flag, text) },
-  { flags: '--report <file>', help: 'write the full JSON report here' },
-  { flags: '--junit <file>', help: 'write JUnit XML here (a testcase per event)' },
-  { flags: '--html <file>', help: 'write a self-contained HTML picture of the run here (timeline, in flight, latency, worst events)' },
+  { flags: '--seed <n>', help: 'seed for jitter, duplicates, reordering and losses: the same seed, the same run', option: 'seed', parse: (flag: string, text: string) => parseInteger(flag, text), export: true },
+  { flags: '--report <file>', help: 'write the full JSON report here', fromArtillery: true },
+  { flags: '--junit <file>', help: 'write JUnit XML here (a testcase per event)', fromArtillery: true },
+  { flags: '--html <file>', help: 'write a self-contained HTML picture of the run here (timeline, in flight, latency, worst events)', fromArtillery: true },
   { flags: '--check <command>', help: 'run after the run with HEAPSTREAM_REPORT set to the report path; its exit code joins the verdict' },
   { flags: '--state <url|command>', help: "read the app's state as JSON after a run (a URL: GET; else a shell command's stdout): it must equal the state after a clean reference run" },
   { flags: '--reset <url|command>', help: "with --state: empty the app's state before each run (a URL: POST; else a shell command); with --start and no --reset, the app is restarted instead" },
@@ -72,10 +76,10 @@ export const SIMULATE_FLAGS = [
   { flags: '--ready <url>', help: 'with --start: ready once this URL answers 2xx (default: once --to accepts connections)' },
   { flags: '--start-timeout <duration>', help: 'with --start: how long the app may take to be ready', default: '30s' },
   { flags: '--start-log <file>', help: "with --start: append the app's output to this file (default: shown on stderr, prefixed)" },
-  { flags: '--json', help: 'NDJSON only: a line per finished event, then a summary' },
-  { flags: '--export <format-and-dir...>', help: 'write the storm for another engine instead of sending it: artillery <dir> (storm.yml, processor.mjs, payload)' },
-  { flags: '--shards <n>', help: 'with --export: split the events into n disjoint sets, one Artillery run each', default: '1' },
-  { flags: '--from-artillery <reports...>', help: 'the verdict, --report, --junit and --html from the reports artillery run --output wrote for an export (one per shard)' },
+  { flags: '--json', help: 'NDJSON only: a line per finished event, then a summary', export: true, fromArtillery: true },
+  { flags: '--export <format-and-dir...>', help: 'write the storm for another engine instead of sending it: artillery <dir> (storm.yml, processor.mjs, payload)', export: true },
+  { flags: '--shards <n>', help: 'with --export: split the events into n disjoint sets, one Artillery run each', default: '1', export: true },
+  { flags: '--from-artillery <reports...>', help: 'the verdict, --report, --junit and --html from the reports artillery run --output wrote for an export (one per shard)', fromArtillery: true },
 ] as const satisfies readonly FlagRow[];
 
 type Row = (typeof SIMULATE_FLAGS)[number];

@@ -77,6 +77,16 @@ describe('simulate option table', () => {
     });
   });
 
+  it('marks what --export and --from-artillery read, so any other flag given with them is refused', () => {
+    const reads = (column: 'export' | 'fromArtillery'): string[] => SIMULATE_FLAGS.flatMap((row) => (column in row ? [longFlag(row.flags)] : []));
+    expect(reads('fromArtillery')).toEqual(['--report', '--junit', '--html', '--json', '--from-artillery']);
+    // What shapes the storm; not what only a run has (its files, the app, --check, --state).
+    expect(reads('export')).toEqual([
+      '--fixtures', '--type', '--events', '--schedule', '--within', '--time-scale', '--max-attempts', '--jitter', '--timeout', '--duplicate-rate', '--duplicates', '--duplicate-window',
+      '--reorder', '--reorder-window', '--scenario', '--outage', '--answer-loss', '--network-latency', '--max-latency', '--seed', '--json', '--export', '--shards',
+    ]);
+  });
+
   it('takes a new option from one row: declared, parsed, named', () => {
     // A row for an option the table does not have yet (here `events`, under another flag).
     const row: FlagRow = { flags: '--event-count <n>', help: 'how many events', option: 'events', parse: (flag, text) => parseInteger(flag, text, { min: 1 }) };

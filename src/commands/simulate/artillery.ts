@@ -18,7 +18,7 @@ import { printable } from '../../text/printable.js';
 import { parseInteger } from '../../options/flags.js';
 import { userAgent } from '../../version.js';
 import type { CommandResult } from '../types.js';
-import { FLAG_NAMES, pickLibraryOptions } from '../../simulate/option-table.js';
+import { FLAG_NAMES, longFlag, pickLibraryOptions, SIMULATE_FLAGS } from '../../simulate/option-table.js';
 import type { SimulateCommandOptions, SimulateCommandResult } from './run.js';
 import { printSummary } from './summary.js';
 
@@ -90,11 +90,11 @@ export function exportFlags(values: string[], shards: string): { dir: string; sh
   return { dir, shards: parseInteger('--shards', shards, { min: 1, max: 10_000 }) };
 }
 
-/** What each mode reads; any other flag given on the command line would be ignored, so it is refused. */
+/** What each mode reads (the table's columns); any other flag given on the command line would be ignored, so it is refused. */
 const MODE_FLAGS = {
-  '--from-artillery': new Set(['--from-artillery', '--report', '--junit', '--html', '--json']),
+  '--from-artillery': new Set(SIMULATE_FLAGS.flatMap((row) => ('fromArtillery' in row ? [longFlag(row.flags)] : []))),
   // Everything that shapes the storm; not what only a run has (its files, the app, --check).
-  '--export': new Set(['--export', '--shards', '--to', '--header', '--fixtures', '--type', '--events', '--schedule', '--within', '--time-scale', '--max-attempts', '--jitter', '--timeout', '--duplicate-rate', '--duplicates', '--duplicate-window', '--reorder', '--reorder-window', '--scenario', '--outage', '--answer-loss', '--network-latency', '--max-latency', '--seed', '--json']),
+  '--export': new Set(['--to', '--header', ...SIMULATE_FLAGS.flatMap((row) => ('export' in row ? [longFlag(row.flags)] : []))]),
 };
 
 export function refuseOtherFlags(command: Command, mode: keyof typeof MODE_FLAGS): void {
