@@ -58,7 +58,7 @@ Exit codes: 0 every event got a 2xx within its attempts (and --max-latency, and 
           import('../../delivery/url.js'),
           import('./run.js'),
           import('../../ci/github.js'),
-          import('../../ci/reproduce.js'),
+          import('../../simulate/reproduce.js'),
         ]);
         const artillery = flags.export !== undefined || flags.fromArtillery !== undefined ? await import('./artillery.js') : undefined;
         if (artillery && flags.fromArtillery !== undefined) {
