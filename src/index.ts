@@ -35,7 +35,8 @@ export type { HeapStreamEvent, HeapStreamVideo, HeapStreamAsset, CatalogEntry } 
 
 // Fixture files.
 export { loadFixtures, readFixture, type LoadResult } from './store/read.js';
-export type { Fixture, LoadedFixture, EventSummary, InvalidFixture } from './store/types.js';
+export type { Fixture, LoadedFixture, InvalidFixture } from './store/types.js';
+export type { EventSummary } from './events/summary.js';
 
 // One POST, as HeapStream makes it.
 export { send, HEAPSTREAM_TIMEOUT_MS, type SendOptions } from './delivery/send.js';

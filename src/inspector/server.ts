@@ -15,7 +15,7 @@ import type { ListenEvent } from '../listen/types.js';
 import type { Fixture } from '../store/types.js';
 import { STREAM_ENTRY, STREAM_MEMORY, STREAM_SNAPSHOT, type InspectorInfo, type ReplayOutcome, type ReplayRequest } from './api.js';
 import { loadPageAssets, type PageAssets } from '../page-assets.js';
-import { summarizeBody } from '../store/body.js';
+import { summarizeBody } from '../events/summary.js';
 import { EntryList, answerSummary, bodyBytes } from './entries.js';
 import type { StormData } from '../simulate/storm-types.js';
 import { hostAllowed, loopbackHosts, newSessionToken, stateChangeRefusal, TOKEN_HEADER } from './security.js';
