@@ -10,6 +10,7 @@
 import { parseDuration, parseInteger, parsePositiveNumber, parseRatio } from '../options/flags.js';
 import { isScenario, SCENARIOS } from './scenarios.js';
 import { parseSchedule } from './schedule.js';
+import type { Duration } from '../options/values.js';
 import type { SimulateOptions } from './simulate-options.js';
 
 /** A flag; with `option`, the library option it sets (through `parse` for a flag that takes a value). */
@@ -126,12 +127,18 @@ export const FLAG_NAMES: OptionNames = namesBy((row) => longFlag(row.flags));
 /** Every option simulate() takes: a misspelt one would otherwise be ignored without a word. */
 export const KNOWN_OPTIONS: ReadonlySet<string> = new Set<string>([...SIMULATE_FLAGS.flatMap((row) => ('option' in row ? [row.option] : [])), ...LIBRARY_ONLY_OPTIONS]);
 
+/** Options whose type is a Duration hold milliseconds: every duration flag is parsed to ms at the CLI's boundary. */
+export type InMilliseconds<T> = { [K in keyof T]: Duration extends NonNullable<T[K]> ? (NonNullable<T[K]> extends Duration ? number : T[K]) : T[K] };
+
+/** The library options a command line gives: durations already in milliseconds. */
+export type FlagOptions = InMilliseconds<Partial<SimulateOptions>>;
+
 /**
  * The library options the given flags set, each checked by its row's parser (a usage error
  * that names the flag); a flag not given (and without a default) sets nothing, so that a
  * scenario's preset and the library's defaults apply.
  */
-export function optionsFromFlags(flags: object, rows: readonly FlagRow[] = SIMULATE_FLAGS): Partial<SimulateOptions> {
+export function optionsFromFlags(flags: object, rows: readonly FlagRow[] = SIMULATE_FLAGS): FlagOptions {
   const options: Record<string, unknown> = {};
   for (const row of rows) {
     const value = (flags as Record<string, unknown>)[attributeName(row.flags)];
@@ -139,7 +146,7 @@ export function optionsFromFlags(flags: object, rows: readonly FlagRow[] = SIMUL
     const parsed = row.parse && typeof value === 'string' ? row.parse(longFlag(row.flags), value) : value;
     if (parsed !== undefined) options[row.option] = parsed;
   }
-  return options as Partial<SimulateOptions>;
+  return options as FlagOptions;
 }
 
 /** Options of SimulateOptions with neither a flag row nor a place in LIBRARY_ONLY_OPTIONS: `never`, which a type test holds. */

@@ -18,6 +18,7 @@ import {
   OPTION_NAMES,
   optionsFromFlags,
   SIMULATE_FLAGS,
+  type FlagOptions,
   type FlagRow,
   type TableFlags,
   type UnlistedOptions,
@@ -85,6 +86,15 @@ describe('simulate option table', () => {
       '--fixtures', '--type', '--events', '--schedule', '--within', '--time-scale', '--max-attempts', '--jitter', '--timeout', '--duplicate-rate', '--duplicates', '--duplicate-window',
       '--reorder', '--reorder-window', '--scenario', '--outage', '--answer-loss', '--network-latency', '--max-latency', '--seed', '--json', '--export', '--shards',
     ]);
+  });
+
+  it('hands the library durations in milliseconds, as every command does at its boundary', () => {
+    expectTypeOf<FlagOptions['timeout']>().toEqualTypeOf<number | undefined>();
+    expectTypeOf<FlagOptions['within']>().toEqualTypeOf<number | undefined>();
+    expectTypeOf<FlagOptions['type']>().toEqualTypeOf<string | undefined>();
+    const command = simulateCommand();
+    command.parse(['--to', 'http://127.0.0.1:1/', '--outage', '1h', '--max-latency', '1.5s'], { from: 'user' });
+    expect(optionsFromFlags(command.opts())).toMatchObject({ outage: 3_600_000, maxLatency: 1_500, timeout: 5_000, duplicateWindow: 300_000 });
   });
 
   it('takes a new option from one row: declared, parsed, named', () => {

@@ -20,10 +20,9 @@ import type { EngineStats } from '../../simulate/engine.js';
 import { EventFiles } from '../../simulate/event-files.js';
 import { runCheck } from '../../simulate/run-check.js';
 import type { ReportSummary, StopSignal } from '../../simulate/report.js';
-import type { SimulateOptions } from '../../simulate/simulate-options.js';
 import { prepareSimulation, runSimulation, type PreparedSimulation } from '../../simulate/simulate.js';
 import type { EventOutcome } from '../../simulate/types.js';
-import { FLAG_NAMES, pickLibraryOptions } from '../../simulate/option-table.js';
+import { FLAG_NAMES, pickLibraryOptions, type FlagOptions } from '../../simulate/option-table.js';
 import type { StateOracle } from '../../simulate/effects/oracle.js';
 import type { CommandResult } from '../types.js';
 import { round } from '../../round.js';
@@ -42,7 +41,7 @@ export interface StartOptions {
  * The library's options (a URL target; the command owns the signal and the callbacks), with
  * the seed always chosen (the command line that repeats the run names it), plus the CLI's own.
  */
-export interface SimulateCommandOptions extends Omit<SimulateOptions, 'target' | 'path' | 'clock' | 'signal' | 'onAttempt' | 'onEvent' | 'seed' | 'state' | 'reset'> {
+export interface SimulateCommandOptions extends Omit<FlagOptions, 'target' | 'path' | 'clock' | 'signal' | 'onAttempt' | 'onEvent' | 'seed' | 'state' | 'reset'> {
   to: URL;
   seed: number;
   /** Whether --seed was given (else the seed is random, and the summary says how to repeat the run). */
