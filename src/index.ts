@@ -7,14 +7,14 @@
 
 // HeapStream's delivery semantics against a handler.
 export { simulate } from './simulate/simulate.js';
-export type { SimulateOptions, SimulatedAttempt } from './simulate/settings.js';
-export type { FullReport as SimulateReport } from './simulate/report.js';
+export type { SimulateOptions, SimulatedAttempt } from './simulate/simulate-options.js';
+export type { SimulateReport } from './simulate/report.js';
 export type { EventOutcome as SimulatedEvent, AttemptRecord, AttemptError } from './simulate/types.js';
 export type { ScenarioName } from './simulate/scenarios.js';
 // What the handler did (the state option): the difference from a reference run, and its minimal reproduction.
 export type { EffectsReport as SimulateEffects, Reproduction, ReproDelivery, FailureKind } from './simulate/effects/types.js';
 export type { StateDifference, StateValue } from './simulate/effects/state-diff.js';
-export type { Duration } from './option-values.js';
+export type { Duration } from './options/values.js';
 // The GitHub Actions step summary the CLI writes, for a report from simulate().
 export { stepSummaryMarkdown } from './ci/github.js';
 
@@ -35,12 +35,12 @@ export type { HeapStreamEvent, HeapStreamVideo, HeapStreamAsset, CatalogEntry } 
 
 // Fixture files.
 export { loadFixtures, readFixture, type LoadResult } from './store/read.js';
-export type { Fixture, LoadedFixture, EventSummary, InvalidFixture } from './store/types.js';
+export type { Fixture, LoadedFixture, InvalidFixture } from './store/types.js';
+export type { EventSummary } from './events/summary.js';
 
 // One POST, as HeapStream makes it.
 export { send, HEAPSTREAM_TIMEOUT_MS, type SendOptions } from './delivery/send.js';
-export type { DeliveryResult, DeliveryErrorKind } from './delivery/types.js';
-export type { HeaderMap } from './delivery/headers.js';
+export type { DeliveryResult, DeliveryErrorKind, HeaderMap } from './http/types.js';
 
 // Real events against the model (drift).
 export { checkEvent, type DriftFinding, type DriftKind } from './events/drift.js';

@@ -55,3 +55,14 @@ export function nextInterrupt(options: { stdoutClosed?: boolean } = {}): Promise
     waiter = { resolve, stdoutClosed: options.stdoutClosed ?? false };
   });
 }
+
+/**
+ * The next interrupt as an AbortSignal, for work that stops part-way and still reports
+ * (replay, simulate): it aborts with the InterruptReason as its reason. Work that runs
+ * until stopped (listen, inspect) awaits nextInterrupt() instead.
+ */
+export function interruptSignal(options: { stdoutClosed?: boolean } = {}): AbortSignal {
+  const controller = new AbortController();
+  void nextInterrupt(options).then((reason) => controller.abort(reason));
+  return controller.signal;
+}

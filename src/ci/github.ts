@@ -5,9 +5,9 @@
  */
 import { appendFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
-import { printable } from '../ui/sanitize.js';
+import { printable } from '../text/printable.js';
 import { testName } from '../simulate/junit.js';
-import type { SimulateReport } from '../simulate/report.js';
+import type { ReportSummary } from '../simulate/report.js';
 import { attemptTrail, failureTerms, failureWhy, lastAnswer, outcomeWord } from '../simulate/outcome-text.js';
 import { deliveryLine, reproduceLine } from '../simulate/effects/text.js';
 import type { EffectsReport } from '../simulate/effects/types.js';
@@ -38,7 +38,7 @@ function md(text: string): string {
 const ms = (value: number | null): string => (value === null ? '-' : String(Math.round(value)));
 
 /** The step summary: verdict, totals, worst events with their attempts, latency, seed, the command that repeats the run. */
-export function stepSummaryMarkdown(report: SimulateReport): string {
+export function stepSummaryMarkdown(report: ReportSummary): string {
   const { totals, verdict, latencyMs } = report;
   const lines: string[] = [];
   lines.push(`### ${verdict.ok ? '✅' : '❌'} HeapStream delivery simulation: ${verdict.ok ? 'PASS' : 'FAIL'}`, '');
@@ -107,7 +107,7 @@ export function workflowCommandData(text: string, property = false): string {
 }
 
 /** `::error` lines for failed events (at most MAX_ANNOTATIONS), `::warning` for the report's warnings. */
-export function annotations(report: SimulateReport): string[] {
+export function annotations(report: ReportSummary): string[] {
   const stateFailed = report.effects !== undefined && !report.effects.ok;
   const failed = report.worstEvents.filter((event) => event.exhausted || event.tooSlow).slice(0, MAX_ANNOTATIONS - (stateFailed ? 1 : 0));
   const terms = failureTerms(report);
@@ -125,7 +125,7 @@ export function annotations(report: SimulateReport): string[] {
 }
 
 /** Step outputs as `$GITHUB_OUTPUT` takes them; the report path in the delimiter form, which any text survives. */
-export function stepOutputs(report: SimulateReport, reportFile: string | undefined): string {
+export function stepOutputs(report: ReportSummary, reportFile: string | undefined): string {
   const delimiter = `hsw_${randomBytes(8).toString('hex')}`;
   return [
     `verdict=${report.verdict.ok ? 'pass' : 'fail'}`,
@@ -140,7 +140,7 @@ export function stepOutputs(report: SimulateReport, reportFile: string | undefin
 }
 
 /** Writes the summary, the outputs and the annotations (through `print`, one line each). */
-export async function publishToGitHub(github: GitHubEnvironment, report: SimulateReport, options: { reportFile: string | undefined; print(line: string): void }): Promise<void> {
+export async function publishToGitHub(github: GitHubEnvironment, report: ReportSummary, options: { reportFile: string | undefined; print(line: string): void }): Promise<void> {
   for (const line of annotations(report)) options.print(line);
   if (github.stepSummaryFile) await appendFile(github.stepSummaryFile, stepSummaryMarkdown(report));
   if (github.outputFile) await appendFile(github.outputFile, stepOutputs(report, options.reportFile));

@@ -4,7 +4,7 @@
  * that shows them saves a trip to the handler's logs. Bounded (a body may be megabytes) and
  * printable (a body is hostile text).
  */
-import { printable } from '../ui/sanitize.js';
+import { printable } from '../text/printable.js';
 
 /** Characters of an answer that a report quotes. */
 export const ANSWER_CHARS = 200;

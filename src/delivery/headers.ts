@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { UsageError } from '../errors.js';
+import type { HeaderMap } from '../http/types.js';
 
 /** Headers that describe one connection or one hop, never the message (RFC 9110 §7.6.1). */
 const HOP_BY_HOP = new Set([
@@ -20,8 +21,6 @@ const HOP_BY_HOP = new Set([
   'content-length',
   // HTTP/2 pseudo-headers can appear in captured requests; they are not headers to send.
 ]);
-
-export type HeaderMap = Record<string, string | string[]>;
 
 /**
  * Headers to pass on to the next hop: all but hop-by-hop ones, including any that the

@@ -8,7 +8,8 @@ import { serializeEvent } from '../events/serializer.js';
 import type { HeapStreamEvent } from '../events/types.js';
 import type { LoadedFixture } from '../store/types.js';
 import { userAgent } from '../version.js';
-import { passThroughHeaders, type HeaderMap } from './headers.js';
+import type { HeaderMap } from '../http/types.js';
+import { resendRequest } from './resend.js';
 
 export interface WebhookRequest {
   method: string;
@@ -32,9 +33,9 @@ export function syntheticHeaders(): HeaderMap {
  */
 export function buildRequest(event: BuiltEvent | HeapStreamEvent | LoadedFixture): WebhookRequest {
   if ('fixture' in event) {
-    const { request } = event.fixture;
+    const { method, headers } = resendRequest(event.fixture.request);
     // A copy: a fixture's bytes may sit in a pooled, shared buffer.
-    return withLength(request.method || 'POST', passThroughHeaders(request.headers), Buffer.from(event.body));
+    return withLength(method, headers, Buffer.from(event.body));
   }
   const body = 'event_type' in event ? serializeEvent(event) : event.body;
   return withLength('POST', syntheticHeaders(), Buffer.from(body, 'utf8'));

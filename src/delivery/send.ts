@@ -9,8 +9,7 @@
 import type { Dispatcher } from 'undici';
 import { userAgent } from '../version.js';
 import { globalDispatcher } from './undici.js';
-import type { HeaderMap } from './headers.js';
-import type { DeliveryResult } from './types.js';
+import type { DeliveryResult, HeaderMap } from '../http/types.js';
 
 export const HEAPSTREAM_TIMEOUT_MS = 5_000;
 

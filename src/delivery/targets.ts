@@ -15,10 +15,9 @@ import { Agent as HttpAgent, createServer, request as httpRequest, type Incoming
 import type { Agent } from 'undici';
 import { ANSWER_BYTES } from './answer.js';
 import { describeError, optionError } from '../errors.js';
-import type { HeaderMap } from './headers.js';
+import type { DeliveryResult, HeaderMap } from '../http/types.js';
 import { socketPair } from './memory-socket.js';
 import { classify, send } from './send.js';
-import type { DeliveryResult } from './types.js';
 import { undiciAgent } from './undici.js';
 import { parseHandlerUrl } from './url.js';
 

@@ -5,7 +5,7 @@
  * model yet, or one whose real shape differs from the model.
  */
 import { ExitCode, HswError, UsageError } from '../errors.js';
-import { summarizeBody } from '../store/body.js';
+import { summarizeBody } from './summary.js';
 import { FLOAT_PATHS, findCatalogEntry } from './catalog.js';
 import { JsonSyntaxError, memberOf, nodeValue, parseJsonText, type JsonNode } from './json-text.js';
 import { createRandom, randomInt, type Random } from './random.js';

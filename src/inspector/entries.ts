@@ -9,10 +9,11 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
-import type { DeliveryResult } from '../delivery/types.js';
+import type { DeliveryResult } from '../http/types.js';
 import { checkBody } from '../events/drift.js';
 import type { ListenEvent } from '../listen/types.js';
-import { decodeBody, summarizeBody } from '../store/body.js';
+import { summarizeBody } from '../events/summary.js';
+import { decodeBody } from '../store/body.js';
 import { loadFixtures, readFixture } from '../store/read.js';
 import type { Fixture, LoadedFixture } from '../store/types.js';
 import type { AnswerDetail, AnswerSummary, BodyBytes, EntryDetail, EntrySummary, HeaderList, MemoryState } from './api.js';

@@ -6,10 +6,10 @@ import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { HswError, describeError } from '../errors.js';
-import type { SimulateReport } from '../simulate/report.js';
+import type { ReportSummary } from '../simulate/report.js';
 import type { EventOutcome } from '../simulate/types.js';
-import { StormBuilder, type StormOptions } from './storm.js';
-import type { StormData } from './storm-types.js';
+import { StormBuilder, type StormOptions } from '../simulate/storm-picture.js';
+import type { StormData } from '../simulate/storm-types.js';
 
 const EVENTS_LINE = /^\s*"events":\s*\[\s*$/;
 /** A report laid out differently (re-indented by a tool) is parsed whole, up to this size. */
@@ -72,8 +72,8 @@ function parseJson(text: string): unknown {
   return JSON.parse(text) as unknown;
 }
 
-function checkReport(data: unknown, invalid: (why: string) => HswError): SimulateReport {
-  const r = data as Partial<SimulateReport> | null;
+function checkReport(data: unknown, invalid: (why: string) => HswError): ReportSummary {
+  const r = data as Partial<ReportSummary> | null;
   if (!r || typeof r !== 'object' || !r.totals || !r.settings || typeof r.durationMs !== 'number' || !r.verdict) throw invalid('not a simulate report (no totals, settings or verdict)');
-  return r as SimulateReport;
+  return r as ReportSummary;
 }

@@ -7,17 +7,17 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Agent } from 'undici';
 import { undiciAgent } from '../delivery/undici.js';
-import { passThroughHeaders, type HeaderMap } from '../delivery/headers.js';
+import type { HeaderMap } from '../http/types.js';
+import { resendRequest } from '../delivery/resend.js';
 import { send } from '../delivery/send.js';
-import { withQuery } from '../delivery/url.js';
 import { HswError, describeError } from '../errors.js';
 import type { ListenEvent } from '../listen/types.js';
 import type { Fixture } from '../store/types.js';
 import { STREAM_ENTRY, STREAM_MEMORY, STREAM_SNAPSHOT, type InspectorInfo, type ReplayOutcome, type ReplayRequest } from './api.js';
-import { loadPageAssets, type PageAssets } from './assets.js';
-import { summarizeBody } from '../store/body.js';
+import { loadPageAssets, type PageAssets } from '../page-assets.js';
+import { summarizeBody } from '../events/summary.js';
 import { EntryList, answerSummary, bodyBytes } from './entries.js';
-import type { StormData } from './storm-types.js';
+import type { StormData } from '../simulate/storm-types.js';
 import { hostAllowed, loopbackHosts, newSessionToken, stateChangeRefusal, TOKEN_HEADER } from './security.js';
 
 /** How much of a handler's answer to a replay is kept for the page. */
@@ -277,13 +277,12 @@ export class InspectorServer {
     }
     // The recorded fixture is read, never written: an edit only changes what is sent.
     const body = input.body !== undefined ? Buffer.from(input.body, 'utf8') : recorded;
-    const url = withQuery(to, fixture.request.query);
-    const headers = passThroughHeaders(fixture.request.headers);
+    const { url, method, headers } = resendRequest(fixture.request, to, this.options.extraHeaders);
     const result = await send({
       url,
-      method: fixture.request.method || 'POST',
+      method,
       body,
-      headers: this.options.extraHeaders ? { ...headers, ...this.options.extraHeaders } : headers,
+      headers,
       exactHeaders: true,
       timeoutMs: this.options.replayTimeoutMs,
       dispatcher: this.agent,

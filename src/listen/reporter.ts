@@ -4,9 +4,9 @@
  * an event_type can carry escape sequences meant for the terminal that shows it.
  */
 import { relative, sep } from 'node:path';
-import { describeResult } from '../delivery/describe.js';
+import { describeResult } from '../http/describe.js';
 import type { Output } from '../ui/output.js';
-import { printable } from '../ui/sanitize.js';
+import { printable } from '../text/printable.js';
 import type { Spinner } from '../ui/spinner.js';
 import type { DriftFinding } from '../events/drift.js';
 import type { ListenEvent, ListenReady, ListenReporter, ListenSummary, ListenTidied } from './types.js';

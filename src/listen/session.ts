@@ -5,17 +5,17 @@ import { randomBytes } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import type { Agent } from 'undici';
 import { undiciAgent } from '../delivery/undici.js';
-import { passThroughHeaders } from '../delivery/headers.js';
+import { resendRequest } from '../delivery/resend.js';
 import { send } from '../delivery/send.js';
-import { withQuery } from '../delivery/url.js';
-import type { DeliveryResult } from '../delivery/types.js';
+import type { DeliveryResult } from '../http/types.js';
 import { HswError, describeError } from '../errors.js';
 import { Receiver } from '../receiver/server.js';
 import type { CapturedRequest, ReceiverAnswer } from '../receiver/types.js';
 import { eventMatcher } from '../store/filter.js';
 import { checkBody } from '../events/drift.js';
 import type { Fixture, FixtureResponse } from '../store/types.js';
-import { summarizeBody, utf8Text } from '../store/body.js';
+import { summarizeBody } from '../events/summary.js';
+import { utf8Text } from '../store/body.js';
 import { RESPONSE_BODY_BYTES, fixtureResponse, makeFixture } from '../store/write.js';
 import { TunnelKeeper } from '../tunnel/keeper.js';
 import { probeTarget, probeThrough } from '../tunnel/probe.js';
@@ -279,15 +279,13 @@ export class ListenSession {
   }
 
   private async forward(forwardTo: URL, request: CapturedRequest): Promise<DeliveryResult> {
-    // Without a query the route's own URL is sent to: send() reads its origin and path once
-    // per URL object, which a copy per webhook would defeat.
-    const url = request.query ? withQuery(forwardTo, request.query) : forwardTo;
+    const { url, method, headers } = resendRequest(request, forwardTo, this.options.extraHeaders);
     this.summary.forwarded++;
     const result = await send({
       url,
-      method: request.method,
+      method,
       body: request.body,
-      headers: this.options.extraHeaders ? { ...passThroughHeaders(request.headers), ...this.options.extraHeaders } : passThroughHeaders(request.headers),
+      headers,
       exactHeaders: true,
       timeoutMs: this.options.forwardTimeoutMs,
       dispatcher: this.agent,

@@ -1,5 +1,4 @@
-import type { HeaderMap } from '../delivery/headers.js';
-import type { DeliveryResult } from '../delivery/types.js';
+import type { DeliveryResult, HeaderMap } from '../http/types.js';
 import type { DriftFinding } from '../events/drift.js';
 import type { RejectedRequest } from '../receiver/types.js';
 import type { Fixture } from '../store/types.js';

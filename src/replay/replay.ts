@@ -5,14 +5,14 @@
  */
 import { setMaxListeners } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { checkExtraHeaders, passThroughHeaders, type HeaderMap } from '../delivery/headers.js';
+import type { DeliveryResult, HeaderMap } from '../http/types.js';
+import { checkExtraHeaders } from '../delivery/headers.js';
+import { resendRequest } from '../delivery/resend.js';
 import { HEAPSTREAM_TIMEOUT_MS } from '../delivery/send.js';
 import { openTarget, type Target } from '../delivery/targets.js';
-import { withQuery } from '../delivery/url.js';
-import type { DeliveryResult } from '../delivery/types.js';
 import { optionError } from '../errors.js';
 import { closestName } from '../suggest.js';
-import { duration, wholeNumber, type Duration } from '../option-values.js';
+import { duration, wholeNumber, type Duration } from '../options/values.js';
 import { resolveFixturesOption, type FixturesOption } from '../store/fixtures-option.js';
 import type { LoadedFixture } from '../store/types.js';
 
@@ -121,9 +121,8 @@ export async function runReplay(options: ReplayOptions): Promise<{ result: Repla
         if (signal.aborted) return;
       }
       // The recorded query string goes along, as HeapStream's would have.
-      const url = withQuery(target.url, job.fixture.fixture.request.query);
-      const { request } = job.fixture.fixture;
-      const result = await target.deliver({ url, method: request.method || 'POST', body: job.fixture.body, headers: { ...passThroughHeaders(request.headers), ...extraHeaders }, timeoutMs });
+      const { url, method, headers } = resendRequest(job.fixture.fixture.request, target.url, extraHeaders);
+      const result = await target.deliver({ url, method, body: job.fixture.body, headers, timeoutMs });
       // Cut short by the stop, not failed by the handler: not a delivery to report.
       if (signal.aborted && result.error?.code === 'ABORTED') return;
       const delivery = { fixture: job.fixture, copy: job.copy, url: url.href, result };

@@ -7,8 +7,7 @@
  * Results go to a columnar attempt log, so memory stays flat at 100,000 events.
  */
 import { answerText } from '../delivery/answer.js';
-import type { DeliveryResult } from '../delivery/types.js';
-import type { HeaderMap } from '../delivery/headers.js';
+import type { DeliveryResult, HeaderMap } from '../http/types.js';
 import type { Random } from '../events/random.js';
 import { AttemptLog, type AttemptInput } from './attempt-log.js';
 import { wait, type Clock } from './clock.js';

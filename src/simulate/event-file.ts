@@ -10,10 +10,47 @@
 import { open, unlink, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import type { EventOutcome } from './types.js';
+import type { EngineResult } from './engine.js';
+import type { EventOutcome, SimulateSettings } from './types.js';
 
 /** Formats one event; `position` is its place in the file (0 for the first). */
 export type FormatEvent = (outcome: EventOutcome, position: number) => string;
+
+/**
+ * A file format with a line (or element) per event, between a head and a tail that only the
+ * finished run's summary gives: the report's JSON, JUnit's XML. One definition per format, which both
+ * the whole-file writer (writeEventFile) and the incremental one (IncrementalEventFile)
+ * follow, so the two cannot write different bytes.
+ */
+export interface EventFileFormat<Summary> {
+  head(summary: Summary): string;
+  /** How events are formatted while the run goes, when only its settings are known. */
+  during(settings: SimulateSettings): FormatEvent;
+  /** How events are formatted after the run (an unfinished event may say why it stopped). */
+  after(summary: Summary): FormatEvent;
+  tail(summary: Summary): string;
+}
+
+/**
+ * The whole file from a finished run, through `write`: the simple case of the incremental
+ * writer, where every event is formatted after the run. Streamed in batches, so 100,000
+ * events never sit in memory as one string.
+ */
+export async function writeEventFile<Summary>(write: (chunk: string) => Promise<void>, format: EventFileFormat<Summary>, summary: Summary, result: EngineResult): Promise<void> {
+  await write(format.head(summary));
+  const formatEvent = format.after(summary);
+  const indexes = [...result.order].sort((a, b) => a - b);
+  let batch: string[] = [];
+  let position = 0;
+  for (const index of indexes) {
+    batch.push(formatEvent(result.outcome(index), position++));
+    if (batch.length === 1_000) {
+      await write(batch.join(''));
+      batch = [];
+    }
+  }
+  await write(`${batch.join('')}${format.tail(summary)}`);
+}
 
 /** Appended in chunks about this big: few writes, little held in memory. */
 const CHUNK_CHARS = 256 * 1024;

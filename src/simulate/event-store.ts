@@ -5,7 +5,7 @@
  * bytes at all: they are rebuilt from their seed for each attempt (`lazy`), so a million of
  * them cost a few bytes each, and their timestamps are kept as numbers.
  */
-import type { HeaderMap } from '../delivery/headers.js';
+import type { HeaderMap } from '../http/types.js';
 import { createRandom } from '../events/random.js';
 import { grown } from './typed-arrays.js';
 

@@ -4,13 +4,16 @@
  * how to reproduce the run; test names depend only on the events, so the same seed gives
  * the same names and CI history can follow an event. Streamed, like the JSON report.
  */
-import { printable } from '../ui/sanitize.js';
+import { printable } from '../text/printable.js';
 import type { EngineResult } from './engine.js';
-import type { SimulateReport } from './report.js';
+import { writeEventFile, type EventFileFormat } from './event-file.js';
+import type { ReportSummary } from './report.js';
 import { attemptText, failureTerms, failureWhy, lastAnswer, type FailureTerms } from './outcome-text.js';
 import type { EventOutcome } from './types.js';
 import type { EffectsReport } from './effects/types.js';
 import { effectsLines } from './effects/text.js';
+import { attemptDueAt } from './validate.js';
+import { round } from '../round.js';
 
 // What XML 1.0 allows (Char production); the rest (C0 controls, lone surrogates, U+FFFE/F) cannot be escaped, only dropped.
 const NOT_XML_CHAR = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
@@ -31,23 +34,34 @@ export function testName(event: Pick<EventOutcome, 'index' | 'type' | 'videoId'>
   return `#${event.index} ${event.type ?? 'event'}${event.videoId !== null ? ` video ${event.videoId}` : ''}`;
 }
 
-export async function writeJunit(write: (chunk: string) => Promise<void>, report: SimulateReport, result: EngineResult): Promise<void> {
-  await write(junitHead(report));
-  const indexes = [...result.order].sort((a, b) => a - b);
-  const terms = testcaseTerms(report);
-  let batch: string[] = [];
-  for (const index of indexes) {
-    batch.push(testcase(result.outcome(index), terms));
-    if (batch.length === 1_000) {
-      await write(batch.join(''));
-      batch = [];
-    }
-  }
-  await write(`${batch.join('')}${junitTail(report)}`);
+/** The JUnit file: a testcase per event, between counts and properties that only the finished run knows. */
+export const JUNIT_FORMAT: EventFileFormat<ReportSummary> = {
+  head: junitHead,
+  // Only events that never finished mention why the run stopped; those are written after it.
+  during: (settings) => {
+    const terms: TestcaseTerms = {
+      maxAttempts: settings.maxAttempts,
+      maxLatencyMs: settings.maxLatencyMs ?? null,
+      timeScale: round(settings.scale, 3),
+      lastAttemptDueMs: attemptDueAt(settings.schedule, settings.maxAttempts),
+      interrupted: undefined,
+    };
+    return (outcome) => testcase(outcome, terms);
+  },
+  after: (report) => {
+    const terms = testcaseTerms(report);
+    return (outcome) => testcase(outcome, terms);
+  },
+  tail: junitTail,
+};
+
+/** Writes the JUnit file of a finished run. */
+export function writeJunit(write: (chunk: string) => Promise<void>, report: ReportSummary, result: EngineResult): Promise<void> {
+  return writeEventFile(write, JUNIT_FORMAT, report, result);
 }
 
 /** The XML up to the first testcase: counts and properties, which only the finished run knows. */
-export function junitHead(report: SimulateReport): string {
+export function junitHead(report: ReportSummary): string {
   const { totals } = report;
   // With a state oracle, the final state is one more testcase.
   const failures = totals.exhausted + totals.tooSlow + (report.effects && !report.effects.ok ? 1 : 0);
@@ -65,7 +79,7 @@ export function junitHead(report: SimulateReport): string {
 }
 
 /** The XML after the last testcase. */
-export function junitTail(report: SimulateReport): string {
+export function junitTail(report: ReportSummary): string {
   const notes = [...(report.interrupted ? [`${report.interrupted.reason}; ${report.interrupted.finishedEvents} of ${report.totals.events} events finished`] : []), ...report.warnings];
   const systemErr = notes.length > 0 ? `    <system-err>${xmlEscape(notes.join('\n'))}</system-err>\n` : '';
   return `${report.effects ? effectsTestcase(report.effects) : ''}${systemErr}  </testsuite>\n</testsuites>\n`;
@@ -79,12 +93,12 @@ export interface TestcaseTerms extends FailureTerms {
   interrupted: string | undefined;
 }
 
-export function testcaseTerms(report: SimulateReport): TestcaseTerms {
+export function testcaseTerms(report: ReportSummary): TestcaseTerms {
   return { ...failureTerms(report), interrupted: report.interrupted?.reason };
 }
 
 /** What a reader needs to reproduce the run and to trust it. */
-function properties(report: SimulateReport): [string, string][] {
+function properties(report: ReportSummary): [string, string][] {
   const { settings } = report;
   return [
     ['seed', String(settings.seed)],

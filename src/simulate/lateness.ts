@@ -17,7 +17,8 @@ import type { EngineResult } from './engine.js';
 import { percentiles, type Percentiles } from './percentiles.js';
 import { formatDuration } from './schedule.js';
 import type { SimulateSettings } from './types.js';
-import { OPTION_NAMES, type Compression, type OptionNames } from './validate.js';
+import type { Compression } from './validate.js';
+import { OPTION_NAMES, type OptionNames } from './option-table.js';
 
 /** An attempt later than this share of the gap before it distorts the schedule. */
 export const LATE_SHARE_OF_GAP = 0.1;

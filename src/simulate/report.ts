@@ -6,12 +6,14 @@
  */
 import { AttemptLog } from './attempt-log.js';
 import type { EngineResult } from './engine.js';
+import { writeEventFile, type EventFileFormat } from './event-file.js';
 import { behindScheduleWarning, scheduleKeeping, type ScheduleKeeping } from './lateness.js';
 import { percentiles, type Percentiles } from './percentiles.js';
 import { formatDuration } from './schedule.js';
 import type { EffectsReport } from './effects/types.js';
 import type { EventOutcome, SimulateSettings } from './types.js';
-import { attemptDueAt, OPTION_NAMES, type Compression, type OptionNames } from './validate.js';
+import { attemptDueAt, type Compression } from './validate.js';
+import { OPTION_NAMES, type OptionNames } from './option-table.js';
 import { round } from '../round.js';
 
 /** How many events the report names as the worst (GitHub shows at most 10 annotations). */
@@ -20,7 +22,8 @@ export const WORST_EVENTS = 10;
 /** The signals that stop a run and still get its report written. */
 export type StopSignal = 'SIGINT' | 'SIGTERM';
 
-export interface SimulateReport {
+/** The report without its events: what the CLI prints from, and the file's head. */
+export interface ReportSummary {
   tool: string;
   target: string;
   scenario: string | null;
@@ -108,11 +111,11 @@ export interface ReportInput {
 }
 
 /** What `--report` writes and `simulate()` resolves to: the summary and every event. */
-export type FullReport = SimulateReport & { events: EventOutcome[] };
+export type SimulateReport = ReportSummary & { events: EventOutcome[] };
 
-export function buildReport(input: ReportInput): SimulateReport {
+export function buildReport(input: ReportInput): ReportSummary {
   const { result, settings } = input;
-  const totals: SimulateReport['totals'] = {
+  const totals: ReportSummary['totals'] = {
     events: result.events,
     delivered: 0,
     exhausted: 0,
@@ -237,7 +240,7 @@ function worstEvents(result: EngineResult): EventOutcome[] {
 }
 
 /** The burst after an outage: attempts that reached the handler within a short window of the first one. */
-function recovery(result: EngineResult, at: number): NonNullable<SimulateReport['recovery']> {
+function recovery(result: EngineResult, at: number): NonNullable<ReportSummary['recovery']> {
   const columns = result.log.columns();
   const after: number[] = [];
   for (let i = 0; i < result.log.count; i++) {
@@ -261,12 +264,12 @@ export function* reportEvents(result: EngineResult): Generator<EventOutcome> {
 }
 
 /** The report in memory, as `simulate()` returns it: equal to what `writeReport` writes. */
-export function fullReport(report: SimulateReport, result: EngineResult): FullReport {
+export function fullReport(report: ReportSummary, result: EngineResult): SimulateReport {
   return { ...report, events: [...reportEvents(result)] };
 }
 
 /** The report file up to its first event: the summary pretty-printed, `events` opened. */
-export function reportHead(report: SimulateReport): string {
+export function reportHead(report: ReportSummary): string {
   const head = JSON.stringify(report, null, 2);
   return `${head.slice(0, -2)},\n  "events": [`;
 }
@@ -278,21 +281,15 @@ export function reportEventLine(outcome: EventOutcome, first: boolean): string {
 
 export const REPORT_TAIL = '\n  ]\n}\n';
 
-/**
- * Writes the report as JSON: the summary pretty-printed, then `events`, one event per line
- * (diff-friendly, and streamed so 100,000 events never sit in memory as one string).
- */
-export async function writeReport(write: (chunk: string) => Promise<void>, report: SimulateReport, result: EngineResult): Promise<void> {
-  await write(reportHead(report));
-  let batch: string[] = [];
-  let first = true;
-  for (const outcome of reportEvents(result)) {
-    batch.push(reportEventLine(outcome, first));
-    first = false;
-    if (batch.length === 1_000) {
-      await write(batch.join(''));
-      batch = [];
-    }
-  }
-  await write(`${batch.join('')}${REPORT_TAIL}`);
+/** The report file: the summary pretty-printed, then `events`, one event per line (diff-friendly). */
+export const REPORT_FORMAT: EventFileFormat<ReportSummary> = {
+  head: reportHead,
+  during: () => (outcome, position) => reportEventLine(outcome, position === 0),
+  after: () => (outcome, position) => reportEventLine(outcome, position === 0),
+  tail: () => REPORT_TAIL,
+};
+
+/** Writes the report file of a finished run. */
+export function writeReport(write: (chunk: string) => Promise<void>, report: ReportSummary, result: EngineResult): Promise<void> {
+  return writeEventFile(write, REPORT_FORMAT, report, result);
 }

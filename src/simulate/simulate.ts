@@ -4,7 +4,8 @@
  * `runSimulation`), and its `--report` file holds the report this resolves to.
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { checkExtraHeaders, type HeaderMap } from '../delivery/headers.js';
+import type { HeaderMap } from '../http/types.js';
+import { checkExtraHeaders } from '../delivery/headers.js';
 import { openTarget, type OpenTarget } from '../delivery/targets.js';
 import { optionError } from '../errors.js';
 import { findCatalogEntry } from '../events/catalog.js';
@@ -15,16 +16,18 @@ import { SimulationEngine, type Deliver, type EngineResult, type EngineStats } f
 import { EffectsCheck, effectsReason } from './effects/check.js';
 import { functionOracle, type StateOracle } from './effects/oracle.js';
 import { reorderWithinWindows, type EventStore } from './event-store.js';
-import { buildReport, fullReport, type FullReport, type SimulateReport, type StopSignal } from './report.js';
-import { resolveSimulation, type ResolvedSimulation, type SimulateOptions, type SimulatedAttempt } from './settings.js';
+import { buildReport, fullReport, type SimulateReport, type ReportSummary, type StopSignal } from './report.js';
+import { resolveSimulation, type ResolvedSimulation } from './settings.js';
+import type { SimulateOptions, SimulatedAttempt } from './simulate-options.js';
 import { storeFixtures, synthesizeEvents } from './sources.js';
 import { resolveFixturesOption } from '../store/fixtures-option.js';
 import type { EventOutcome, SimulateSettings } from './types.js';
-import { OPTION_NAMES, type Compression, type OptionNames } from './validate.js';
+import type { Compression } from './validate.js';
+import { OPTION_NAMES, type OptionNames } from './option-table.js';
 
 export interface SimulationRun {
   /** The summary; `fullReport(report, result)` adds every event. */
-  report: SimulateReport;
+  report: ReportSummary;
   result: EngineResult;
   /** The signal stopped the run before every event finished. */
   aborted: boolean;
@@ -71,7 +74,7 @@ export interface RunStart {
   stats: () => EngineStats;
 }
 
-export async function simulate(options: SimulateOptions): Promise<FullReport> {
+export async function simulate(options: SimulateOptions): Promise<SimulateReport> {
   if (options === null || typeof options !== 'object') throw optionError('options', 'must be an object: simulate({ target, ... })');
   options.signal?.throwIfAborted();
   const run = await runSimulation(await prepareSimulation(options));

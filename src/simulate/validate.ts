@@ -6,6 +6,7 @@
 import { UsageError } from '../errors.js';
 import { formatDuration } from './schedule.js';
 import type { SimulateSettings } from './types.js';
+import { OPTION_NAMES, type OptionNames } from './option-table.js';
 
 /**
  * The shortest span of HeapStream time (a retry delay, the outage, the duplicate window)
@@ -20,42 +21,6 @@ export interface Compression {
   withinMs?: number;
   timeScale?: number;
 }
-
-/** What each option is called where the settings came from (flags for the CLI). */
-export interface OptionNames {
-  within: string;
-  timeScale: string;
-  schedule: string;
-  maxAttempts: string;
-  timeout: string;
-  duplicateRate: string;
-  duplicates: string;
-  concurrentDuplicates: string;
-  duplicateWindow: string;
-  outage: string;
-  answerLoss: string;
-  networkLatency: string;
-  maxLatency: string;
-  concurrency: string;
-}
-
-/** The names of `simulate()`'s options (SimulateOptions). */
-export const OPTION_NAMES: OptionNames = {
-  within: 'within',
-  timeScale: 'timeScale',
-  schedule: 'schedule',
-  maxAttempts: 'maxAttempts',
-  timeout: 'timeout',
-  duplicateRate: 'duplicateRate',
-  duplicates: 'duplicates',
-  concurrentDuplicates: 'concurrentDuplicates',
-  duplicateWindow: 'duplicateWindow',
-  outage: 'outage',
-  answerLoss: 'answerLoss',
-  networkLatency: 'networkLatency',
-  maxLatency: 'maxLatency',
-  concurrency: 'concurrency',
-};
 
 /** HeapStream time at which attempt `n` (1-based) is due, for an event first sent at 0. */
 export function attemptDueAt(schedule: readonly number[], n: number): number {

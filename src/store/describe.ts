@@ -1,6 +1,6 @@
 import { relative } from 'node:path';
-import { describeResult } from '../delivery/describe.js';
-import { printable, printableValue } from '../ui/sanitize.js';
+import { describeResult } from '../http/describe.js';
+import { printable, printableValue } from '../text/printable.js';
 import type { FixtureResponse, LoadedFixture } from './types.js';
 
 /** The columns `fixtures list` and the replay picker show for a fixture. */

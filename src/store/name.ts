@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { resolve, sep } from 'node:path';
-import type { EventSummary } from './types.js';
+import type { EventSummary } from '../events/summary.js';
 
 /**
  * A file name that sorts chronologically and says what the event is:

@@ -1,6 +1,7 @@
 import { lstat, readFile, readdir, realpath, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { decodeBody, summarizeBody } from './body.js';
+import { summarizeBody } from '../events/summary.js';
+import { decodeBody } from './body.js';
 import { FIXTURE_FORMAT, type Fixture, type InvalidFixture, type LoadedFixture } from './types.js';
 import { parseJsonText } from '../events/json-text.js';
 import { ExitCode, HswError, describeError } from '../errors.js';

@@ -1,5 +1,5 @@
-import type { HeaderMap } from '../delivery/headers.js';
-import type { DeliveryResult } from '../delivery/types.js';
+import type { DeliveryResult, HeaderMap } from '../http/types.js';
+import type { EventSummary } from '../events/summary.js';
 
 export const FIXTURE_FORMAT = 'heapstream-webhooks/fixture@1';
 
@@ -46,15 +46,6 @@ export interface FixtureResponse extends Pick<DeliveryResult, 'ok' | 'status' | 
   bodyEncoding?: 'utf8' | 'base64';
   /** The body was longer than what was kept. */
   truncated?: boolean;
-}
-
-export interface EventSummary {
-  type: string | null;
-  videoId: number | null;
-  status: string | null;
-  timestamp: string | null;
-  /** False when the body is not JSON at all. */
-  json: boolean;
 }
 
 /** A fixture read from disk, with where it came from. */

@@ -1,10 +1,10 @@
 import { mkdir, open, rename, unlink } from 'node:fs/promises';
-import { encodeBody, summarizeBody } from './body.js';
+import { summarizeBody, type EventSummary } from '../events/summary.js';
+import { encodeBody } from './body.js';
 import { DurableDirectory, tempNameFor } from './durable.js';
 import { fixtureFileName, insideDirectory } from './name.js';
-import { FIXTURE_FORMAT, type EventSummary, type Fixture, type FixtureResponse } from './types.js';
-import type { HeaderMap } from '../delivery/headers.js';
-import type { DeliveryResult } from '../delivery/types.js';
+import { FIXTURE_FORMAT, type Fixture, type FixtureResponse } from './types.js';
+import type { DeliveryResult, HeaderMap } from '../http/types.js';
 import { round } from '../round.js';
 
 /**

@@ -2,11 +2,11 @@
  * One line (and one NDJSON record) per delivery, the same for `trigger` and `replay`.
  */
 import { answerText } from '../delivery/answer.js';
-import { describeResult } from '../delivery/describe.js';
-import type { DeliveryResult } from '../delivery/types.js';
+import { describeResult } from '../http/describe.js';
+import type { DeliveryResult } from '../http/types.js';
 import { round } from '../round.js';
 import type { Output } from './output.js';
-import { printable } from './sanitize.js';
+import { printable } from '../text/printable.js';
 
 export interface DeliveryLine {
   type: string | null;

@@ -8,9 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { request } from 'undici';
-import { StormBuilder } from '../../src/inspector/storm.js';
-import { stormHtml } from '../../src/inspector/storm-html.js';
-import type { SimulateReport } from '../../src/simulate/report.js';
+import { StormBuilder } from '../../src/simulate/storm-picture.js';
+import { stormHtml } from '../../src/simulate/storm-html.js';
+import type { ReportSummary } from '../../src/simulate/report.js';
 import type { AttemptRecord, EventOutcome } from '../../src/simulate/types.js';
 import { launchBrowser } from '../helpers/chromium.js';
 import { freePort, spawnListening, startHandlerProcess, stop } from './helpers.js';
@@ -82,7 +82,7 @@ function* syntheticRun(events: number, durationMs: number): Generator<EventOutco
   }
 }
 
-function syntheticReport(events: number, durationMs: number): SimulateReport {
+function syntheticReport(events: number, durationMs: number): ReportSummary {
   return {
     tool: 'heapstream-webhooks/bench',
     target: 'http://127.0.0.1:3000/webhooks',

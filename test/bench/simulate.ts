@@ -18,12 +18,12 @@ import { fileURLToPath } from 'node:url';
 import { buildEvent } from '../../src/events/builder.js';
 import { realClock } from '../../src/simulate/clock.js';
 import { Scheduler } from '../../src/simulate/scheduler.js';
-import type { SimulateReport } from '../../src/simulate/report.js';
+import type { ReportSummary } from '../../src/simulate/report.js';
 import { BIN, startHandlerProcess } from './helpers.js';
 import { fmt, median, percentile, verdict } from './stats.js';
 
 /** Runs the built CLI's simulate; polls its peak RSS (VmHWM) while it runs. */
-async function runSimulate(args: string[]): Promise<{ report: SimulateReport; peakRssMiB: number; wallMs: number }> {
+async function runSimulate(args: string[]): Promise<{ report: ReportSummary; peakRssMiB: number; wallMs: number }> {
   const dir = await mkdtemp(join(tmpdir(), 'hsw-bench-sim-'));
   const reportFile = join(dir, 'report.json');
   const started = performance.now();
@@ -43,7 +43,7 @@ async function runSimulate(args: string[]): Promise<{ report: SimulateReport; pe
   const wallMs = performance.now() - started;
   // The summary comes before the (large) per-event list; parse only that part.
   const text = await readFile(reportFile, 'utf8');
-  const report = JSON.parse(`${text.slice(0, text.indexOf(',\n  "events": ['))}\n}`) as SimulateReport;
+  const report = JSON.parse(`${text.slice(0, text.indexOf(',\n  "events": ['))}\n}`) as ReportSummary;
   await rm(dir, { recursive: true, force: true });
   if (code !== 0) throw new Error(`simulate exited ${code}: ${report.verdict.reasons.join('; ')}`);
   return { report, peakRssMiB: peakKiB / 1024, wallMs };

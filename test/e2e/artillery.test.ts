@@ -11,11 +11,11 @@ import { installArtillery, runArtillery, type ArtilleryInstall } from '../helper
 import { runCli } from '../helpers/cli.js';
 import { TestHandler, type Behaviour, type Received } from '../helpers/handler.js';
 import { duplicateDelays } from '../../src/simulate/duplicate-plan.js';
-import type { SimulateReport } from '../../src/simulate/report.js';
+import type { ReportSummary } from '../../src/simulate/report.js';
 import type { EventOutcome } from '../../src/simulate/types.js';
 import type { PayloadLine, StormMeta } from '../../src/simulate/artillery/types.js';
 
-type ReportFile = SimulateReport & { events: EventOutcome[] };
+type ReportFile = ReportSummary & { events: EventOutcome[] };
 
 let install: ArtilleryInstall;
 let dir: string;
@@ -121,7 +121,7 @@ describe('simulate --export artillery, played by Artillery', () => {
     const viaSimulate = JSON.parse(await readFile(join(dir, 'local.json'), 'utf8')) as ReportFile;
 
     expect(viaArtillery.verdict).toEqual(viaSimulate.verdict);
-    const pick = ({ events, delivered, exhausted, attempts, retries, non2xx, duplicatesSent, unfinished }: SimulateReport['totals']): object => ({ events, delivered, exhausted, attempts, retries, non2xx, duplicatesSent, unfinished });
+    const pick = ({ events, delivered, exhausted, attempts, retries, non2xx, duplicatesSent, unfinished }: ReportSummary['totals']): object => ({ events, delivered, exhausted, attempts, retries, non2xx, duplicatesSent, unfinished });
     expect(pick(viaArtillery.totals)).toEqual(pick(viaSimulate.totals));
     expect(pick(viaArtillery.totals)).toMatchObject({ events: 6, delivered: 6, attempts: 18 + duplicates, duplicatesSent: duplicates });
     for (const event of viaArtillery.events) {

@@ -12,7 +12,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { createLogic, HandlerServer, type Bug } from '../helpers/buggy-handlers.js';
 import { TestHandler } from '../helpers/handler.js';
-import type { FullReport } from '../../src/simulate/report.js';
+import type { SimulateReport } from '../../src/simulate/report.js';
 import { findAll, parseXml } from '../helpers/xml.js';
 import { freePort, listening } from '../helpers/processes.js';
 import { fileURLToPath } from 'node:url';
@@ -29,14 +29,14 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function simulateAgainst(fixed: boolean, extra: string[] = [], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string; report: FullReport; app: ReturnType<typeof createLogic> }> {
+async function simulateAgainst(fixed: boolean, extra: string[] = [], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string; report: SimulateReport; app: ReturnType<typeof createLogic> }> {
   const app = createLogic('insert-per-delivery', fixed);
   server = await new HandlerServer(app).start();
   const reportFile = join(dir, 'report.json');
   const args = ['simulate', '--to', `${server.origin}/webhooks`, '--events', '14', '--duplicates', '1', '--within', '2s', '--seed', '4'];
   const state = ['--state', `${server.origin}/state`, '--reset', `${server.origin}/reset`, '--state-unordered', 'rows', '--repro', join(dir, 'repro')];
   const result = await runCli([...args, ...state, '--report', reportFile, ...extra], { timeoutMs: 60_000, cwd: dir, env });
-  return { ...result, report: JSON.parse(await readFile(reportFile, 'utf8')) as FullReport, app };
+  return { ...result, report: JSON.parse(await readFile(reportFile, 'utf8')) as SimulateReport, app };
 }
 
 describe('simulate --state --reset (URLs)', () => {
@@ -90,7 +90,7 @@ describe('simulate --state --reset (URLs)', () => {
 });
 
 describe('simulate --state --reset (URLs): every known bug against a real server', () => {
-  // As in-process (test/core/simulate-effects.test.ts): the slow handler's work outlasts the timeout and ends within the settle after it.
+  // As in-process (test/commands/simulate-effects.test.ts): the slow handler's work outlasts the timeout and ends within the settle after it.
   const runs: Record<Exclude<Bug, 'insert-per-delivery'>, { flags: string[]; kind: string; words: RegExp }> = {
     'last-write-wins': { flags: ['--events', '14', '--reorder', '--seed', '2'], kind: 'older-after-newer', words: /^`video\.\w+` \(video (\d+)\) then `video\.\w+` \(video \1\) → videos\[\1\]\.status: "\w+" → "\w+"$/ },
     'check-then-insert': { flags: ['--events', '6', '--scenario', 'concurrent-duplicates', '--seed', '1'], kind: 'concurrent-duplicates', words: /^two copies of `video\.\w+` \(video \d+\) at the same moment → rows: 1 row → 2 rows$/ },
@@ -110,7 +110,7 @@ describe('simulate --state --reset (URLs): every known bug against a real server
         const origin = running.origin;
         const flags = ['--to', `${origin}/webhooks`, '--within', '3s', '--state', `${origin}/state`, '--reset', `${origin}/reset`, '--state-unordered', 'rows', '--repro', join(dir, 'repro'), '--report', reportFile];
         const result = await runCli(['simulate', ...flags, ...runs[bug].flags], { timeoutMs: 60_000, cwd: dir });
-        const report = JSON.parse(await readFile(reportFile, 'utf8')) as FullReport;
+        const report = JSON.parse(await readFile(reportFile, 'utf8')) as SimulateReport;
         if (fixed) {
           expect(result.code).toBe(0);
           expect(report.effects).toMatchObject({ ok: true, reproduction: null });

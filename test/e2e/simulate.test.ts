@@ -6,13 +6,13 @@ import { CliProcess, runCli } from '../helpers/cli.js';
 import { runInPty } from '../helpers/pty.js';
 import { event, writeFixtures } from '../helpers/fixtures.js';
 import { TestHandler, type Behaviour } from '../helpers/handler.js';
-import type { SimulateReport } from '../../src/simulate/report.js';
+import type { ReportSummary } from '../../src/simulate/report.js';
 import type { EventOutcome } from '../../src/simulate/types.js';
 import { waitUntil } from '../helpers/time.js';
 import { findAll, parseXml } from '../helpers/xml.js';
 
 /** The report file: the summary plus every event's attempts. */
-type ReportFile = SimulateReport & { events: EventOutcome[] };
+type ReportFile = ReportSummary & { events: EventOutcome[] };
 
 let handler: TestHandler;
 let dir: string;

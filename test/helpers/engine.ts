@@ -2,11 +2,11 @@
  * The simulate engine on a manual clock, with a fake handler whose attempts take clock time:
  * schedules and lateness tested exactly, in no real time.
  */
-import type { DeliveryResult } from '../../src/delivery/types.js';
+import type { DeliveryResult } from '../../src/http/types.js';
 import { createRandom } from '../../src/events/random.js';
 import { ManualClock } from '../../src/simulate/clock.js';
 import { SimulationEngine, type EngineResult } from '../../src/simulate/engine.js';
-import { buildReport, type SimulateReport } from '../../src/simulate/report.js';
+import { buildReport, type ReportSummary } from '../../src/simulate/report.js';
 import { synthesizeEvents } from '../../src/simulate/sources.js';
 import type { SimulateSettings } from '../../src/simulate/types.js';
 import { DEFAULT_WAIT_MS } from './time.js';
@@ -46,7 +46,7 @@ export async function runOnManualClock(options: {
   type?: string;
   /** Abort the run at this clock time, as a Ctrl-C would; the report says so. */
   stopAtMs?: number;
-}): Promise<{ result: EngineResult; report: SimulateReport; clock: ManualClock }> {
+}): Promise<{ result: EngineResult; report: ReportSummary; clock: ManualClock }> {
   const clock = new ManualClock();
   const store = synthesizeEvents({ count: options.events, type: options.type ?? 'video.ready', seed: 3, now: new Date(0) });
   const bodies = new Map<string, number>();

@@ -1,7 +1,7 @@
 /**
  * The per-event part of report files, written while the run goes (src/simulate/event-file.ts):
  * events finish in any order, the file lists them by index. The command's use of it (real
- * runs, interrupted runs) is in test/core/simulate-files.test.ts.
+ * runs, interrupted runs) is in test/commands/simulate-files.test.ts.
  */
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';

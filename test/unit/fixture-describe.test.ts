@@ -4,7 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { describeAnswer, fixtureRow, relativeFile } from '../../src/store/describe.js';
-import type { EventSummary, FixtureResponse, LoadedFixture } from '../../src/store/types.js';
+import type { EventSummary } from '../../src/events/summary.js';
+import type { FixtureResponse, LoadedFixture } from '../../src/store/types.js';
 import { makeFixture } from '../../src/store/write.js';
 
 const ESC = '\u001b';

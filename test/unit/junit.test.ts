@@ -2,11 +2,11 @@ import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import type { EngineResult } from '../../src/simulate/engine.js';
 import { testName, writeJunit, xmlEscape } from '../../src/simulate/junit.js';
-import type { SimulateReport } from '../../src/simulate/report.js';
+import type { ReportSummary } from '../../src/simulate/report.js';
 import { engineSettings, runOnManualClock } from '../helpers/engine.js';
 import { findAll, parseXml, type XmlElement } from '../helpers/xml.js';
 
-async function junit(report: SimulateReport, result: EngineResult): Promise<string> {
+async function junit(report: ReportSummary, result: EngineResult): Promise<string> {
   let xml = '';
   await writeJunit(async (chunk) => void (xml += chunk), report, result);
   return xml;

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { parseDuration } from '../../src/options.js';
+import { parseDuration } from '../../src/options/flags.js';
 import { DEFAULT_SCHEDULE, timeScale } from '../../src/simulate/schedule.js';
 import type { SimulateSettings } from '../../src/simulate/types.js';
-import { ceilDuration, checkSettings, OPTION_NAMES, type Compression, type OptionNames } from '../../src/simulate/validate.js';
+import { ceilDuration, checkSettings, type Compression } from '../../src/simulate/validate.js';
+import { OPTION_NAMES, type OptionNames } from '../../src/simulate/option-table.js';
 import { engineSettings } from '../helpers/engine.js';
 
 const FLAGS: OptionNames = Object.fromEntries(Object.keys(OPTION_NAMES).map((key) => [key, `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`])) as unknown as OptionNames;

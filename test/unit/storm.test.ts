@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { StormBuilder, outcomeOf, reproduceCommand } from '../../src/inspector/storm.js';
-import { OUTCOMES } from '../../src/inspector/storm-types.js';
-import type { SimulateReport } from '../../src/simulate/report.js';
+import { StormBuilder, outcomeOf, reproduceCommand } from '../../src/simulate/storm-picture.js';
+import { OUTCOMES } from '../../src/simulate/storm-types.js';
+import type { ReportSummary } from '../../src/simulate/report.js';
 import type { AttemptRecord, EventOutcome } from '../../src/simulate/types.js';
 
-function report(overrides: Partial<SimulateReport> = {}): SimulateReport {
+function report(overrides: Partial<ReportSummary> = {}): ReportSummary {
   return {
     tool: 'heapstream-webhooks/test',
     target: 'http://127.0.0.1:3000/hook',

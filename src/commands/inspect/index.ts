@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 import { Option } from '../../commander.js';
 import { UsageError } from '../../errors.js';
-import { parseDuration, parseInteger } from '../../options.js';
-import { DEFAULT_FIXTURES_DIR, FIXTURES_DIR_ENV, FORWARD_TO_ENV, fixturesDir } from '../shared-options.js';
-import { finish } from '../types.js';
+import { parseDuration, parseInteger } from '../../options/flags.js';
+import { DEFAULT_FIXTURES_DIR, FIXTURES_DIR_ENV, FORWARD_TO_ENV, fixturesDir } from '../../options/groups.js';
+import { runAction } from '../action.js';
 
 interface InspectFlags {
   port: string;
@@ -37,16 +37,16 @@ The inspector listens on 127.0.0.1 only. Ctrl-C stops it.`,
     )
     .action(async (dir: string | undefined, flags: InspectFlags) => {
       if (dir !== undefined && flags.report !== undefined) throw new UsageError(`inspect shows a fixtures directory or a report: drop "${dir}" or --report`);
-      const [{ parseHandlerUrl }, { run }, { createOutput }] = await Promise.all([import('../../delivery/url.js'), import('./run.js'), import('../../ui/output.js')]);
-      finish(
-        await run({
+      await runAction({ json: flags.json }, async ({ output }) => {
+        const [{ parseHandlerUrl }, { run }] = await Promise.all([import('../../delivery/url.js'), import('./run.js')]);
+        return run({
           dir: dir ?? fixturesDir(),
           port: parseInteger('--port', flags.port, { min: 0, max: 65_535 }),
           ...(flags.to !== undefined ? { to: parseHandlerUrl('--to', flags.to) } : {}),
           timeoutMs: parseDuration('--timeout', flags.timeout),
           ...(flags.report !== undefined ? { report: flags.report } : {}),
-          output: createOutput({ json: Boolean(flags.json) }),
-        }),
-      );
+          output,
+        });
+      });
     });
 }

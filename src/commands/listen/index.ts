@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 import { Option } from '../../commander.js';
 import { UsageError } from '../../errors.js';
-import { collect, parseDuration, parseInteger, parseSize } from '../../options.js';
-import { DEFAULT_FIXTURES_DIR, FIXTURES_DIR_ENV, FORWARD_TO_ENV, addHeaderOption, headersFromFlags } from '../shared-options.js';
-import { finish } from '../types.js';
+import { collect, parseDuration, parseInteger, parseSize } from '../../options/flags.js';
+import { DEFAULT_FIXTURES_DIR, FIXTURES_DIR_ENV, FORWARD_TO_ENV, addHeaderOption, headersFromFlags } from '../../options/groups.js';
+import { runAction } from '../action.js';
 import type { TunnelKind } from '../../listen/types.js';
 
 interface ListenFlags {
@@ -84,26 +84,23 @@ In another terminal in the same directory, \`heapstream-webhooks fire video.crea
 
 Ctrl-C stops accepting, lets in-flight deliveries finish (up to 10 s), prints a summary and exits 130 (143 on SIGTERM).`,
     )
-    .action(async (flags: ListenFlags) => {
-      const [{ parseHandlerUrl }, { parseForwardRules }, { run }, { createOutput }, { keepWasmOnBaselineCompiler }] = await Promise.all([
-        import('../../delivery/url.js'),
-        import('../../listen/routes.js'),
-        import('./run.js'),
-        import('../../ui/output.js'),
-        import('../wasm-tiering.js'),
-      ]);
-      keepWasmOnBaselineCompiler();
-      const { forwardTo, routes } = parseForwardRules(flags.forwardTo ?? [], '--forward-to');
-      const extraHeaders = await headersFromFlags(flags.header);
-      const tunnel = tunnelKind(flags);
-      if (flags.requireTunnel && !tunnel) throw new UsageError('--require-tunnel and --no-tunnel contradict each other; drop one');
-      if (tunnel === 'cloudflared' || tunnel === 'ngrok') {
-        const { findProgram } = await import('../../tunnel/program.js');
-        findProgram(tunnel);
-      }
-      const forwardTimeoutMs = parseDuration('--forward-timeout', flags.forwardTimeout);
-      finish(
-        await run({
+    .action((flags: ListenFlags) =>
+      runAction({ json: flags.json, sends: true }, async ({ output }) => {
+        const [{ parseHandlerUrl }, { parseForwardRules }, { run }] = await Promise.all([
+          import('../../delivery/url.js'),
+          import('../../listen/routes.js'),
+          import('./run.js'),
+        ]);
+        const { forwardTo, routes } = parseForwardRules(flags.forwardTo ?? [], '--forward-to');
+        const extraHeaders = await headersFromFlags(flags.header);
+        const tunnel = tunnelKind(flags);
+        if (flags.requireTunnel && !tunnel) throw new UsageError('--require-tunnel and --no-tunnel contradict each other; drop one');
+        if (tunnel === 'cloudflared' || tunnel === 'ngrok') {
+          const { findProgram } = await import('../../tunnel/program.js');
+          findProgram(tunnel);
+        }
+        const forwardTimeoutMs = parseDuration('--forward-timeout', flags.forwardTimeout);
+        return run({
           port: parseInteger('--port', flags.port, { min: 0, max: 65_535 }),
           path: normalizePath(flags.path),
           maxBodyBytes: parseSize('--max-body', flags.maxBody),
@@ -134,10 +131,10 @@ Ctrl-C stops accepting, lets in-flight deliveries finish (up to 10 s), prints a 
           shutdownGraceMs: Math.min(forwardTimeoutMs + 1_000, 10_000),
           newUrl: Boolean(flags.newUrl),
           ...(flags.ui || flags.uiPort !== undefined ? { uiPort: flags.uiPort !== undefined ? parseInteger('--ui-port', flags.uiPort, { min: 0, max: 65_535 }) : 0 } : {}),
-          output: createOutput({ json: Boolean(flags.json) }),
-        }),
-      );
-    });
+          output,
+        });
+      }),
+    );
 }
 
 const TUNNEL_KINDS = ['localtunnel', 'cloudflared', 'ngrok', 'none'] as const;

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../errors.js';
-import { parseDuration, parseInteger } from '../../options.js';
+import { parseDuration, parseInteger } from '../../options/flags.js';
 import {
   addDeliveryOptions,
   addFilterOptions,
@@ -13,8 +13,8 @@ import {
   resolveTo,
   type DeliveryFlags,
   type FixtureFilterFlags,
-} from '../shared-options.js';
-import { finish } from '../types.js';
+} from '../../options/groups.js';
+import { runAction } from '../action.js';
 
 interface ReplayFlags extends FixtureFilterFlags, DeliveryFlags {
   header?: string[];
@@ -62,15 +62,14 @@ Examples:
 
 Exit codes: 0 all delivered with 2xx · 1 a delivery failed · 2 bad flag or a corrupt fixture · 130/143 interrupted`,
     )
-    .action(async (paths: string[], flags: ReplayFlags) => {
-      const [{ run }, { createOutput }, { keepWasmOnBaselineCompiler }] = await Promise.all([import('./run.js'), import('../../ui/output.js'), import('../wasm-tiering.js')]);
-      keepWasmOnBaselineCompiler();
-      const to = await resolveTo(requireHandler('replay', flags.to));
-      const headers = await headersFromFlags(flags.header);
-      const terminal = Boolean(process.stdin.isTTY && process.stdout.isTTY);
-      if (flags.interactive && !terminal) throw new UsageError('-i needs a terminal; in scripts, select fixtures with paths and --event/--video/--since/--until/--last');
-      finish(
-        await run({
+    .action((paths: string[], flags: ReplayFlags) =>
+      runAction({ json: flags.json, sends: true }, async ({ output }) => {
+        const { run } = await import('./run.js');
+        const to = await resolveTo(requireHandler('replay', flags.to));
+        const headers = await headersFromFlags(flags.header);
+        const terminal = Boolean(process.stdin.isTTY && process.stdout.isTTY);
+        if (flags.interactive && !terminal) throw new UsageError('-i needs a terminal; in scripts, select fixtures with paths and --event/--video/--since/--until/--last');
+        return run({
           paths: defaultFixturePaths(paths),
           to,
           filter: filterFromFlags(flags),
@@ -82,8 +81,8 @@ Exit codes: 0 all delivered with 2xx · 1 a delivery failed · 2 bad flag or a c
           ...(headers ? { headers } : {}),
           interactive: Boolean(flags.interactive) || (paths.length === 0 && terminal && !flags.json),
           skipInvalid: Boolean(flags.skipInvalid),
-          output: createOutput({ json: Boolean(flags.json) }),
-        }),
-      );
-    });
+          output,
+        });
+      }),
+    );
 }

@@ -1,17 +1,17 @@
 /**
  * `replay` end to end: load, report corrupt files, filter, pick, send, summarize.
  */
-import type { HeaderMap } from '../../delivery/headers.js';
 import { ExitCode, HswError, type ExitCodeValue } from '../../errors.js';
-import { exitCodeFor, nextInterrupt, type InterruptReason } from '../../interrupt.js';
+import { exitCodeFor, interruptSignal, type InterruptReason } from '../../interrupt.js';
 import { runReplay, type ReplaySummary } from '../../replay/replay.js';
 import { selectFixtures, type FixtureFilter, type FixtureOrder } from '../../store/filter.js';
 import { loadFixtures } from '../../store/read.js';
 import { reportDelivery } from '../../ui/delivery-line.js';
 import type { Output } from '../../ui/output.js';
 import { relativeFile } from '../../store/describe.js';
-import { printable } from '../../ui/sanitize.js';
+import { printable } from '../../text/printable.js';
 import type { CommandResult } from '../types.js';
+import type { HeaderMap } from '../../http/types.js';
 
 export interface ReplayCommandOptions {
   paths: string[];
@@ -62,12 +62,7 @@ export async function run(options: ReplayCommandOptions): Promise<ReplayCommandR
   }
 
   // Ctrl-C or SIGTERM: stop sending, and still say what was sent.
-  const stop = new AbortController();
-  let interrupted: InterruptReason | undefined;
-  void nextInterrupt().then((reason) => {
-    interrupted = reason;
-    stop.abort();
-  });
+  const stop = interruptSignal();
   const {
     result: { deliveries: _deliveries, ...summary },
   } = await runReplay({
@@ -78,10 +73,11 @@ export async function run(options: ReplayCommandOptions): Promise<ReplayCommandR
     concurrency: options.concurrency,
     timeout: options.timeoutMs,
     ...(options.headers ? { headers: options.headers } : {}),
-    signal: stop.signal,
+    signal: stop,
     onDelivery: ({ fixture, copy, url, result }) =>
       reportDelivery(output, { type: fixture.event.type, videoId: fixture.event.videoId, to: url, copy, times: options.times, result, file: relativeFile(fixture.file) }),
   });
+  const interrupted = stop.aborted ? (stop.reason as InterruptReason) : undefined;
   output.record({ kind: 'summary', ...summary, invalid: invalid.length, interrupted: interrupted ?? null });
   const statuses = Object.entries(summary.byStatus)
     .map(([status, count]) => `${status}×${count}`)

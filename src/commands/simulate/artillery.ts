@@ -14,11 +14,12 @@ import { writeJunit } from '../../simulate/junit.js';
 import { writeReport } from '../../simulate/report.js';
 import { prepareSimulation } from '../../simulate/simulate.js';
 import { writeFileAtomicStreamed } from '../../store/write.js';
-import { printable } from '../../ui/sanitize.js';
-import { parseInteger } from '../../options.js';
+import { printable } from '../../text/printable.js';
+import { parseInteger } from '../../options/flags.js';
 import { userAgent } from '../../version.js';
 import type { CommandResult } from '../types.js';
-import { FLAG_NAMES, type SimulateCommandOptions, type SimulateCommandResult } from './run.js';
+import { FLAG_NAMES, longFlag, pickLibraryOptions, SIMULATE_FLAGS } from '../../simulate/option-table.js';
+import type { SimulateCommandOptions, SimulateCommandResult } from './run.js';
 import { printSummary } from './summary.js';
 
 export interface ExportCommandOptions extends Omit<SimulateCommandOptions, 'to'> {
@@ -30,7 +31,8 @@ export interface ExportCommandOptions extends Omit<SimulateCommandOptions, 'to'>
 
 export async function exportStorm(options: ExportCommandOptions): Promise<CommandResult> {
   const { output, dir, shards } = options;
-  const { to, seedGiven: _seedGiven, command, reportFile: _r, junitFile: _j, htmlFile: _h, check: _c, start: _t, github: _g, output: _o, dir: _d, shards: _s, ...library } = options;
+  const { to, command } = options;
+  const library = pickLibraryOptions(options);
   // A URL target: the schedule is compressed for real time, as a run against a URL would be.
   await ensureDirectory(dir);
   const prepared = await prepareSimulation({ ...library, target: to ?? 'http://127.0.0.1/' }, { names: FLAG_NAMES, warn: (message) => output.warn(printable(message)) });
@@ -70,7 +72,7 @@ export async function fromArtillery(options: FromArtilleryOptions): Promise<Simu
   const { reportFile, junitFile, htmlFile } = options;
   if (reportFile) await writeFileAtomicStreamed(reportFile, (write) => writeReport(write, report, result));
   if (junitFile) await writeFileAtomicStreamed(junitFile, (write) => writeJunit(write, report, result));
-  if (htmlFile) await (await import('../../inspector/storm-html.js')).writeStormHtml(htmlFile, report, result);
+  if (htmlFile) await (await import('../../simulate/storm-html.js')).writeStormHtml(htmlFile, report, result);
   printSummary(output, report, { reportFile, junitFile, htmlFile, seedGiven: true });
   if (options.github) {
     const { publishToGitHub } = await import('../../ci/github.js');
@@ -88,11 +90,11 @@ export function exportFlags(values: string[], shards: string): { dir: string; sh
   return { dir, shards: parseInteger('--shards', shards, { min: 1, max: 10_000 }) };
 }
 
-/** What each mode reads; any other flag given on the command line would be ignored, so it is refused. */
+/** What each mode reads (the table's columns); any other flag given on the command line would be ignored, so it is refused. */
 const MODE_FLAGS = {
-  '--from-artillery': new Set(['--from-artillery', '--report', '--junit', '--html', '--json']),
+  '--from-artillery': new Set(SIMULATE_FLAGS.flatMap((row) => ('fromArtillery' in row ? [longFlag(row.flags)] : []))),
   // Everything that shapes the storm; not what only a run has (its files, the app, --check).
-  '--export': new Set(['--export', '--shards', '--to', '--header', '--fixtures', '--type', '--events', '--schedule', '--within', '--time-scale', '--max-attempts', '--jitter', '--timeout', '--duplicate-rate', '--duplicates', '--duplicate-window', '--reorder', '--reorder-window', '--scenario', '--outage', '--answer-loss', '--network-latency', '--max-latency', '--seed', '--json']),
+  '--export': new Set(['--to', '--header', ...SIMULATE_FLAGS.flatMap((row) => ('export' in row ? [longFlag(row.flags)] : []))]),
 };
 
 export function refuseOtherFlags(command: Command, mode: keyof typeof MODE_FLAGS): void {

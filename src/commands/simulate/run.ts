@@ -5,49 +5,28 @@
  * signal or by the app exiting still writes its report and JUnit with what ran so far, and
  * prints its summary.
  */
-import { spawn } from 'node:child_process';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AppUnderTest } from '../../ci/app.js';
 import type { GitHubEnvironment } from '../../ci/github.js';
 import { ExitCode, HswError } from '../../errors.js';
-import { exitCodeFor, nextInterrupt } from '../../interrupt.js';
+import { exitCodeFor, interruptSignal } from '../../interrupt.js';
 import { checkOutputFiles, type OutputFile } from '../../store/output-file.js';
-import { writeFileAtomicStreamed } from '../../store/write.js';
 import type { Output } from '../../ui/output.js';
-import { printable } from '../../ui/sanitize.js';
+import { printable } from '../../text/printable.js';
 import { createSpinnerFactory, type Spinner } from '../../ui/spinner.js';
-import type { EngineResult, EngineStats } from '../../simulate/engine.js';
-import { IncrementalEventFile } from '../../simulate/event-file.js';
-import { junitHead, junitTail, testcase, testcaseTerms, type TestcaseTerms } from '../../simulate/junit.js';
-import { REPORT_TAIL, reportEventLine, reportHead, type SimulateReport, type StopSignal } from '../../simulate/report.js';
-import type { SimulateOptions } from '../../simulate/settings.js';
+import type { EngineStats } from '../../simulate/engine.js';
+import { EventFiles } from '../../simulate/event-files.js';
+import { runCheck } from '../../simulate/run-check.js';
+import type { ReportSummary, StopSignal } from '../../simulate/report.js';
 import { prepareSimulation, runSimulation, type PreparedSimulation } from '../../simulate/simulate.js';
 import type { EventOutcome } from '../../simulate/types.js';
-import { attemptDueAt, type OptionNames } from '../../simulate/validate.js';
+import { FLAG_NAMES, pickLibraryOptions, type FlagOptions } from '../../simulate/option-table.js';
 import type { StateOracle } from '../../simulate/effects/oracle.js';
 import type { CommandResult } from '../types.js';
 import { round } from '../../round.js';
 import { printSummary } from './summary.js';
-
-/** What each setting is called on the command line, for the shared checks' messages. */
-export const FLAG_NAMES: OptionNames = {
-  within: '--within',
-  timeScale: '--time-scale',
-  schedule: '--schedule',
-  maxAttempts: '--max-attempts',
-  timeout: '--timeout',
-  duplicateRate: '--duplicate-rate',
-  duplicates: '--duplicates',
-  concurrentDuplicates: '--concurrent-duplicates',
-  duplicateWindow: '--duplicate-window',
-  outage: '--outage',
-  answerLoss: '--answer-loss',
-  networkLatency: '--network-latency',
-  maxLatency: '--max-latency',
-  concurrency: '--concurrency',
-};
 
 export interface StartOptions {
   command: string;
@@ -62,7 +41,7 @@ export interface StartOptions {
  * The library's options (a URL target; the command owns the signal and the callbacks), with
  * the seed always chosen (the command line that repeats the run names it), plus the CLI's own.
  */
-export interface SimulateCommandOptions extends Omit<SimulateOptions, 'target' | 'path' | 'clock' | 'signal' | 'onAttempt' | 'onEvent' | 'seed' | 'state' | 'reset'> {
+export interface SimulateCommandOptions extends Omit<FlagOptions, 'target' | 'path' | 'clock' | 'signal' | 'onAttempt' | 'onEvent' | 'seed' | 'state' | 'reset'> {
   to: URL;
   seed: number;
   /** Whether --seed was given (else the seed is random, and the summary says how to repeat the run). */
@@ -82,7 +61,7 @@ export interface SimulateCommandOptions extends Omit<SimulateOptions, 'target' |
 }
 
 export interface SimulateCommandResult extends CommandResult {
-  report: SimulateReport;
+  report: ReportSummary;
 }
 
 /** Why the run stopped early: a signal, or the app under test exiting (signal null). */
@@ -102,12 +81,11 @@ export async function run(options: SimulateCommandOptions): Promise<SimulateComm
   };
   // Settings that make the run meaningless are refused here, before the app is started.
   const prepared = await prepareSimulation(
-    { ...libraryOptions(options), target: to, signal: stop.signal, ...(output.json ? { onEvent: (outcome: EventOutcome) => output.record(eventLine(outcome)) } : {}) },
+    { ...pickLibraryOptions(options), target: to, signal: stop.signal, ...(output.json ? { onEvent: (outcome: EventOutcome) => output.record(eventLine(outcome)) } : {}) },
     { names: FLAG_NAMES, warn: (message) => output.warn(printable(message)) },
   );
-  const interrupt = new AbortController();
-  // Without stdoutClosed, only SIGINT and SIGTERM end this wait.
-  void nextInterrupt().then((signal) => interrupt.abort(signal as StopSignal));
+  // Without stdoutClosed, only SIGINT and SIGTERM abort it: its reason is a StopSignal.
+  const interrupt = interruptSignal();
   // In --json mode stdout carries NDJSON only; GitHub reads workflow commands on stderr too.
   const ci = (line: string): void => (output.json ? output.note(line) : output.line(line));
   // The app's output and the run's progress are folded into one group in the GitHub log.
@@ -125,18 +103,18 @@ export async function run(options: SimulateCommandOptions): Promise<SimulateComm
     const old = app;
     app = undefined;
     await old?.stop();
-    if (start) app = await startApp(start, to, { ...output, line: () => undefined }, interrupt.signal);
+    if (start) app = await startApp(start, to, { ...output, line: () => undefined }, interrupt);
   };
   try {
-    if (start) app = await startApp(start, to, output, interrupt.signal);
+    if (start) app = await startApp(start, to, output, interrupt);
     const reset = options.stateOracle?.reset ?? (start ? restart : undefined);
     if (options.stateOracle && !reset) throw new HswError('HSW_USAGE', '--state needs --reset <url|command> or --start', { exitCode: ExitCode.usage });
     const oracle = options.stateOracle && reset ? (await import('../../simulate/effects/oracle.js')).specOracle(options.stateOracle.state, reset) : undefined;
-    return await simulate(options, prepared, { app: () => app, oracle, interrupt: interrupt.signal, stop: stopRun, stopped: () => stoppedBy, ci, endGroup });
+    return await simulate(options, prepared, { app: () => app, oracle, interrupt, stop: stopRun, stopped: () => stoppedBy, ci, endGroup });
   } catch (error) {
     endGroup();
-    if (interrupt.signal.aborted && error === interrupt.signal.reason) {
-      const signal = interrupt.signal.reason as StopSignal;
+    if (interrupt.aborted && error === interrupt.reason) {
+      const signal = interrupt.reason as StopSignal;
       throw new HswError('HSW_INTERRUPTED', `interrupted by ${signal} while the app was starting; nothing was sent`, { exitCode: exitCodeFor(signal) });
     }
     // An app that never came up fails the step: say why where GitHub shows it.
@@ -160,12 +138,6 @@ function outputFiles(options: SimulateCommandOptions): OutputFile[] {
   if (options.github?.stepSummaryFile) files.push({ name: '$GITHUB_STEP_SUMMARY', file: options.github.stepSummaryFile, mode: 'append' });
   if (options.github?.outputFile) files.push({ name: '$GITHUB_OUTPUT', file: options.github.outputFile, mode: 'append' });
   return files;
-}
-
-/** The options that are the library's: all but the command's own. */
-function libraryOptions(options: SimulateCommandOptions): Omit<SimulateOptions, 'target'> {
-  const { to: _to, seedGiven: _seedGiven, command: _command, reportFile: _reportFile, junitFile: _junitFile, htmlFile: _htmlFile, check: _check, stateOracle: _stateOracle, start: _start, github: _github, output: _output, ...library } = options;
-  return library;
 }
 
 async function startApp(start: StartOptions, to: URL, output: Output, signal: AbortSignal): Promise<AppUnderTest> {
@@ -200,7 +172,9 @@ async function simulate(options: SimulateCommandOptions, prepared: PreparedSimul
   const onInterrupt = (): void => context.stop({ signal: context.interrupt.reason as StopSignal, reason: `interrupted by ${context.interrupt.reason as string}` });
   if (context.interrupt.aborted) onInterrupt();
   else context.interrupt.addEventListener('abort', onInterrupt, { once: true });
-  const files = await EventFiles.open(options, prepared);
+  // --check without --report reads a report in a temporary directory made after the run.
+  const reportNear = options.reportFile ?? (options.check ? join(tmpdir(), 'heapstream-simulate-report.json') : undefined);
+  const files = await EventFiles.open({ reportNear, junitFile: options.junitFile }, prepared);
   try {
     return await simulateInto(files, options, prepared, context, spinners, onInterrupt);
   } finally {
@@ -280,7 +254,7 @@ async function simulateInto(
   }
   if (reportFile) await files.writeReport(reportFile, report);
   if (options.junitFile) await files.writeJunit(options.junitFile, report);
-  if (options.htmlFile) await (await import('../../inspector/storm-html.js')).writeStormHtml(options.htmlFile, report, result);
+  if (options.htmlFile) await (await import('../../simulate/storm-html.js')).writeStormHtml(options.htmlFile, report, result);
 
   printSummary(output, report, { reportFile, junitFile: options.junitFile, htmlFile: options.htmlFile, seedGiven: options.seedGiven });
   if (options.github) {
@@ -298,66 +272,6 @@ async function simulateInto(
     return { exitCode: ExitCode.failed, report };
   }
   return { exitCode: report.verdict.ok ? ExitCode.ok : ExitCode.failed, report };
-}
-
-/**
- * The events of the report and the JUnit file, written while the run goes (event-file.ts);
- * each file is assembled around them once the summary is known.
- */
-class EventFiles {
-  private constructor(
-    private readonly report: IncrementalEventFile | undefined,
-    private readonly junit: IncrementalEventFile | undefined,
-  ) {}
-
-  static async open(options: SimulateCommandOptions, prepared: PreparedSimulation): Promise<EventFiles> {
-    const count = prepared.events.count;
-    // --check without --report reads a report in a temporary directory made after the run.
-    const reportNear = options.reportFile ?? (options.check ? join(tmpdir(), 'heapstream-simulate-report.json') : undefined);
-    const report = reportNear ? await IncrementalEventFile.create(reportNear, count, (outcome, position) => reportEventLine(outcome, position === 0)) : undefined;
-    // Only events that never finished mention why the run stopped; those are written after it.
-    const { settings } = prepared;
-    const terms: TestcaseTerms = {
-      maxAttempts: settings.maxAttempts,
-      maxLatencyMs: settings.maxLatencyMs ?? null,
-      timeScale: round(settings.scale, 3),
-      lastAttemptDueMs: attemptDueAt(settings.schedule, settings.maxAttempts),
-      interrupted: undefined,
-    };
-    const junit = options.junitFile ? await IncrementalEventFile.create(options.junitFile, count, (outcome) => testcase(outcome, terms)) : undefined;
-    return new EventFiles(report, junit);
-  }
-
-  get any(): boolean {
-    return Boolean(this.report ?? this.junit);
-  }
-
-  finished(index: number, outcome: (index: number) => EventOutcome): void {
-    this.report?.finished(index, outcome);
-    this.junit?.finished(index, outcome);
-  }
-
-  async complete(report: SimulateReport, result: EngineResult): Promise<void> {
-    const outcome = (index: number): EventOutcome => result.outcome(index);
-    const terms = testcaseTerms(report);
-    await this.report?.complete(outcome);
-    await this.junit?.complete(outcome, (event) => testcase(event, terms));
-  }
-
-  writeReport(file: string, report: SimulateReport): Promise<void> {
-    const events = this.report as IncrementalEventFile;
-    return writeFileAtomicStreamed(file, (write) => events.assemble(write, reportHead(report), REPORT_TAIL));
-  }
-
-  writeJunit(file: string, report: SimulateReport): Promise<void> {
-    const events = this.junit as IncrementalEventFile;
-    return writeFileAtomicStreamed(file, (write) => events.assemble(write, junitHead(report), junitTail(report)));
-  }
-
-  async discard(): Promise<void> {
-    await this.report?.discard();
-    await this.junit?.discard();
-  }
 }
 
 function eventLine(outcome: EventOutcome): object {
@@ -394,19 +308,4 @@ function startProgress(spinners: (text: string) => Spinner | undefined, stats: (
     clearInterval(timer);
     spinner.stop();
   };
-}
-
-/** Runs the user's check once the report is on disk; its exit code joins the verdict. */
-function runCheck(command: string, reportFile: string, output: Output): Promise<number | null> {
-  output.line(output.color.dim(`\nRunning --check: ${command}`));
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, {
-      shell: true,
-      // In --json mode stdout carries NDJSON only, so the check's output goes to stderr.
-      stdio: ['ignore', output.json ? process.stderr : 'inherit', 'inherit'],
-      env: { ...process.env, HEAPSTREAM_REPORT: reportFile },
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve(code));
-  });
 }

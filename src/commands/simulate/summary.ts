@@ -5,16 +5,16 @@
  */
 import { testName } from '../../simulate/junit.js';
 import { attemptTrail, failureTerms, failureWhy, lastAnswer, outcomeWord } from '../../simulate/outcome-text.js';
-import type { SimulateReport } from '../../simulate/report.js';
+import type { ReportSummary } from '../../simulate/report.js';
 import type { Output } from '../../ui/output.js';
-import { printable } from '../../ui/sanitize.js';
+import { printable } from '../../text/printable.js';
 import { renderTable } from '../../ui/table.js';
 import { effectsLines } from '../../simulate/effects/text.js';
 
 /** Worst events listed on a terminal; the report file has every event. */
 const WORST_SHOWN = 5;
 
-export function printSummary(output: Output, report: SimulateReport, files: { reportFile: string | undefined; junitFile: string | undefined; htmlFile?: string | undefined; seedGiven: boolean }): void {
+export function printSummary(output: Output, report: ReportSummary, files: { reportFile: string | undefined; junitFile: string | undefined; htmlFile?: string | undefined; seedGiven: boolean }): void {
   const { totals, latencyMs, verdict } = report;
   output.record({
     kind: 'summary',

@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 import { Option } from '../../commander.js';
-import { UsageError } from '../../errors.js';
-import { collect, parseDuration, parseInteger } from '../../options.js';
-import { addDeliveryOptions, addHeaderOption, fixturesDir, headersFromFlags, resolveTo, runningListen, type DeliveryFlags } from '../shared-options.js';
-import { finish } from '../types.js';
+import { ExitCode, UsageError } from '../../errors.js';
+import { collect, parseDuration, parseInteger } from '../../options/flags.js';
+import { addDeliveryOptions, addHeaderOption, fixturesDir, headersFromFlags, resolveTo, runningListen, type DeliveryFlags } from '../../options/groups.js';
+import { runAction } from '../action.js';
 
 interface TriggerFlags extends DeliveryFlags {
   header?: string[];
@@ -61,28 +61,26 @@ Examples:
   $ heapstream-webhooks trigger video.transcoded --like fixtures/2026-11-27T13-09-48-312Z_video.ready_v500_2cef13.json --print
   $ heapstream-webhooks trigger video.ready --to http://localhost:3000/webhooks --header "Authorization: Bearer dev-token"`,
     )
-    .action(async (type: string | undefined, flags: TriggerFlags) => {
-      const { createOutput } = await import('../../ui/output.js');
-      const output = createOutput({ json: Boolean(flags.json) });
-      if (flags.list) {
-        const { printCatalog } = await import('./list.js');
-        printCatalog(output);
-        return;
-      }
-      const [{ parseAssignment }, { run }] = await Promise.all([import('../../events/set-path.js'), import('./run.js')]);
-      const saveDir = flags.save === undefined || flags.save === false ? undefined : flags.save === true ? fixturesDir() : flags.save;
-      const headers = await headersFromFlags(flags.header);
-      if (flags.keepIds && flags.like === undefined) throw new UsageError('--keep-ids goes with --like <fixture>');
-      if (flags.like !== undefined && flags.flow) throw new UsageError('--like builds one event; it does not go with --flow');
-      // Nowhere named: through the listen of this directory, as `stripe trigger` does.
-      const viaListen = flags.to === 'listen' || (flags.to === undefined && !flags.print && saveDir === undefined);
-      const to =
-        flags.to !== undefined ? await resolveTo(flags.to) : viaListen ? await runningListen(process.cwd(), 'send elsewhere with --to <url>, --print or --save [dir]') : undefined;
-      if (to && !flags.print) (await import('../wasm-tiering.js')).keepWasmOnBaselineCompiler();
-      // With --like a type is optional: it replaces the recording's event_type.
-      const eventType = flags.flow ? 'video.created' : flags.like !== undefined ? type : (type ?? (await askType()));
-      finish(
-        await run({
+    .action((type: string | undefined, flags: TriggerFlags) =>
+      runAction({ json: flags.json }, async ({ output, sending }) => {
+        if (flags.list) {
+          const { printCatalog } = await import('./list.js');
+          printCatalog(output);
+          return { exitCode: ExitCode.ok };
+        }
+        const [{ parseAssignment }, { run }] = await Promise.all([import('../../events/set-path.js'), import('./run.js')]);
+        const saveDir = flags.save === undefined || flags.save === false ? undefined : flags.save === true ? fixturesDir() : flags.save;
+        const headers = await headersFromFlags(flags.header);
+        if (flags.keepIds && flags.like === undefined) throw new UsageError('--keep-ids goes with --like <fixture>');
+        if (flags.like !== undefined && flags.flow) throw new UsageError('--like builds one event; it does not go with --flow');
+        // Nowhere named: through the listen of this directory, as `stripe trigger` does.
+        const viaListen = flags.to === 'listen' || (flags.to === undefined && !flags.print && saveDir === undefined);
+        const to =
+          flags.to !== undefined ? await resolveTo(flags.to) : viaListen ? await runningListen(process.cwd(), 'send elsewhere with --to <url>, --print or --save [dir]') : undefined;
+        if (to && !flags.print) await sending();
+        // With --like a type is optional: it replaces the recording's event_type.
+        const eventType = flags.flow ? 'video.created' : flags.like !== undefined ? type : (type ?? (await askType()));
+        return run({
           ...(eventType !== undefined ? { type: eventType } : {}),
           ...(flags.like !== undefined ? { like: { fixture: flags.like, fixturesDir: fixturesDir(), keepIds: Boolean(flags.keepIds) } } : {}),
           ...(flags.flow === 'lifecycle' ? { flow: 'lifecycle' as const } : {}),
@@ -100,9 +98,9 @@ Examples:
           delayMs: parseDuration('--delay', flags.delay),
           timeoutMs: parseDuration('--timeout', flags.timeout),
           output,
-        }),
-      );
-    });
+        });
+      }),
+    );
 }
 
 async function askType(): Promise<string> {

@@ -3,7 +3,7 @@
  * raw (the exact bytes: text with control and bidi characters shown as escapes, or a hex
  * dump when the bytes are not UTF-8).
  */
-import { printableSegments } from '../../ui/sanitize.js';
+import { printableSegments } from '../../text/printable.js';
 import type { BodyBytes } from '../api.js';
 import { parseJson, type JsonNode, type ParsedJson } from '../json.js';
 import { h, type Child } from './dom.js';

@@ -1,6 +1,6 @@
 /** The page's side of the inspector API. */
 import type { ApiError, EntryDetail, InspectorInfo, ReplayOutcome, ReplayRequest } from '../api.js';
-import type { StormData } from '../storm-types.js';
+import type { StormData } from '../../simulate/storm-types.js';
 
 /** Handed over in the page by the server; replay requests carry it back. */
 function sessionToken(): string {

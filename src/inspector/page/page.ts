@@ -3,7 +3,7 @@
  * data inline (`simulate --html`, opened from a file), else the inspector served by
  * `listen --ui` / `inspect`, which may in turn be showing a report (`inspect --report`).
  */
-import { STORM_DATA_ID, type StormData } from '../storm-types.js';
+import { STORM_DATA_ID, type StormData } from '../../simulate/storm-types.js';
 import { api } from './client.js';
 import { h, replaceChildren } from './dom.js';
 import { startInspector } from './inspector.js';

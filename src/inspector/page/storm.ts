@@ -4,7 +4,7 @@
  * time, the latency histogram, attempts per event, and the worst events' histories.
  * Everything is drawn from aggregates, so 1,000,000 events draw as fast as 1,000.
  */
-import { OUTCOMES, type StormAttempt, type StormData, type StormEvent } from '../storm-types.js';
+import { OUTCOMES, type StormAttempt, type StormData, type StormEvent } from '../../simulate/storm-types.js';
 import { chart, duration, frame, linear, ticks, timeTicks, tooltip, xAxis, yAxis, type Scale } from './charts.js';
 import { visible } from './body-view.js';
 import { h, replaceChildren, svg } from './dom.js';

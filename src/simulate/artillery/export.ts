@@ -11,7 +11,7 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { once } from 'node:events';
 import { join } from 'node:path';
-import type { HeaderMap } from '../../delivery/headers.js';
+import type { HeaderMap } from '../../http/types.js';
 import { optionError } from '../../errors.js';
 import { eventSeed, duplicateDelays } from '../duplicate-plan.js';
 import type { EventStore } from '../event-store.js';

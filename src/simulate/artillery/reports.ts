@@ -20,13 +20,13 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { ExitCode, HswError } from '../../errors.js';
-import { printable } from '../../ui/sanitize.js';
+import { printable } from '../../text/printable.js';
 import { AttemptLog, type AttemptInput } from '../attempt-log.js';
 import type { EngineResult, OutcomeFlags } from '../engine.js';
-import { buildReport, type SimulateReport } from '../report.js';
+import { buildReport, type ReportSummary } from '../report.js';
 import type { AttemptError, EventOutcome } from '../types.js';
 import { grown } from '../typed-arrays.js';
-import type { OptionNames } from '../validate.js';
+import type { OptionNames } from '../option-table.js';
 import { ReportShapeError, scanCounters } from './report-scan.js';
 import type { RunRecord, StormSummary } from './types.js';
 
@@ -41,7 +41,7 @@ const COPY_REFUSED = 16;
 const TOO_SLOW = 4;
 
 export interface ArtilleryVerdict {
-  report: SimulateReport;
+  report: ReportSummary;
   result: EngineResult;
   /** Shards (1-based) for which no report was given. */
   missingShards: number[];

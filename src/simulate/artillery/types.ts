@@ -3,7 +3,7 @@
  * the storm summary that the processor hands back in every report, so that
  * `--from-artillery` needs nothing but the reports.
  */
-import type { HeaderMap } from '../../delivery/headers.js';
+import type { HeaderMap } from '../../http/types.js';
 import type { SimulateSettings } from '../types.js';
 import type { Compression } from '../validate.js';
 

@@ -7,7 +7,7 @@
  * different from its own reference, named and put in words.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { HeaderMap } from '../../delivery/headers.js';
+import type { HeaderMap } from '../../http/types.js';
 import type { OpenTarget } from '../../delivery/targets.js';
 import { ExitCode, HswError } from '../../errors.js';
 import type { EventStore } from '../event-store.js';

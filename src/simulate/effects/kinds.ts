@@ -2,7 +2,7 @@
  * The minimal sequence named: which known bug it is, and a sentence a person reads in a
  * test failure ("the same `video.created` (video 500) delivered twice → rows: 1 row → 2 rows").
  */
-import { printable } from '../../ui/sanitize.js';
+import { printable } from '../../text/printable.js';
 import type { EventStore } from '../event-store.js';
 import { diffStates, type StateValue } from './state-diff.js';
 import type { TrialStep } from './trials.js';

@@ -6,7 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import { ExitCode, HswError, describeError, type ErrorCode } from '../../errors.js';
-import { printable } from '../../ui/sanitize.js';
+import { printable } from '../../text/printable.js';
 import type { StateValue } from './state-diff.js';
 
 export interface StateOracle {

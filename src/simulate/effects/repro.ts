@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { ensureDirectory } from '../../store/directory.js';
 import { insideDirectory, sanitizeSegment } from '../../store/name.js';
 import { serializeFixture, writeFileAtomic, makeFixture } from '../../store/write.js';
-import { shellQuote } from '../../ci/reproduce.js';
+import { shellQuote } from '../reproduce.js';
 import { isUrlSpec } from './oracle.js';
 import type { EventStore } from '../event-store.js';
 import type { Reproduction } from './types.js';

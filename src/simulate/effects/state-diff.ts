@@ -4,7 +4,7 @@
  * path pattern, and arrays compare in order unless their path is marked unordered (rows
  * whose order the app does not promise).
  */
-import { printable } from '../../ui/sanitize.js';
+import { printable } from '../../text/printable.js';
 
 /** A JSON value: what a state read returns. */
 export type StateValue = null | boolean | number | string | StateValue[] | { [key: string]: StateValue };

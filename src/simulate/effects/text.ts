@@ -3,7 +3,7 @@
  * step summary alike: the differences, the kind, the reproduction step by step, and how
  * to send it again. Lines that judge start with `PASS ` or `FAIL ` for the caller to colour.
  */
-import { printable } from '../../ui/sanitize.js';
+import { printable } from '../../text/printable.js';
 import type { EffectsReport, ReproDelivery, Reproduction } from './types.js';
 
 /** Differences listed in text; the report has up to MAX_DIFFERENCES. */

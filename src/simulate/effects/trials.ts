@@ -6,9 +6,8 @@
  * HeapStream's next retry would come minutes later.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { HeaderMap } from '../../delivery/headers.js';
+import type { DeliveryResult, HeaderMap } from '../../http/types.js';
 import type { OpenTarget } from '../../delivery/targets.js';
-import type { DeliveryResult } from '../../delivery/types.js';
 import type { EventStore } from '../event-store.js';
 import type { StateOracle } from './oracle.js';
 import { canonical, normalizeState, type DiffRules, type StateValue } from './state-diff.js';

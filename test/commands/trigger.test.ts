@@ -5,7 +5,8 @@
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect } from 'vitest';
-import { run, type TriggerOptions } from '../../src/commands/trigger/run.js';
+import { run } from '../../src/commands/trigger/run.js';
+import type { TriggerOptions } from '../../src/trigger/types.js';
 import { captureOutput, test } from '../helpers/context.js';
 import type { TestHandler } from '../helpers/handler.js';
 

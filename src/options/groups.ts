@@ -6,8 +6,8 @@
 import type { Command } from 'commander';
 import { Option } from '../commander.js';
 import { UsageError } from '../errors.js';
-import { collect, parseInteger, parseTime } from '../options.js';
-import type { HeaderMap } from '../delivery/headers.js';
+import { collect, parseInteger, parseTime } from './flags.js';
+import type { HeaderMap } from '../http/types.js';
 import type { FixtureFilter } from '../store/filter.js';
 
 export const FORWARD_TO_ENV = 'HEAPSTREAM_FORWARD_TO';

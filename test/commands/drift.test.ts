@@ -8,7 +8,8 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect } from 'vitest';
 import { run as check } from '../../src/commands/fixtures/check.js';
 import { run as schema } from '../../src/commands/fixtures/schema.js';
-import { run as trigger, type TriggerOptions } from '../../src/commands/trigger/run.js';
+import { run as trigger } from '../../src/commands/trigger/run.js';
+import type { TriggerOptions } from '../../src/trigger/types.js';
 import { captureOutput, test } from '../helpers/context.js';
 import { writeFixtures } from '../helpers/fixtures.js';
 

@@ -1,4 +1,10 @@
-import type { HeaderMap } from './headers.js';
+/**
+ * What a sent request and its answer are made of: the leaf that delivery (which sends), the
+ * store (which records) and everything that reports them share, importing nothing.
+ */
+
+/** Header names, lower-case, to a value (or several, for a header given more than once). */
+export type HeaderMap = Record<string, string | string[]>;
 
 /**
  * Why an attempt did not get a whole HTTP answer. `cut-off`: the handler was reached and

@@ -11,7 +11,7 @@ import { Agent } from 'undici';
 import { run, type SimulateCommandOptions } from '../../src/commands/simulate/run.js';
 import { send } from '../../src/delivery/send.js';
 import { simulate } from '../../src/simulate/simulate.js';
-import { STORM_DATA_ID, type StormData } from '../../src/inspector/storm-types.js';
+import { STORM_DATA_ID, type StormData } from '../../src/simulate/storm-types.js';
 import { captureOutput, test } from '../helpers/context.js';
 import type { TestHandler } from '../helpers/handler.js';
 import { parseXml, type XmlElement } from '../helpers/xml.js';

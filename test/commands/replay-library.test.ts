@@ -1,6 +1,6 @@
 /**
  * `replay()` as a library caller uses it: recorded fixtures, byte for byte, to each target
- * form; a summary back. The CLI command around it: test/core/replay.test.ts.
+ * form; a summary back. The CLI command around it: test/commands/replay.test.ts.
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';

@@ -19,13 +19,17 @@ import { waitUntil } from '../helpers/time.js';
 const hooks = vi.hoisted(() => ({
   /** What runSimulation resolved to, for the whole-run writers. */
   runs: [] as unknown[],
-  /** Each nextInterrupt()'s resolver: calling it is a first Ctrl-C. */
+  /** Each interruptSignal()'s trigger: calling it is a first Ctrl-C. */
   interrupts: [] as ((reason: InterruptReason) => void)[],
 }));
 
 vi.mock('../../src/interrupt.js', async (importOriginal) => ({
   ...(await importOriginal<typeof import('../../src/interrupt.js')>()),
-  nextInterrupt: () => new Promise<InterruptReason>((resolve) => void hooks.interrupts.push(resolve)),
+  interruptSignal: () => {
+    const controller = new AbortController();
+    hooks.interrupts.push((reason) => controller.abort(reason));
+    return controller.signal;
+  },
 }));
 
 vi.mock('../../src/simulate/simulate.js', async (importOriginal) => {

@@ -2,8 +2,8 @@
  * Parsers for flag values. Each names the flag, the bad value and the fix, and throws a
  * UsageError (exit 2). Used by commands; core code takes already-typed options.
  */
-import { parseDurationText } from './duration.js';
-import { UsageError } from './errors.js';
+import { parseDurationText } from '../duration.js';
+import { UsageError } from '../errors.js';
 
 export function parseInteger(flag: string, value: string, { min = 0, max = Number.MAX_SAFE_INTEGER } = {}): number {
   const n = Number(value);

@@ -1,7 +1,7 @@
 /**
  * "Behind schedule" only when it matters: default settings on a machine with one core kept
  * busy keep their schedule within what such a machine adds; retries that really bunch up
- * still warn (test/core/simulate.test.ts, test/unit/simulate-engine.test.ts).
+ * still warn (test/commands/simulate.test.ts, test/unit/simulate-engine.test.ts).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { replay } from '../../src/replay/replay.js';
 import { simulate } from '../../src/simulate/simulate.js';
-import type { SimulateOptions } from '../../src/simulate/settings.js';
+import type { SimulateOptions } from '../../src/simulate/simulate-options.js';
 import { closestName } from '../../src/suggest.js';
 
 const target = { fetch: () => new Response('ok') };

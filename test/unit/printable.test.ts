@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { printable } from '../../src/ui/sanitize.js';
+import { printable } from '../../src/text/printable.js';
 
 describe('printable', () => {
   it('writes escape sequences, bells, newlines and bidi overrides as visible escapes', () => {

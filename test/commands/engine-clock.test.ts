@@ -3,7 +3,7 @@
  * that in-process targets run on, simulated latency on the run's clock, and onAttempt.
  */
 import { describe, expect, it } from 'vitest';
-import type { DeliveryResult } from '../../src/delivery/types.js';
+import type { DeliveryResult } from '../../src/http/types.js';
 import { createRandom } from '../../src/events/random.js';
 import { ManualClock, VirtualClock, type Clock } from '../../src/simulate/clock.js';
 import { SimulationEngine, type Deliver } from '../../src/simulate/engine.js';

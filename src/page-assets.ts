@@ -1,10 +1,12 @@
 /**
- * The page's static bundle, built by `npm run build` (esbuild) into dist/inspector/page/.
+ * The inspector page's static bundle, built by `npm run build` (esbuild) into
+ * dist/inspector/page/: the inspector serves it, and `simulate --html` inlines it. A leaf, so
+ * that both read it without importing each other.
  */
 import { readFile } from 'node:fs/promises';
 import { join, sep } from 'node:path';
-import { HswError, describeError } from '../errors.js';
-import { packageRoot } from '../version.js';
+import { HswError, describeError } from './errors.js';
+import { packageRoot } from './version.js';
 
 export interface PageAssets {
   script: string;

@@ -5,12 +5,12 @@
  * only the failing events, the worst ones and a sample keep their detail.
  */
 import { createRandom } from '../events/random.js';
-import { percentile } from '../simulate/percentiles.js';
-import type { SimulateReport } from '../simulate/report.js';
-import { effectsLines } from '../simulate/effects/text.js';
-import type { AttemptRecord, EventOutcome } from '../simulate/types.js';
-import { grown } from '../simulate/typed-arrays.js';
-import { lastAnswer } from '../simulate/outcome-text.js';
+import { percentile } from './percentiles.js';
+import type { ReportSummary } from './report.js';
+import { effectsLines } from './effects/text.js';
+import type { AttemptRecord, EventOutcome } from './types.js';
+import { grown } from './typed-arrays.js';
+import { lastAnswer } from './outcome-text.js';
 import { OUTCOMES, type OutcomeName, type StormAttempt, type StormData, type StormEvent } from './storm-types.js';
 
 export interface StormOptions {
@@ -69,7 +69,7 @@ export class StormBuilder {
   private readonly options: Required<StormOptions>;
 
   constructor(
-    private readonly report: SimulateReport,
+    private readonly report: ReportSummary,
     options: StormOptions = {},
   ) {
     this.options = { buckets: 240, keepFailing: 2_000, sample: 300, worst: 20, ...options };
@@ -283,7 +283,7 @@ function tenth(ms: number): number {
 }
 
 /** The command that runs the same simulation again: the report's own, else one made from its settings. */
-export function reproduceCommand(report: SimulateReport): string {
+export function reproduceCommand(report: ReportSummary): string {
   if (report.command) return report.command;
   const s = report.settings;
   const parts = ['heapstream-webhooks simulate', `--to ${report.target}`];

@@ -4,15 +4,15 @@
  * no connection at all keeps the file from reaching the network, or running anything else.
  */
 import { createHash } from 'node:crypto';
-import type { EngineResult } from '../simulate/engine.js';
-import type { SimulateReport } from '../simulate/report.js';
+import type { EngineResult } from './engine.js';
+import type { ReportSummary } from './report.js';
 import { writeFileAtomic } from '../store/write.js';
-import { loadPageAssets, type PageAssets } from './assets.js';
-import { StormBuilder } from './storm.js';
+import { loadPageAssets, type PageAssets } from '../page-assets.js';
+import { StormBuilder } from './storm-picture.js';
 import { STORM_DATA_ID, type StormData } from './storm-types.js';
 
 /** Writes the picture of a run the engine just made, from its attempt log, one event at a time. */
-export async function writeStormHtml(file: string, report: SimulateReport, result: EngineResult): Promise<void> {
+export async function writeStormHtml(file: string, report: ReportSummary, result: EngineResult): Promise<void> {
   const builder = new StormBuilder(report);
   const indexes = Uint32Array.from(result.order).sort();
   for (const index of indexes) builder.add(result.outcome(index));

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { simulate } from '../../src/simulate/simulate.js';
-import type { SimulateOptions } from '../../src/simulate/settings.js';
+import type { SimulateOptions } from '../../src/simulate/simulate-options.js';
 import { createLogic, expressApp, nodeListener, type Bug } from '../helpers/buggy-handlers.js';
 
 /**

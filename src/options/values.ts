@@ -1,10 +1,10 @@
 /**
  * Checks for library option values (`simulate()`, `replay()`): JavaScript callers can pass
  * anything. Errors name the option, the value and what would do (optionError), and the CLI
- * words them as flags. Flag strings are parsed in src/options.ts before they get here.
+ * words them as flags. Flag strings are parsed in flags.ts before they get here.
  */
-import { parseDurationText } from './duration.js';
-import { optionError } from './errors.js';
+import { parseDurationText } from '../duration.js';
+import { optionError } from '../errors.js';
 
 /** Milliseconds, or a string such as `"30s"`, `"1.5m"`, `"8h"`. */
 export type Duration = number | string;

@@ -16,7 +16,7 @@ import type { PayloadLine, StormMeta } from '../../src/simulate/artillery/types.
 import { duplicateDelays } from '../../src/simulate/duplicate-plan.js';
 import { EventStore } from '../../src/simulate/event-store.js';
 import { prepareSimulation, simulate } from '../../src/simulate/simulate.js';
-import type { SimulateOptions } from '../../src/simulate/settings.js';
+import type { SimulateOptions } from '../../src/simulate/simulate-options.js';
 import { test } from '../helpers/context.js';
 import type { Behaviour, Received, TestHandler } from '../helpers/handler.js';
 
