@@ -135,8 +135,9 @@ describe('listen through the real tunnel, after idle gaps', () => {
   });
 
   it('Ctrl-C lets a webhook already in the tunnel finish: the sender gets the handler\'s answer', async () => {
-    handler.setBehaviour(() => ({ status: 201, body: 'done', delayMs: 500 }));
-    await startSession('hswidlestop');
+    // The handler is still at work when Ctrl-C comes, well within the grace given to in-flight deliveries.
+    handler.setBehaviour(() => ({ status: 201, body: 'done', delayMs: 300 }));
+    await startSession('hswidlestop', { shutdownGraceMs: 10_000 });
     const answer = postThroughTunnel('hswidlestop', '{"n": 1}');
     await waitUntil(() => handler.received.length === 1, 'the webhook to reach the handler');
     const stopped = session?.stop();
