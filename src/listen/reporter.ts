@@ -89,7 +89,9 @@ export class ConsoleListenReporter implements ListenReporter {
       case 'unavailable':
         spinner?.stop();
         if (event.reason !== this.lastUnavailable) {
-          out.warn(`no public tunnel: ${printable(event.reason)}. Still serving locally at the URL above; retrying in the background (next in ${Math.round(event.retryInMs / 1000)} s).`);
+          // A retry within the second is no news ("next in 0 s"); a longer wait is worth a number.
+          const next = event.retryInMs >= 1_000 ? ` (next in ${Math.round(event.retryInMs / 1000)} s)` : '';
+          out.warn(`no public tunnel: ${printable(event.reason)}. Still serving locally at the URL above; retrying in the background${next}.`);
         }
         this.lastUnavailable = event.reason;
         return;

@@ -36,6 +36,21 @@ const base: ListenEvent = {
 };
 
 describe('ConsoleListenReporter', () => {
+  it('says a tunnel problem once per reason, with the wait only when it is worth a number, and what answered a probe', () => {
+    const { reporter, text } = capture();
+    const held = 'the tunnel server still holds hsw-1: ... run with --new-url for a new URL';
+    reporter.tunnel({ kind: 'unavailable', reason: held, retryInMs: 250 });
+    reporter.tunnel({ kind: 'unavailable', reason: held, retryInMs: 375 });
+    reporter.tunnel({ kind: 'unavailable', reason: 'cannot reach the tunnel server', retryInMs: 2_000 });
+    reporter.tunnel({ kind: 'probe-failed', url: 'https://x.example/hook', status: 408, detail: '408 Request Timeout\u001b[2J' });
+    const lines = text().trim().split('\n');
+    expect(lines).toEqual([
+      `warning: no public tunnel: ${held}. Still serving locally at the URL above; retrying in the background.`,
+      'warning: no public tunnel: cannot reach the tunnel server. Still serving locally at the URL above; retrying in the background (next in 2 s).',
+      expect.stringMatching(/^warning: a probe through https:\/\/x\.example\/hook was not answered by this listener: 408 Request Timeout\\x1b\[2J\. A webhook sent now would meet the same/),
+    ]);
+  });
+
   it('writes an escape-laden event type, handler error and path as visible text', () => {
     const { reporter, text } = capture();
     reporter.event({ ...base, type: 'video.ready\u001b]0;pwned\u0007\u001b[2J', handler: { ok: false, durationMs: 3, error: { kind: 'error', message: 'bad\u001b[31m' } } });
