@@ -5,32 +5,18 @@
  * the per-event index columns (order, ids), not with the bodies: target ≤ 2.5× the 100,000
  * export's peak RSS for 10× the events, and a time per event within 1.5× of it.
  */
-import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BIN } from './helpers.js';
+import { runMeasured } from './helpers.js';
 import { fmt, verdict } from './stats.js';
 
 async function exportOnce(events: number): Promise<{ wallMs: number; peakRssMiB: number }> {
   const dir = await mkdtemp(join(tmpdir(), 'hsw-bench-artillery-'));
   try {
-    const started = performance.now();
-    const child = spawn(process.execPath, [BIN, 'simulate', '--export', 'artillery', join(dir, 'storm'), '--events', String(events), '--shards', '4', '--seed', '1'], { stdio: ['ignore', 'ignore', 'inherit'] });
-    let peakKiB = 0;
-    const poll = setInterval(() => {
-      void readFile(`/proc/${child.pid}/status`, 'utf8').then(
-        (status) => {
-          const match = /VmHWM:\s+(\d+) kB/.exec(status);
-          if (match) peakKiB = Math.max(peakKiB, Number(match[1]));
-        },
-        () => undefined,
-      );
-    }, 50);
-    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
-    clearInterval(poll);
+    const { code, wallMs, peakRssMiB } = await runMeasured(['simulate', '--export', 'artillery', join(dir, 'storm'), '--events', String(events), '--shards', '4', '--seed', '1']);
     if (code !== 0) throw new Error(`simulate --export exited ${code}`);
-    return { wallMs: performance.now() - started, peakRssMiB: peakKiB / 1024 };
+    return { wallMs, peakRssMiB };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

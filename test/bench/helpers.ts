@@ -60,3 +60,26 @@ export function stop(child: ChildProcess): Promise<void> {
     child.kill('SIGINT');
   });
 }
+
+/**
+ * Runs the built CLI with its output discarded, polling its peak RSS (VmHWM) while it runs:
+ * its exit code, wall time and peak memory.
+ */
+export async function runMeasured(args: string[]): Promise<{ code: number | null; wallMs: number; peakRssMiB: number }> {
+  const { readFile } = await import('node:fs/promises');
+  const started = performance.now();
+  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'ignore', 'inherit'] });
+  let peakKiB = 0;
+  const poll = setInterval(() => {
+    void readFile(`/proc/${child.pid}/status`, 'utf8').then(
+      (status) => {
+        const match = /VmHWM:\s+(\d+) kB/.exec(status);
+        if (match) peakKiB = Math.max(peakKiB, Number(match[1]));
+      },
+      () => undefined,
+    );
+  }, 50);
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  clearInterval(poll);
+  return { code, wallMs: performance.now() - started, peakRssMiB: peakKiB / 1024 };
+}

@@ -19,34 +19,20 @@ import { buildEvent } from '../../src/events/builder.js';
 import { realClock } from '../../src/simulate/clock.js';
 import { Scheduler } from '../../src/simulate/scheduler.js';
 import type { ReportSummary } from '../../src/simulate/report.js';
-import { BIN, startHandlerProcess } from './helpers.js';
+import { runMeasured, startHandlerProcess } from './helpers.js';
 import { fmt, median, percentile, verdict } from './stats.js';
 
 /** Runs the built CLI's simulate; polls its peak RSS (VmHWM) while it runs. */
 async function runSimulate(args: string[]): Promise<{ report: ReportSummary; peakRssMiB: number; wallMs: number }> {
   const dir = await mkdtemp(join(tmpdir(), 'hsw-bench-sim-'));
   const reportFile = join(dir, 'report.json');
-  const started = performance.now();
-  const child = spawn(process.execPath, [BIN, 'simulate', '--report', reportFile, '--seed', '1', ...args], { stdio: ['ignore', 'ignore', 'inherit'] });
-  let peakKiB = 0;
-  const poll = setInterval(() => {
-    void readFile(`/proc/${child.pid}/status`, 'utf8').then(
-      (status) => {
-        const match = /VmHWM:\s+(\d+) kB/.exec(status);
-        if (match) peakKiB = Math.max(peakKiB, Number(match[1]));
-      },
-      () => undefined,
-    );
-  }, 50);
-  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
-  clearInterval(poll);
-  const wallMs = performance.now() - started;
+  const { code, wallMs, peakRssMiB } = await runMeasured(['simulate', '--report', reportFile, '--seed', '1', ...args]);
   // The summary comes before the (large) per-event list; parse only that part.
   const text = await readFile(reportFile, 'utf8');
   const report = JSON.parse(`${text.slice(0, text.indexOf(',\n  "events": ['))}\n}`) as ReportSummary;
   await rm(dir, { recursive: true, force: true });
   if (code !== 0) throw new Error(`simulate exited ${code}: ${report.verdict.reasons.join('; ')}`);
-  return { report, peakRssMiB: peakKiB / 1024, wallMs };
+  return { report, peakRssMiB, wallMs };
 }
 
 const AUTOCANNON = fileURLToPath(new URL('../../node_modules/autocannon/autocannon.js', import.meta.url));

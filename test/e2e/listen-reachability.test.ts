@@ -13,6 +13,7 @@ import { request } from 'undici';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CliProcess, runCli } from '../helpers/cli.js';
 import { TestHandler } from '../helpers/handler.js';
+import { freePort } from '../helpers/processes.js';
 
 let handler: TestHandler;
 let dir: string;
@@ -76,14 +77,6 @@ require('node:http').createServer((req, res) => {
 }).listen(Number(api.port), '127.0.0.1');
 process.on('SIGTERM', () => process.exit(0));
 `;
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 describe('listen --tunnel cloudflared | ngrok, with the program on PATH', () => {
   it('cloudflared: starts a quick tunnel at the receiver, prints its URL with the webhook path, and delivers what it forwards', async () => {
