@@ -18,9 +18,9 @@ export type FormatEvent = (outcome: EventOutcome, position: number) => string;
 
 /**
  * A file format with a line (or element) per event, between a head and a tail that only the
- * finished run's summary gives: the report's JSON, JUnit's XML. One definition per format, which both
- * the whole-file writer (writeEventFile) and the incremental one (IncrementalEventFile)
- * follow, so the two cannot write different bytes.
+ * finished run's summary gives: the report's JSON, JUnit's XML. One definition per format,
+ * and one writer of its events (EventWriter), whether into the file after the run
+ * (writeEventFile) or into a temporary file while it goes (IncrementalEventFile).
  */
 export interface EventFileFormat<Summary> {
   head(summary: Summary): string;
@@ -33,30 +33,25 @@ export interface EventFileFormat<Summary> {
 
 /**
  * The whole file from a finished run, through `write`: the simple case of the incremental
- * writer, where every event is formatted after the run. Streamed in batches, so 100,000
- * events never sit in memory as one string.
+ * writer, where every event is formatted after the run and the summary is known from the
+ * start, so the events go straight into the file between head and tail.
  */
 export async function writeEventFile<Summary>(write: (chunk: string) => Promise<void>, format: EventFileFormat<Summary>, summary: Summary, result: EngineResult): Promise<void> {
   await write(format.head(summary));
-  const formatEvent = format.after(summary);
-  const indexes = [...result.order].sort((a, b) => a - b);
-  let batch: string[] = [];
-  let position = 0;
-  for (const index of indexes) {
-    batch.push(formatEvent(result.outcome(index), position++));
-    if (batch.length === 1_000) {
-      await write(batch.join(''));
-      batch = [];
-    }
-  }
-  await write(`${batch.join('')}${format.tail(summary)}`);
+  await new EventWriter(result.order.length, format.after(summary), write).complete((index) => result.outcome(index));
+  await write(format.tail(summary));
 }
 
 /** Appended in chunks about this big: few writes, little held in memory. */
 const CHUNK_CHARS = 256 * 1024;
 const COPY_BYTES = 4 * 1024 * 1024;
 
-export class IncrementalEventFile {
+/**
+ * Events in index order, formatted as the finished prefix grows and handed to `sink` in
+ * chunks, one write after another: into a temporary file while the run goes
+ * (IncrementalEventFile), or straight into the file when the run is over (writeEventFile).
+ */
+export class EventWriter {
   private readonly done: Uint8Array;
   private next = 0;
   private batch: string[] = [];
@@ -64,19 +59,12 @@ export class IncrementalEventFile {
   private writing: Promise<unknown> = Promise.resolve();
   private failure: unknown;
 
-  private constructor(
-    private readonly handle: FileHandle,
-    private readonly path: string,
+  constructor(
     private readonly count: number,
     private readonly format: FormatEvent,
+    private readonly sink: (chunk: string) => Promise<unknown>,
   ) {
     this.done = new Uint8Array(count);
-  }
-
-  /** A temporary file next to `file` (same file system, so the final copy stays local). */
-  static async create(file: string, count: number, format: FormatEvent): Promise<IncrementalEventFile> {
-    const path = join(dirname(file), `.${basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.events.tmp`);
-    return new IncrementalEventFile(await open(path, 'wx+', 0o600), path, count, format);
   }
 
   /** Event `index` is over: no attempt will be added to it. */
@@ -92,8 +80,47 @@ export class IncrementalEventFile {
   async complete(outcome: (index: number) => EventOutcome, format: FormatEvent = this.format): Promise<void> {
     while (this.next < this.count) this.add(outcome(this.next), format);
     this.flush();
-    await this.writing;
+    await this.settled();
     if (this.failure) throw this.failure;
+  }
+
+  /** Every write handed to the sink so far is over (a failure is kept for complete()). */
+  async settled(): Promise<void> {
+    await this.writing;
+  }
+
+  private add(outcome: EventOutcome, format: FormatEvent = this.format): void {
+    const line = format(outcome, this.next++);
+    this.batch.push(line);
+    this.batchChars += line.length;
+    if (this.batchChars >= CHUNK_CHARS) this.flush();
+  }
+
+  private flush(): void {
+    if (this.batch.length === 0) return;
+    const chunk = this.batch.join('');
+    this.batch = [];
+    this.batchChars = 0;
+    // One write at a time, in order; a failure (disk full) is reported by complete().
+    this.writing = this.writing.then(() => (this.failure ? undefined : this.sink(chunk))).catch((error: unknown) => (this.failure = error));
+  }
+}
+
+/** An EventWriter into a temporary file, whose events are copied between head and tail once the summary is known. */
+export class IncrementalEventFile extends EventWriter {
+  private constructor(
+    private readonly handle: FileHandle,
+    private readonly path: string,
+    count: number,
+    format: FormatEvent,
+  ) {
+    super(count, format, (chunk) => handle.write(chunk));
+  }
+
+  /** A temporary file next to `file` (same file system, so the final copy stays local). */
+  static async create(file: string, count: number, format: FormatEvent): Promise<IncrementalEventFile> {
+    const path = join(dirname(file), `.${basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.events.tmp`);
+    return new IncrementalEventFile(await open(path, 'wx+', 0o600), path, count, format);
   }
 
   /** Head, the events written so far, tail, through `write` (writeFileAtomicStreamed's). */
@@ -111,24 +138,8 @@ export class IncrementalEventFile {
   }
 
   async discard(): Promise<void> {
-    await this.writing;
+    await this.settled();
     await this.handle.close().catch(() => undefined);
     await unlink(this.path).catch(() => undefined);
-  }
-
-  private add(outcome: EventOutcome, format: FormatEvent = this.format): void {
-    const line = format(outcome, this.next++);
-    this.batch.push(line);
-    this.batchChars += line.length;
-    if (this.batchChars >= CHUNK_CHARS) this.flush();
-  }
-
-  private flush(): void {
-    if (this.batch.length === 0) return;
-    const chunk = this.batch.join('');
-    this.batch = [];
-    this.batchChars = 0;
-    // One write at a time, in order; a failure (disk full) is reported by complete().
-    this.writing = this.writing.then(() => (this.failure ? undefined : this.handle.write(chunk))).catch((error: unknown) => (this.failure = error));
   }
 }
