@@ -245,8 +245,12 @@ async function deliverToFetch(target: FetchTarget, request: TargetRequest, runSi
     if (runSignal.aborted) onRunAbort();
     else runSignal.addEventListener('abort', onRunAbort, { once: true });
   });
+  // The Request's signal follows attempt.signal only through a weak reference (undici's), so
+  // a Request that nothing else holds (a handler that kept just a listener) could be
+  // collected mid-attempt and its handler never told: it is held here until the attempt ends.
+  const incoming = toRequest(request, attempt.signal);
   const answer = (async (): Promise<DeliveryResult> => {
-    const response = await target.fetch(toRequest(request, attempt.signal));
+    const response = await target.fetch(incoming);
     if (!isResponse(response)) {
       return { ok: false, durationMs: elapsed(), error: { kind: 'error', code: 'NOT_A_RESPONSE', message: `the fetch handler returned ${describeAnswer(response)}, not a Response` } };
     }
@@ -265,6 +269,8 @@ async function deliverToFetch(target: FetchTarget, request: TargetRequest, runSi
   } finally {
     clearTimeout(timer);
     if (onRunAbort) runSignal.removeEventListener('abort', onRunAbort);
+    // (see `incoming`): the last use that keeps the Request alive until now.
+    void incoming;
   }
 }
 

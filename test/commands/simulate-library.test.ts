@@ -4,6 +4,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import express from 'express';
 import { run as runCommand } from '../../src/commands/simulate/run.js';
@@ -76,6 +78,23 @@ describe('simulate() against in-process handlers', () => {
     expect(performance.now() - started).toBeGreaterThanOrEqual(150);
     expect(report.totals).toMatchObject({ attempts: 6, timeouts: 6, exhausted: 2 });
     expect(report.settings.timeoutMs).toBe(60);
+  });
+
+  it("tells a handler that keeps only a listener on request.signal that its attempt timed out, whatever the garbage collector does meanwhile", async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    let told = 0;
+    const target = {
+      fetch: (request: Request) => {
+        // Nothing but the listener is kept: the Request itself may be collected.
+        request.signal.addEventListener('abort', () => told++);
+        setImmediate(() => (gc(), gc()));
+        return new Promise<Response>(() => undefined);
+      },
+    };
+    const report = await simulate({ target, events: 3, maxAttempts: 1, timeout: 200, seed: 1 });
+    expect(report.totals).toMatchObject({ attempts: 3, timeouts: 3 });
+    expect(told).toBe(3);
   });
 
   it('clock: "real" runs an in-process handler on the wall clock, compressed by within', async () => {
