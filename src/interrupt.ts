@@ -1,7 +1,8 @@
 /**
  * Ctrl-C, SIGTERM and a closed stdout. By default a signal exits at once (130 for SIGINT,
- * 143 for SIGTERM, as a shell reports them); a command with work to flush (listen,
- * simulate) takes the first one over, and a second signal still exits at once.
+ * 143 for SIGTERM, as a shell reports them); a command that stops gracefully (listen,
+ * inspect, replay, simulate: runAction's `stops`) takes the first one over as an
+ * AbortSignal, and a second signal still exits at once.
  */
 import { ExitCode, type ExitCodeValue } from './errors.js';
 
@@ -47,22 +48,19 @@ export function stdoutClosed(): void {
 }
 
 /**
- * Resolves on the first Ctrl-C or SIGTERM (and, with `stdoutClosed`, when stdout's reader
- * goes away); the caller then shuts down and returns `exitCodeFor(reason)`.
- */
-export function nextInterrupt(options: { stdoutClosed?: boolean } = {}): Promise<InterruptReason> {
-  return new Promise((resolve) => {
-    waiter = { resolve, stdoutClosed: options.stdoutClosed ?? false };
-  });
-}
-
-/**
- * The next interrupt as an AbortSignal, for work that stops part-way and still reports
- * (replay, simulate): it aborts with the InterruptReason as its reason. Work that runs
- * until stopped (listen, inspect) awaits nextInterrupt() instead.
+ * The first Ctrl-C or SIGTERM (and, with `stdoutClosed`, stdout's reader going away) as an
+ * AbortSignal whose reason is the InterruptReason: from now on the caller owns the first
+ * signal, stops its work and returns `exitCodeFor(reason)`. runAction() (commands/action.ts)
+ * asks for it for every command that stops gracefully, and hands it to the command.
  */
 export function interruptSignal(options: { stdoutClosed?: boolean } = {}): AbortSignal {
   const controller = new AbortController();
-  void nextInterrupt(options).then((reason) => controller.abort(reason));
+  waiter = { resolve: (reason) => controller.abort(reason), stdoutClosed: options.stdoutClosed ?? false };
   return controller.signal;
+}
+
+/** Resolves with the reason once `signal` (an interruptSignal()) aborts: work that runs until stopped (listen, inspect) awaits this. */
+export function interrupted(signal: AbortSignal): Promise<InterruptReason> {
+  if (signal.aborted) return Promise.resolve(signal.reason as InterruptReason);
+  return new Promise((resolve) => signal.addEventListener('abort', () => resolve(signal.reason as InterruptReason), { once: true }));
 }

@@ -31,6 +31,8 @@ export interface FlagRow {
   readonly fromArtillery?: true;
   /** The value for `option`, from the flag's text; undefined: as if the flag were not given. */
   readonly parse?: (flag: string, text: string) => unknown;
+  /** `option` is a duration (or a list of them): parsed to milliseconds, and named `<option>Ms` on the command's side. */
+  readonly ms?: true;
 }
 
 /** The options only a library caller can give (functions, in-process targets, the clock). */
@@ -44,28 +46,28 @@ export const SIMULATE_FLAGS = [
   { flags: '--fixtures <path>', help: 'events from fixture files or directories (repeatable); default: synthesized', repeatable: true, option: 'fixtures', export: true },
   { flags: '--type <type>', help: 'synthesize only this event type (default: a mix of video lifecycles)', option: 'type', parse: (_flag: string, text: string) => text || undefined, export: true },
   { flags: '--events <n>', help: 'how many events to synthesize', default: '20', option: 'events', parse: (flag: string, text: string) => parseInteger(flag, text, { min: 1, max: 10_000_000 }), export: true },
-  { flags: '--schedule <delays>', help: 'delays before each retry, HeapStream time (default 1m,5m,15m,30m,1h,2h,4h,8h,8h)', option: 'schedule', parse: (_flag: string, text: string) => parseSchedule(text), export: true },
-  { flags: '--within <duration>', help: 'squeeze the whole schedule into this much run time (default 30s)', option: 'within', parse: parseDuration, export: true },
+  { flags: '--schedule <delays>', help: 'delays before each retry, HeapStream time (default 1m,5m,15m,30m,1h,2h,4h,8h,8h)', option: 'schedule', parse: (_flag: string, text: string) => parseSchedule(text), ms: true, export: true },
+  { flags: '--within <duration>', help: 'squeeze the whole schedule into this much run time (default 30s)', option: 'within', parse: parseDuration, ms: true, export: true },
   { flags: '--time-scale <x>', help: 'run the schedule x times faster than HeapStream (instead of --within)', option: 'timeScale', parse: parsePositiveNumber, export: true },
   { flags: '--max-attempts <n>', help: 'attempts per event, first included (default: schedule length + 1 = 10)', option: 'maxAttempts', parse: (flag: string, text: string) => parseInteger(flag, text, { min: 1, max: 1_000 }), export: true },
   { flags: '--jitter <0..1>', help: 'randomize each retry delay by up to ± this fraction', default: '0', option: 'jitter', parse: parseRatio, export: true },
-  { flags: '--timeout <ms>', help: '', declaredByGroup: true, option: 'timeout', parse: parseDuration, export: true },
+  { flags: '--timeout <ms>', help: '', declaredByGroup: true, option: 'timeout', parse: parseDuration, ms: true, export: true },
   { flags: '--concurrency <n>', help: 'requests in flight at most', default: '10', declaredByGroup: true, option: 'concurrency', parse: (flag: string, text: string) => parseInteger(flag, text, { min: 1, max: 10_000 }) },
   { flags: '--duplicate-rate <0..1>', help: 'chance that an acknowledged event is sent again within the duplicate window', option: 'duplicateRate', parse: parseRatio, export: true },
   { flags: '--duplicates <n>', help: 'extra copies of every acknowledged event (instead of --duplicate-rate)', option: 'duplicates', parse: (flag: string, text: string) => parseInteger(flag, text, { min: 0, max: 100 }), export: true },
-  { flags: '--duplicate-window <duration>', help: 'HeapStream time within which duplicates follow the acknowledgment', default: '5m', option: 'duplicateWindow', parse: parseDuration, export: true },
+  { flags: '--duplicate-window <duration>', help: 'HeapStream time within which duplicates follow the acknowledgment', default: '5m', option: 'duplicateWindow', parse: parseDuration, ms: true, export: true },
   { flags: '--reorder', help: 'deliver events out of timestamp order within windows of --reorder-window events', option: 'reorder', export: true },
   { flags: '--reorder-window <n>', help: 'events per reorder window', default: '10', option: 'reorderWindow', parse: (flag: string, text: string) => parseInteger(flag, text, { min: 2 }), export: true },
   { flags: '--scenario <name>', help: 'a preset; flags given explicitly win', choices: Object.keys(SCENARIOS), option: 'scenario', parse: (_flag: string, text: string) => (isScenario(text) ? text : undefined), export: true },
-  { flags: '--outage <duration>', help: 'HeapStream time from the start during which every attempt fails (scenario outage: 1h)', option: 'outage', parse: parseDuration, export: true },
+  { flags: '--outage <duration>', help: 'HeapStream time from the start during which every attempt fails (scenario outage: 1h)', option: 'outage', parse: parseDuration, ms: true, export: true },
   { flags: '--answer-loss <0..1>', help: 'chance that a 2xx answer is lost, so the event is retried (scenario flaky: 0.3)', option: 'answerLoss', parse: parseRatio, export: true },
-  { flags: '--network-latency <duration>', help: 'up to this much latency per attempt, counted in the timeout (scenario slow: 3s)', option: 'networkLatency', parse: parseDuration, export: true },
-  { flags: '--max-latency <ms>', help: 'also fail the verdict when an accepted attempt took longer than this', option: 'maxLatency', parse: parseDuration, export: true },
+  { flags: '--network-latency <duration>', help: 'up to this much latency per attempt, counted in the timeout (scenario slow: 3s)', option: 'networkLatency', parse: parseDuration, ms: true, export: true },
+  { flags: '--max-latency <ms>', help: 'also fail the verdict when an accepted attempt took longer than this', option: 'maxLatency', parse: parseDuration, ms: true, export: true },
   // The command chooses a seed when none is given, so that the command line that repeats the run can name it.
   { flags: '--seed <n>', help: 'seed for jitter, duplicates, reordering and losses: the same seed, the same run', option: 'seed', parse: (flag: string, text: string) => parseInteger(flag, text), export: true },
-  { flags: '--report <file>', help: 'write the full JSON report here', fromArtillery: true },
-  { flags: '--junit <file>', help: 'write JUnit XML here (a testcase per event)', fromArtillery: true },
-  { flags: '--html <file>', help: 'write a self-contained HTML picture of the run here (timeline, in flight, latency, worst events)', fromArtillery: true },
+  { flags: '--report <file>', help: 'write the full JSON report here', option: 'reportFile', fromArtillery: true },
+  { flags: '--junit <file>', help: 'write JUnit XML here (a testcase per event)', option: 'junitFile', fromArtillery: true },
+  { flags: '--html <file>', help: 'write a self-contained HTML picture of the run here (timeline, in flight, latency, worst events)', option: 'htmlFile', fromArtillery: true },
   { flags: '--check <command>', help: 'run after the run with HEAPSTREAM_REPORT set to the report path; its exit code joins the verdict' },
   { flags: '--state <url|command>', help: "read the app's state as JSON after a run (a URL: GET; else a shell command's stdout): it must equal the state after a clean reference run" },
   { flags: '--reset <url|command>', help: "with --state: empty the app's state before each run (a URL: POST; else a shell command); with --start and no --reset, the app is restarted instead" },
@@ -127,11 +129,31 @@ export const FLAG_NAMES: OptionNames = namesBy((row) => longFlag(row.flags));
 /** Every option simulate() takes: a misspelt one would otherwise be ignored without a word. */
 export const KNOWN_OPTIONS: ReadonlySet<string> = new Set<string>([...SIMULATE_FLAGS.flatMap((row) => ('option' in row ? [row.option] : [])), ...LIBRARY_ONLY_OPTIONS]);
 
-/** Options whose type is a Duration hold milliseconds: every duration flag is parsed to ms at the CLI's boundary. */
-export type InMilliseconds<T> = { [K in keyof T]: Duration extends NonNullable<T[K]> ? (NonNullable<T[K]> extends Duration ? number : T[K]) : T[K] };
+/** The library options that hold durations: in milliseconds on the command's side, and named so (`timeoutMs`). */
+export type DurationOption = Extract<Row, { ms: true }>['option'];
 
-/** The library options a command line gives: durations already in milliseconds. */
-export type FlagOptions = InMilliseconds<Partial<SimulateOptions>>;
+/** Options typed Duration whose row lacks `ms: true`: `never`, which a type test holds. */
+export type DurationsNotInMs = Exclude<{ [K in keyof SimulateOptions]-?: Duration extends NonNullable<SimulateOptions[K]> ? K : never }[keyof SimulateOptions], DurationOption>;
+
+/**
+ * The library options as a command line gives them: every duration already parsed to
+ * milliseconds and named `<option>Ms`, as at every command's boundary (`--within 2s` →
+ * `withinMs: 2000`; `--schedule 1m,5m` → `scheduleMs: [60000, 300000]`).
+ */
+export type FlagOptions = {
+  [K in keyof SimulateOptions as K extends DurationOption ? `${K}Ms` : K]?: K extends DurationOption ? (NonNullable<SimulateOptions[K]> extends Duration ? number : number[]) : SimulateOptions[K];
+};
+
+/** What a row's option is called on the command's side. */
+function commandName(row: FlagRow): string {
+  return row.ms ? `${row.option as string}Ms` : (row.option as string);
+}
+
+/** The command's names of the library's options (`withinMs`) → the library's (`within`). */
+const LIBRARY_NAME_OF: ReadonlyMap<string, string> = new Map([
+  ...[...KNOWN_OPTIONS].filter((name) => !SIMULATE_FLAGS.some((row) => 'ms' in row && row.option === name)).map((name) => [name, name] as const),
+  ...SIMULATE_FLAGS.flatMap((row) => ('ms' in row ? [[commandName(row), row.option] as const] : [])),
+]);
 
 /**
  * The library options the given flags set, each checked by its row's parser (a usage error
@@ -144,7 +166,7 @@ export function optionsFromFlags(flags: object, rows: readonly FlagRow[] = SIMUL
     const value = (flags as Record<string, unknown>)[attributeName(row.flags)];
     if (row.option === undefined || value === undefined) continue;
     const parsed = row.parse && typeof value === 'string' ? row.parse(longFlag(row.flags), value) : value;
-    if (parsed !== undefined) options[row.option] = parsed;
+    if (parsed !== undefined) options[commandName(row)] = parsed;
   }
   return options as FlagOptions;
 }
@@ -152,7 +174,10 @@ export function optionsFromFlags(flags: object, rows: readonly FlagRow[] = SIMUL
 /** Options of SimulateOptions with neither a flag row nor a place in LIBRARY_ONLY_OPTIONS: `never`, which a type test holds. */
 export type UnlistedOptions = Exclude<keyof SimulateOptions, FlaggedOption | (typeof LIBRARY_ONLY_OPTIONS)[number]>;
 
-/** The library's options among a caller's own (the command's files, app, output…). */
+/** The library's options among a caller's own (the command's files, app, output…), under the library's names. */
 export function pickLibraryOptions<T extends object>(options: T): Partial<SimulateOptions> {
-  return Object.fromEntries(Object.entries(options).filter(([key]) => KNOWN_OPTIONS.has(key))) as Partial<SimulateOptions>;
+  return Object.fromEntries(Object.entries(options).flatMap(([key, value]) => {
+    const name = LIBRARY_NAME_OF.get(key);
+    return name === undefined ? [] : [[name, value]];
+  })) as Partial<SimulateOptions>;
 }

@@ -86,6 +86,12 @@ export interface SimulateOptions {
   stateIgnore?: readonly string[];
   /** State paths of arrays compared regardless of order: `charges`, `videos[*].events`. */
   stateUnordered?: readonly string[];
+  /** Also write the report to this file (the JSON `simulate()` resolves to, an event per line), also when the run is stopped. */
+  reportFile?: string;
+  /** JUnit XML to this file: a testcase per event (and one for the final state, with `state`). */
+  junitFile?: string;
+  /** A self-contained HTML picture of the run to this file (timeline, in flight, latency, worst events). */
+  htmlFile?: string;
   /** Aborting stops the run: deliveries in flight fail at once and `simulate()` rejects. */
   signal?: AbortSignal;
   /** Each attempt once it is over (progress, logging). */

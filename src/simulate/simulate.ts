@@ -20,6 +20,7 @@ import { buildReport, fullReport, type SimulateReport, type ReportSummary, type 
 import { resolveSimulation, type ResolvedSimulation } from './settings.js';
 import type { SimulateOptions, SimulatedAttempt } from './simulate-options.js';
 import { storeFixtures, synthesizeEvents } from './sources.js';
+import { checkRunFiles, RunFiles } from './run-files.js';
 import { resolveFixturesOption } from '../store/fixtures-option.js';
 import type { EventOutcome, SimulateSettings } from './types.js';
 import type { Compression } from './validate.js';
@@ -77,10 +78,19 @@ export interface RunStart {
 export async function simulate(options: SimulateOptions): Promise<SimulateReport> {
   if (options === null || typeof options !== 'object') throw optionError('options', 'must be an object: simulate({ target, ... })');
   options.signal?.throwIfAborted();
-  const run = await runSimulation(await prepareSimulation(options));
-  // Aborted during the run, or while shrinking after it.
-  if (run.aborted || options.signal?.aborted) throw options.signal?.reason ?? new DOMException('This operation was aborted', 'AbortError');
-  return fullReport(run.report, run.result);
+  const prepared = await prepareSimulation(options);
+  const files = await RunFiles.open(options, { count: prepared.events.count, settings: prepared.settings });
+  try {
+    const run = await runSimulation(prepared, { onEventFinished: files.onEventFinished });
+    // A stopped run's files still say what ran, as the command's do.
+    await files.complete(run.report, run.result);
+    await files.write(run.report, run.result);
+    // Aborted during the run, or while shrinking after it.
+    if (run.aborted || options.signal?.aborted) throw options.signal?.reason ?? new DOMException('This operation was aborted', 'AbortError');
+    return fullReport(run.report, run.result);
+  } finally {
+    await files.discard();
+  }
 }
 
 /**
@@ -91,6 +101,7 @@ export async function prepareSimulation(options: SimulateOptions, hooks: Prepare
   const names = hooks.names ?? OPTION_NAMES;
   const resolved = resolveSimulation(options, names);
   const headers = options.headers ? checkExtraHeaders(options.headers) : undefined;
+  await checkRunFiles(options, names);
   const events = await loadEvents(options, resolved.count, resolved.settings.seed, hooks.warn);
   return { ...resolved, options, events, names, ...(headers ? { headers } : {}) };
 }

@@ -8,7 +8,6 @@ import { Writable } from 'node:stream';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { run } from '../../src/commands/inspect/run.js';
-import type { InterruptReason } from '../../src/interrupt.js';
 import { makeFixture, saveFixture } from '../../src/store/write.js';
 import { createOutput, type Output } from '../../src/ui/output.js';
 import { describeBrowser, eventually, launchBrowser, screenshot, watchErrors } from '../helpers/browser.js';
@@ -18,7 +17,7 @@ import { waitUntil } from '../helpers/time.js';
 let browser: Browser;
 let dir: string;
 let url: string;
-let stopInspector: (reason: InterruptReason) => void;
+const inspector = new AbortController();
 let finished: Promise<unknown>;
 
 const HOSTILE_TYPE = '<img src=x onerror="window.pwned=1">\u001b[2J\u202eevil';
@@ -63,14 +62,13 @@ describeBrowser('inspect [dir]', () => {
     await writeFile(join(dir, 'notes.json'), '{"not": "a fixture"}');
 
     const records: object[] = [];
-    const stop = new Promise<InterruptReason>((resolve) => (stopInspector = resolve));
-    finished = run({ dir, port: 0, timeoutMs: 5_000, output: recordingOutput(records), stop });
+    finished = run({ dir, port: 0, timeoutMs: 5_000, output: recordingOutput(records), interrupt: inspector.signal });
     url = (await waitUntil(() => records[0], 'the inspector to print its URL') as { ui: string }).ui;
     browser = await launchBrowser();
   });
   afterAll(async () => {
     await browser?.close();
-    stopInspector?.('SIGINT');
+    inspector.abort('SIGINT');
     await finished;
     await rm(dir, { recursive: true, force: true });
   });

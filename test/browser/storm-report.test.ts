@@ -10,7 +10,6 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { Writable } from 'node:stream';
 import { run as runInspect } from '../../src/commands/inspect/run.js';
-import type { InterruptReason } from '../../src/interrupt.js';
 import { createOutput } from '../../src/ui/output.js';
 import { CliProcess, runCli } from '../helpers/cli.js';
 import { TestHandler } from '../helpers/handler.js';
@@ -111,15 +110,14 @@ describeBrowser('simulate HTML report', () => {
 
   it('draws the same picture in the inspector for a report file (inspect --report)', async () => {
     const records: { ui?: string }[] = [];
-    let stop: (reason: InterruptReason) => void = () => undefined;
-    const stopped = new Promise<InterruptReason>((resolve) => (stop = resolve));
+    const stop = new AbortController();
     const stdout = new Writable({
       write(chunk: Buffer, _encoding, done) {
         records.push(JSON.parse(chunk.toString()) as { ui?: string });
         done();
       },
     });
-    const finished = runInspect({ dir: 'unused', port: 0, timeoutMs: 5_000, report: join(dir, 'flaky.json'), output: createOutput({ json: true, stdout }), stop: stopped });
+    const finished = runInspect({ dir: 'unused', port: 0, timeoutMs: 5_000, report: join(dir, 'flaky.json'), output: createOutput({ json: true, stdout }), interrupt: stop.signal });
     try {
       const { ui } = await waitUntil(() => records[0], 'the inspector to print its URL');
       const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
@@ -130,7 +128,7 @@ describeBrowser('simulate HTML report', () => {
       expect(errors).toEqual([]);
       await page.close();
     } finally {
-      stop('SIGINT');
+      stop.abort('SIGINT');
       await finished;
     }
   });

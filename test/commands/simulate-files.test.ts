@@ -3,13 +3,12 @@
  * finishing in any order (src/simulate/event-file.ts), yet they hold exactly the bytes the
  * whole-run writers (`writeReport`, `writeJunit`) produce for the same run, also when the run
  * is interrupted, and leave no temporary file behind. Signals themselves are covered end to
- * end in test/e2e/simulate.test.ts; here the command's interrupt is a promise the test resolves.
+ * end in test/e2e/simulate.test.ts; here the command's interrupt is a signal the test aborts.
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, vi } from 'vitest';
-import type { InterruptReason } from '../../src/interrupt.js';
 import type { SimulationRun } from '../../src/simulate/simulate.js';
 import { captureOutput, test } from '../helpers/context.js';
 import type { TestHandler } from '../helpers/handler.js';
@@ -19,17 +18,6 @@ import { waitUntil } from '../helpers/time.js';
 const hooks = vi.hoisted(() => ({
   /** What runSimulation resolved to, for the whole-run writers. */
   runs: [] as unknown[],
-  /** Each interruptSignal()'s trigger: calling it is a first Ctrl-C. */
-  interrupts: [] as ((reason: InterruptReason) => void)[],
-}));
-
-vi.mock('../../src/interrupt.js', async (importOriginal) => ({
-  ...(await importOriginal<typeof import('../../src/interrupt.js')>()),
-  interruptSignal: () => {
-    const controller = new AbortController();
-    hooks.interrupts.push((reason) => controller.abort(reason));
-    return controller.signal;
-  },
 }));
 
 vi.mock('../../src/simulate/simulate.js', async (importOriginal) => {
@@ -58,22 +46,25 @@ function simulate(handler: TestHandler, dir: string, options: { events: number; 
   const captured = captureOutput({ json: options.json ?? false });
   const reportFile = join(dir, 'report.json');
   const junitFile = join(dir, 'junit.xml');
+  // Aborting it is a first Ctrl-C.
+  const interrupt = new AbortController();
   const result = run({
     to: new URL(handler.url),
     type: 'video.ready',
     events: options.events,
     concurrency: options.concurrency,
     maxAttempts: options.maxAttempts ?? 1,
-    within: 2_000,
+    withinMs: 2_000,
     seed: 5,
     seedGiven: true,
     command: 'simulate',
     github: null,
+    interrupt: interrupt.signal,
     reportFile,
     junitFile,
     output: captured.output,
   });
-  return { result, captured, reportFile, junitFile };
+  return { result, captured, reportFile, junitFile, interrupt };
 }
 
 /** What the whole-run writers produce for the run the command just made. */
@@ -122,17 +113,15 @@ describe('report and JUnit files written while the run goes', () => {
 
   test('an interrupted run: both files parse, list every event in index order, mark the unfinished ones, and match the whole-run writers', async ({ dir, handler }) => {
     hooks.runs.length = 0;
-    hooks.interrupts.length = 0;
     // The second request to arrive (event 0 or 1) hangs until the run is stopped; the other
     // slot carries on past it up to the seventh request, which hangs too: events after an
     // unfinished one finished, and the last ones were never sent.
     handler.setBehaviour((_request, index) => (index === 1 || index >= 6 ? { delayMs: 30_000 } : undefined));
-    const { result, reportFile, junitFile } = simulate(handler, dir, { events: 10, concurrency: 2 });
+    const { result, reportFile, junitFile, interrupt } = simulate(handler, dir, { events: 10, concurrency: 2 });
     await waitUntil(() => handler.received.length >= 7, 'seven requests');
     // The temporary files exist while the run goes…
     expect(await temporariesIn(dir)).toHaveLength(2);
-    expect(hooks.interrupts).toHaveLength(1);
-    hooks.interrupts[0]?.('SIGINT');
+    interrupt.abort('SIGINT');
     const { exitCode, report } = await result;
     expect(exitCode).toBe(130);
     expect(report.interrupted).toMatchObject({ reason: 'interrupted by SIGINT', finishedEvents: 5 });
@@ -169,7 +158,7 @@ describe('report and JUnit files written while the run goes', () => {
     const near = (): Promise<string[]> => readdir(tmpdir()).then((names) => names.filter((name) => name.startsWith(`.heapstream-simulate-report.json.${process.pid}.`)));
     const before = await near();
     const captured = captureOutput();
-    const { exitCode, report } = await run({ to: new URL(handler.url), events: 3, within: 2_000, seed: 5, seedGiven: true, command: 'simulate', github: null, check: 'exit 0', output: captured.output });
+    const { exitCode, report } = await run({ to: new URL(handler.url), events: 3, withinMs: 2_000, seed: 5, seedGiven: true, command: 'simulate', github: null, interrupt: new AbortController().signal, check: 'exit 0', output: captured.output });
     expect(exitCode).toBe(0);
     expect(report.check).toEqual({ command: 'exit 0', exitCode: 0 });
     expect(await near()).toEqual(before);

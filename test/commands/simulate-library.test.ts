@@ -2,7 +2,7 @@
  * `simulate()` as a library caller uses it: in-process targets on virtual time, the same
  * report `--report` writes, options checked and named, aborts, progress callbacks.
  */
-import { readFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -17,6 +17,7 @@ import type { SimulatedAttempt, SimulateOptions } from '../../src/simulate/simul
 import { loadFixtures } from '../../src/store/read.js';
 import { captureOutput, test } from '../helpers/context.js';
 import { event, writeFixtures } from '../helpers/fixtures.js';
+import { findAll, parseXml } from '../helpers/xml.js';
 
 const MINUTE = 60_000;
 const failing = { fetch: () => new Response('nope', { status: 503 }) };
@@ -199,7 +200,7 @@ describe('the report is the one --report writes', () => {
     handler.setBehaviour((_request, index) => (index % 2 === 0 ? { status: 500 } : undefined));
     const reportFile = join(dir, 'report.json');
     const captured = captureOutput();
-    const { exitCode, report } = await runCommand({ to: new URL(handler.url), events: 4, within: 2_000, seed: 4, seedGiven: true, command: 'simulate', github: null, reportFile, output: captured.output });
+    const { exitCode, report } = await runCommand({ to: new URL(handler.url), events: 4, withinMs: 2_000, seed: 4, seedGiven: true, command: 'simulate', github: null, interrupt: new AbortController().signal, reportFile, output: captured.output });
     expect(exitCode).toBe(0);
     const file = JSON.parse(await readFile(reportFile, 'utf8')) as SimulateReport;
     const { events, ...summary } = file;
@@ -207,6 +208,62 @@ describe('the report is the one --report writes', () => {
     expect(file.settings).toMatchObject({ clock: 'real', timeScale: expect.closeTo((1_431 * MINUTE) / 2_000, 0) });
     expect(events).toHaveLength(4);
     expect(captured.stdout()).toMatch(/Simulating HeapStream delivery of 4 events to http:\/\/127\.0\.0\.1:\d+\/webhooks/);
+  });
+});
+
+describe('the files: reportFile, junitFile and htmlFile, as --report, --junit and --html write them', () => {
+  test('simulate() writes all three: the report it resolves to, a testcase per event, the picture; no temporary file is left', async ({ dir }) => {
+    const [reportFile, junitFile, htmlFile] = ['report.json', 'junit.xml', 'storm.html'].map((name) => join(dir, name)) as [string, string, string];
+    const report = await simulate({ target: failing, events: 5, maxAttempts: 2, seed: 3, reportFile, junitFile, htmlFile });
+    expect(JSON.parse(await readFile(reportFile, 'utf8'))).toEqual(JSON.parse(JSON.stringify(report)));
+    const testcases = findAll(parseXml(await readFile(junitFile, 'utf8')), 'testcase');
+    expect(testcases.map((testcase) => testcase.attributes['name'])).toEqual(report.events.map((outcome) => `#${outcome.index} ${outcome.type} video ${outcome.videoId}`));
+    expect(testcases.every((testcase) => findAll(testcase, 'failure').length === 1)).toBe(true);
+    const html = await readFile(htmlFile, 'utf8');
+    expect(html).toMatch(/<title>FAIL · simulate · in-process/);
+    expect(html).toContain('"exhausted":5');
+    expect((await readdir(dir)).sort()).toEqual(['junit.xml', 'report.json', 'storm.html']);
+  });
+
+  test('a stopped run still writes its files with what ran, then simulate() rejects', async ({ dir }) => {
+    const reportFile = join(dir, 'report.json');
+    const controller = new AbortController();
+    let finished = 0;
+    const running = simulate({
+      target: failing,
+      events: 6,
+      maxAttempts: 1,
+      concurrency: 1,
+      seed: 3,
+      reportFile,
+      signal: controller.signal,
+      onEvent: () => {
+        if (++finished === 2) controller.abort(new Error('enough'));
+      },
+    });
+    await expect(running).rejects.toThrow('enough');
+    const file = JSON.parse(await readFile(reportFile, 'utf8')) as SimulateReport;
+    expect(file.interrupted).toMatchObject({ finishedEvents: 2 });
+    expect(file.events).toHaveLength(6);
+    expect(file.events.filter((outcome) => outcome.exhausted)).toHaveLength(2);
+    expect(await readdir(dir)).toEqual(['report.json']);
+  });
+
+  test('a file that cannot be written is refused before anything is sent, by its option name', async ({ dir }) => {
+    let calls = 0;
+    const target = { fetch: () => (calls++, new Response('ok')) };
+    await mkdir(join(dir, 'taken.xml'));
+    const refusals: [Partial<SimulateOptions>, RegExp][] = [
+      [{ reportFile: join(dir, 'missing', 'report.json') }, /^reportFile ".*missing\/report\.json" cannot be written: the directory ".*missing" does not exist; choose another path$/],
+      [{ junitFile: join(dir, 'taken.xml') }, /^junitFile ".*taken\.xml" cannot be written: it is a directory; choose another path$/],
+      [{ htmlFile: 42 as never }, /^htmlFile 42 is not a file path/],
+    ];
+    for (const [options, message] of refusals) {
+      const error = (await simulate({ target, events: 2, ...options }).catch((e: unknown) => e)) as HswError;
+      expect(error).toBeInstanceOf(HswError);
+      expect(error.message).toMatch(message);
+    }
+    expect(calls).toBe(0);
   });
 });
 

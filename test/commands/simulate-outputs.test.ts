@@ -12,7 +12,7 @@ import type { TestHandler } from '../helpers/handler.js';
 
 function simulate(handler: TestHandler, options: Partial<SimulateCommandOptions>) {
   const captured = captureOutput();
-  return run({ to: new URL(handler.url), events: 2, within: 2_000, seed: 7, seedGiven: true, command: 'simulate', github: null, output: captured.output, ...options });
+  return run({ to: new URL(handler.url), events: 2, withinMs: 2_000, seed: 7, seedGiven: true, command: 'simulate', github: null, interrupt: new AbortController().signal, output: captured.output, ...options });
 }
 
 async function refusal(promise: Promise<unknown>): Promise<HswError> {

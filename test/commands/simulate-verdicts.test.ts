@@ -25,11 +25,12 @@ function simulateCli(handler: TestHandler, options: Partial<SimulateCommandOptio
   const result = run({
     to: new URL(handler.url),
     events: 4,
-    within: 2_000,
+    withinMs: 2_000,
     seed: 7,
     seedGiven: true,
     command: 'npx heapstream-webhooks simulate --seed 7',
     github: null,
+    interrupt: new AbortController().signal,
     output: captured.output,
     ...options,
   });
@@ -135,7 +136,7 @@ describe("HeapStream's time beside the run's", () => {
     const stepSummaryFile = join(dir, 'summary.md');
     await writeFile(stepSummaryFile, '');
     // 1h of HeapStream time lasts 100 ms of the run.
-    const { result, captured } = simulateCli(handler, { events: 1, schedule: '1h', timeScale: 36_000, within: undefined, junitFile, github: { stepSummaryFile, outputFile: undefined } });
+    const { result, captured } = simulateCli(handler, { events: 1, scheduleMs: [3_600_000], timeScale: 36_000, withinMs: undefined, junitFile, github: { stepSummaryFile, outputFile: undefined } });
     await result;
     const second = /#2 500 at 1h(\d+[ms])? \(0\.[1-9] s into the run\)/;
     expect(captured.stdout()).toMatch(new RegExp(`#1 500 at \\d+(ms|s|m\\d*s?) \\(0\\.\\d s into the run\\) → ${second.source}`));

@@ -15,11 +15,12 @@ function simulate(handler: TestHandler, options: Partial<SimulateCommandOptions>
   const result = run({
     to: new URL(handler.url),
     events: 5,
-    within: 2_000,
+    withinMs: 2_000,
     seed: 7,
     seedGiven: true,
     command: 'npx heapstream-webhooks simulate --seed 7',
     github: null,
+    interrupt: new AbortController().signal,
     output: captured.output,
     ...options,
   });

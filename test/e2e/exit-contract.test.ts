@@ -112,6 +112,38 @@ describe('signals', () => {
       expect(cli.records().at(-1)).toMatchObject({ kind: 'summary' });
     }
   });
+
+  it('inspect exits 143 on SIGTERM and 130 on SIGINT', async () => {
+    for (const [signal, expected] of [['SIGTERM', 143], ['SIGINT', 130]] as const) {
+      cli = new CliProcess(['inspect', dir, '--port', '0', '--json'], { cwd: dir });
+      await cli.waitFor(/"kind":"ready"/);
+      cli.child.kill(signal);
+      expect(await cli.wait()).toBe(expected);
+    }
+  });
+
+  it('a command with nothing to finish (trigger) exits 130 on SIGINT at once, not after its request times out', async () => {
+    handler.setBehaviour(() => ({ delayMs: 30_000 }));
+    cli = new CliProcess(['trigger', 'video.created', '--to', handler.url, '--timeout', '60s'], { cwd: dir });
+    await waitUntil(() => handler.received.length === 1, 'the request to arrive');
+    cli.child.kill('SIGINT');
+    expect(await cli.wait()).toBe(130);
+    expect(cli.stdout).not.toMatch(/timed out|no answer/);
+  });
+
+  it('a second Ctrl-C exits listen at once while it waits for a delivery in flight', async () => {
+    handler.setBehaviour(() => ({ delayMs: 30_000 }));
+    cli = new CliProcess(['listen', '--no-tunnel', '--port', '0', '--no-record', '--path', '/hook', '--forward-to', handler.url, '--forward-timeout', '60s'], { cwd: dir });
+    const [, url] = (await cli.waitFor(/Listening\s+(http:\/\/127\.0\.0\.1:\d+\/hook)/)) as unknown as [string, string];
+    void fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: event('video.created', 1) }).catch(() => undefined);
+    await waitUntil(() => handler.received.length === 1, 'the delivery to reach the handler');
+    cli.child.kill('SIGINT');
+    await cli.waitFor(/Stopping: finishing in-flight deliveries/);
+    cli.child.kill('SIGINT');
+    expect(await cli.wait()).toBe(130);
+    // The first Ctrl-C waits for the delivery (up to 10 s); the second does not, so no summary.
+    expect(cli.stdout).not.toMatch(/received ·/);
+  });
 });
 
 describe('Ctrl-C in a prompt is an interrupt, not an error', () => {

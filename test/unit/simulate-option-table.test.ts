@@ -18,6 +18,8 @@ import {
   OPTION_NAMES,
   optionsFromFlags,
   SIMULATE_FLAGS,
+  pickLibraryOptions,
+  type DurationsNotInMs,
   type FlagOptions,
   type FlagRow,
   type TableFlags,
@@ -67,14 +69,15 @@ describe('simulate option table', () => {
     expect(optionsFromFlags(command.opts())).toEqual({
       fixtures: ['a', 'b'],
       events: 20,
-      within: 2_000,
+      withinMs: 2_000,
       jitter: 0,
-      timeout: 5_000,
+      timeoutMs: 5_000,
       concurrency: 10,
       duplicates: 3,
-      duplicateWindow: 300_000,
+      duplicateWindowMs: 300_000,
       reorder: true,
       reorderWindow: 10,
+      reportFile: 'r.json',
     });
   });
 
@@ -88,13 +91,20 @@ describe('simulate option table', () => {
     ]);
   });
 
-  it('hands the library durations in milliseconds, as every command does at its boundary', () => {
-    expectTypeOf<FlagOptions['timeout']>().toEqualTypeOf<number | undefined>();
-    expectTypeOf<FlagOptions['within']>().toEqualTypeOf<number | undefined>();
+  it('holds durations in milliseconds under *Ms names on the command side, as every command does at its boundary, and hands them to the library under its names', () => {
+    expectTypeOf<DurationsNotInMs>().toBeNever();
+    expectTypeOf<FlagOptions['timeoutMs']>().toEqualTypeOf<number | undefined>();
+    expectTypeOf<FlagOptions['withinMs']>().toEqualTypeOf<number | undefined>();
+    expectTypeOf<FlagOptions['scheduleMs']>().toEqualTypeOf<number[] | undefined>();
     expectTypeOf<FlagOptions['type']>().toEqualTypeOf<string | undefined>();
     const command = simulateCommand();
-    command.parse(['--to', 'http://127.0.0.1:1/', '--outage', '1h', '--max-latency', '1.5s'], { from: 'user' });
-    expect(optionsFromFlags(command.opts())).toMatchObject({ outage: 3_600_000, maxLatency: 1_500, timeout: 5_000, duplicateWindow: 300_000 });
+    command.parse(['--to', 'http://127.0.0.1:1/', '--outage', '1h', '--max-latency', '1.5s', '--schedule', '1m,5m'], { from: 'user' });
+    const flagged = optionsFromFlags(command.opts());
+    expect(flagged).toMatchObject({ outageMs: 3_600_000, maxLatencyMs: 1_500, timeoutMs: 5_000, duplicateWindowMs: 300_000, scheduleMs: [60_000, 300_000] });
+    expect(Object.keys(flagged).filter((key) => ['outage', 'maxLatency', 'timeout', 'duplicateWindow', 'schedule'].includes(key))).toEqual([]);
+    // The command's own options (its output, its files' check) are not the library's; a library name for a duration is not the command's.
+    expect(pickLibraryOptions({ ...flagged, check: 'exit 0', timeout: 1 })).toMatchObject({ outage: 3_600_000, maxLatency: 1_500, timeout: 5_000, duplicateWindow: 300_000, schedule: [60_000, 300_000], events: 20 });
+    expect(Object.keys(pickLibraryOptions({ ...flagged, check: 'exit 0' })).some((key) => key.endsWith('Ms') || key === 'check')).toBe(false);
   });
 
   it('takes a new option from one row: declared, parsed, named', () => {

@@ -3,7 +3,7 @@
  */
 import { stat } from 'node:fs/promises';
 import { UsageError } from '../../errors.js';
-import { exitCodeFor, nextInterrupt, type InterruptReason } from '../../interrupt.js';
+import { exitCodeFor, interrupted } from '../../interrupt.js';
 import { stormFromReportFile } from '../../inspector/report-file.js';
 import { InspectorServer } from '../../inspector/server.js';
 import type { Output } from '../../ui/output.js';
@@ -18,8 +18,8 @@ export interface InspectOptions {
   /** A simulate report to show instead of the directory. */
   report?: string;
   output: Output;
-  /** Resolves when the inspector should stop (default: Ctrl-C, SIGTERM, or stdout closed). */
-  stop?: Promise<InterruptReason>;
+  /** Aborts on the first Ctrl-C, SIGTERM or closed stdout, with the InterruptReason: the inspector stops. */
+  interrupt: AbortSignal;
 }
 
 export interface InspectResult extends CommandResult {
@@ -35,7 +35,6 @@ export async function run(options: InspectOptions): Promise<InspectResult> {
       throw new UsageError(`no fixtures directory at ${options.dir}; record some with \`listen\` or \`trigger --save\`, or name one: inspect <dir>`, 'HSW_UNKNOWN_PATH');
     }
   }
-  const stop = options.stop ?? nextInterrupt({ stdoutClosed: true });
   const to = options.to;
   const server = new InspectorServer({
     port: options.port,
@@ -58,7 +57,7 @@ export async function run(options: InspectOptions): Promise<InspectResult> {
     output.line(options.to ? `${c.bold('Replay')}        → ${options.to.href}` : `${c.bold('Replay')}        ${c.dim('off (add --to <url>)')}`);
   }
   output.line(c.dim('Open the URL in a browser; Ctrl-C stops.'));
-  const reason = await stop;
+  const reason = await interrupted(options.interrupt);
   await server.stop();
   return { exitCode: exitCodeFor(reason), url };
 }

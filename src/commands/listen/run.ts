@@ -2,7 +2,7 @@
  * Runs `listen` until Ctrl-C: start the session, print as events come, then shut down
  * gracefully and print the summary.
  */
-import { exitCodeFor, nextInterrupt } from '../../interrupt.js';
+import { exitCodeFor, interrupted } from '../../interrupt.js';
 import { loadListenIdentity, type ListenIdentity } from '../../listen/identity.js';
 import { ConsoleListenReporter } from '../../listen/reporter.js';
 import { ListenSession, tunnelLabel } from '../../listen/session.js';
@@ -18,6 +18,8 @@ export type RunListenOptions = Omit<ListenOptions, 'reporter'> & {
   newUrl: boolean;
   /** Serve the inspector on 127.0.0.1 at this port (0: a free one) (`--ui`). */
   uiPort?: number;
+  /** Aborts on the first Ctrl-C, SIGTERM or closed stdout, with the InterruptReason: listen stops. */
+  interrupt: AbortSignal;
 };
 
 export interface ListenResult extends CommandResult {
@@ -25,7 +27,7 @@ export interface ListenResult extends CommandResult {
 }
 
 export async function run(options: RunListenOptions): Promise<ListenResult> {
-  const { output, newUrl, uiPort, ...rest } = options;
+  const { output, newUrl, uiPort, interrupt, ...rest } = options;
   const spinner = await createSpinnerFactory(output.interactive);
   const inspector = uiPort === undefined ? undefined : await startInspector(rest, uiPort, output);
   const reporter = new ConsoleListenReporter(output, spinner, rest.tunnel ? tunnelLabel(rest.tunnel) : undefined, inspector?.url);
@@ -44,14 +46,13 @@ export async function run(options: RunListenOptions): Promise<ListenResult> {
   session.onEvent((event) => {
     if (event.kind === 'event' && !event.event.filtered) inspector?.publish(event.event, event.data);
   });
-  const interrupted = nextInterrupt({ stdoutClosed: true });
   try {
     await session.start();
   } catch (error) {
     await inspector?.stop();
     throw error;
   }
-  const reason = await interrupted;
+  const reason = await interrupted(interrupt);
   output.line(output.color.dim('\nStopping: finishing in-flight deliveries…'));
   const summary = await session.stop();
   await inspector?.stop();

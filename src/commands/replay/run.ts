@@ -2,7 +2,7 @@
  * `replay` end to end: load, report corrupt files, filter, pick, send, summarize.
  */
 import { ExitCode, HswError, type ExitCodeValue } from '../../errors.js';
-import { exitCodeFor, interruptSignal, type InterruptReason } from '../../interrupt.js';
+import { exitCodeFor, type InterruptReason } from '../../interrupt.js';
 import { runReplay, type ReplaySummary } from '../../replay/replay.js';
 import { selectFixtures, type FixtureFilter, type FixtureOrder } from '../../store/filter.js';
 import { loadFixtures } from '../../store/read.js';
@@ -27,6 +27,8 @@ export interface ReplayCommandOptions {
   interactive: boolean;
   skipInvalid: boolean;
   output: Output;
+  /** Aborts on the first Ctrl-C or SIGTERM, with the InterruptReason: sending stops, and what was sent is still said. */
+  interrupt: AbortSignal;
 }
 
 export interface ReplayCommandResult extends CommandResult {
@@ -62,7 +64,7 @@ export async function run(options: ReplayCommandOptions): Promise<ReplayCommandR
   }
 
   // Ctrl-C or SIGTERM: stop sending, and still say what was sent.
-  const stop = interruptSignal();
+  const stop = options.interrupt;
   const {
     result: { deliveries: _deliveries, ...summary },
   } = await runReplay({

@@ -10,10 +10,8 @@ import { ExitCode, UsageError } from '../../errors.js';
 import { ensureDirectory } from '../../store/directory.js';
 import { exportArtillery } from '../../simulate/artillery/export.js';
 import { fromArtilleryReports } from '../../simulate/artillery/reports.js';
-import { writeJunit } from '../../simulate/junit.js';
-import { writeReport } from '../../simulate/report.js';
 import { prepareSimulation } from '../../simulate/simulate.js';
-import { writeFileAtomicStreamed } from '../../store/write.js';
+import { checkRunFiles, RunFiles, type RunFileNames } from '../../simulate/run-files.js';
 import { printable } from '../../text/printable.js';
 import { parseInteger } from '../../options/flags.js';
 import { userAgent } from '../../version.js';
@@ -62,17 +60,20 @@ export async function exportStorm(options: ExportCommandOptions): Promise<Comman
   return { exitCode: ExitCode.ok };
 }
 
-export interface FromArtilleryOptions extends Pick<SimulateCommandOptions, 'reportFile' | 'junitFile' | 'htmlFile' | 'github' | 'output'> {
-  files: string[];
+export interface FromArtilleryOptions extends Pick<SimulateCommandOptions, 'github' | 'output'> {
+  /** Artillery's reports, one per shard. */
+  reports: string[];
+  files: RunFileNames;
 }
 
 export async function fromArtillery(options: FromArtilleryOptions): Promise<SimulateCommandResult> {
   const { output } = options;
-  const { report, result } = await fromArtilleryReports(options.files, { names: FLAG_NAMES });
-  const { reportFile, junitFile, htmlFile } = options;
-  if (reportFile) await writeFileAtomicStreamed(reportFile, (write) => writeReport(write, report, result));
-  if (junitFile) await writeFileAtomicStreamed(junitFile, (write) => writeJunit(write, report, result));
-  if (htmlFile) await (await import('../../simulate/storm-html.js')).writeStormHtml(htmlFile, report, result);
+  const { files } = options;
+  await checkRunFiles(files, FLAG_NAMES);
+  const { report, result } = await fromArtilleryReports(options.reports, { names: FLAG_NAMES });
+  // The run is over: each file written whole.
+  await RunFiles.finished(files).write(report, result);
+  const { reportFile, junitFile, htmlFile } = files;
   printSummary(output, report, { reportFile, junitFile, htmlFile, seedGiven: true });
   if (options.github) {
     const { publishToGitHub } = await import('../../ci/github.js');

@@ -53,7 +53,7 @@ and the outputs verdict, delivered, exhausted, attempts and report are written a
 Exit codes: 0 every event got a 2xx within its attempts (and --max-latency, and --check passed) · 1 otherwise (or the --start app exited) · 2 bad flag or fixture · 130/143 interrupted (reports still written)`,
     )
     .action((flags: SimulateFlags, self: Command) =>
-      runAction({ json: flags.json, sends: true }, async ({ output }) => {
+      runAction({ json: flags.json, sends: true, stops: {} }, async ({ output, interrupt }) => {
         const [{ parseHandlerUrl }, { run }, { githubEnvironment }, { reproduceCommand }] = await Promise.all([
           import('../../delivery/url.js'),
           import('./run.js'),
@@ -64,8 +64,8 @@ Exit codes: 0 every event got a 2xx within its attempts (and --max-latency, and 
         if (artillery && flags.fromArtillery !== undefined) {
           if (flags.export !== undefined) throw new UsageError('--export writes a storm, --from-artillery reads its reports; give one');
           artillery.refuseOtherFlags(self, '--from-artillery');
-          const files = { ...(flags.report ? { reportFile: flags.report } : {}), ...(flags.junit ? { junitFile: flags.junit } : {}), ...(flags.html ? { htmlFile: flags.html } : {}) };
-          return artillery.fromArtillery({ files: flags.fromArtillery, ...files, github: githubEnvironment(process.env), output });
+          const { reportFile, junitFile, htmlFile } = optionsFromFlags(flags);
+          return artillery.fromArtillery({ reports: flags.fromArtillery, files: { reportFile, junitFile, htmlFile }, github: githubEnvironment(process.env), output });
         }
         if (flags.export === undefined && self.getOptionValueSource('shards') === 'cli') throw new UsageError('--shards only applies with --export artillery <dir>');
         if (artillery) artillery.refuseOtherFlags(self, '--export');
@@ -105,12 +105,10 @@ Exit codes: 0 every event got a 2xx within its attempts (and --max-latency, and 
           command: reproduceCommand(['simulate', ...givenFlags(self)], { seed, to: to?.href ?? '<handler URL>' }),
           start,
           github: githubEnvironment(process.env),
-          ...(flags.report ? { reportFile: flags.report } : {}),
-          ...(flags.junit ? { junitFile: flags.junit } : {}),
-          ...(flags.html ? { htmlFile: flags.html } : {}),
           ...(flags.check ? { check: flags.check } : {}),
           ...(flags.state ? { stateOracle: { state: flags.state, ...(flags.reset !== undefined ? { reset: flags.reset } : {}), repro: flags.repro } } : {}),
           output,
+          interrupt,
         };
         if (exporting && artillery) return artillery.exportStorm({ ...options, ...exporting });
         return run({ ...options, to: to as URL });

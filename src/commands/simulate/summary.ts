@@ -1,11 +1,12 @@
 /**
- * The end-of-run summary on a terminal (and its NDJSON record): totals, latency, the seed,
+ * The end-of-run summary on a terminal (and its NDJSON record, and `--json`'s line per event): totals, latency, the seed,
  * the worst events, warnings and the verdict. Event types come from fixtures and handlers,
  * so they reach the terminal only through printable().
  */
 import { testName } from '../../simulate/junit.js';
 import { attemptTrail, failureTerms, failureWhy, lastAnswer, outcomeWord } from '../../simulate/outcome-text.js';
 import type { ReportSummary } from '../../simulate/report.js';
+import type { EventOutcome } from '../../simulate/types.js';
 import type { Output } from '../../ui/output.js';
 import { printable } from '../../text/printable.js';
 import { renderTable } from '../../ui/table.js';
@@ -82,4 +83,22 @@ export function printSummary(output: Output, report: ReportSummary, files: { rep
   for (const warning of report.warnings) output.warn(warning);
   if (report.effects) for (const line of effectsLines(report.effects)) output.line(line.startsWith('FAIL') ? c.red(line.slice(5)) : line.startsWith('PASS') ? c.green(line.slice(5)) : line);
   output.line(verdict.ok ? c.green.bold('PASS: every event got a 2xx within its attempts') : c.red.bold(`FAIL: ${verdict.reasons.join('; ')}`));
+}
+
+/** `--json`'s line for a finished event. */
+export function eventRecord(outcome: EventOutcome): object {
+  const last = outcome.attempts[outcome.attempts.length - 1];
+  return {
+    kind: 'event',
+    index: outcome.index,
+    type: outcome.type,
+    videoId: outcome.videoId,
+    delivered: outcome.delivered,
+    exhausted: outcome.exhausted,
+    tooSlow: outcome.tooSlow,
+    attempts: outcome.attempts.length,
+    duplicatesSent: outcome.duplicatesSent,
+    lastStatus: last?.status ?? null,
+    lastError: last?.error ?? null,
+  };
 }
