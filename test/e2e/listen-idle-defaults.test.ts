@@ -5,37 +5,28 @@
  * Before the tunnel's sockets reached the receiver only with a request, the second one met a
  * 408 the receiver had written into an idle socket, and was lost.
  */
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { request } from 'undici';
+import { readdir } from 'node:fs/promises';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { CliProcess } from '../helpers/cli.js';
-import { TestHandler } from '../helpers/handler.js';
+import type { TestHandler } from '../helpers/handler.js';
 import { idleFor } from '../helpers/time.js';
-import { TunnelServer } from '../helpers/tunnel-server.js';
+import { tunnelBed, type TunnelBed, type TunnelServer } from '../helpers/tunnel-server.js';
 
 let handler: TestHandler;
 let server: TunnelServer;
 let dir: string;
 let cli: CliProcess | undefined;
 
-beforeEach(async () => {
-  handler = await new TestHandler().start();
-  server = await new TunnelServer().start();
-  dir = await mkdtemp(join(tmpdir(), 'hsw-idle-defaults-'));
-});
+let bed: TunnelBed;
+
+beforeEach(async () => void ({ handler, server, dir } = bed = await tunnelBed('hsw-idle-defaults-')));
 afterEach(async () => {
   await cli?.stop();
-  await server.stop();
-  await handler.stop();
-  await rm(dir, { recursive: true, force: true });
+  await bed.stop();
 });
 
 async function post(body: string): Promise<number> {
-  const response = await request(`${server.url}/hook`, { method: 'POST', headers: { host: 'hswdefaults.localhost', 'content-type': 'application/json' }, body });
-  await response.body.dump();
-  return response.statusCode;
+  return (await server.post('hswdefaults', '/hook', body)).status;
 }
 
 it('delivers a webhook sent after 75 s idle, at the real defaults', { timeout: 180_000 }, async () => {

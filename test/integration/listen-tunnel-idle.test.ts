@@ -3,36 +3,29 @@
  * its retries are minutes apart, and a project's traffic is sparse. Every deadline on the
  * path is set short here, and each gap idles past all of them before the next webhook.
  */
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { request } from 'undici';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ListenSession } from '../../src/listen/session.js';
 import type { ListenEvent, ListenOptions, ListenReporter } from '../../src/listen/types.js';
 import type { RejectedRequest } from '../../src/receiver/types.js';
 import type { TunnelEvent } from '../../src/tunnel/types.js';
-import { TestHandler } from '../helpers/handler.js';
+import type { TestHandler } from '../helpers/handler.js';
 import { idlePast, waitUntil } from '../helpers/time.js';
-import { TunnelServer } from '../helpers/tunnel-server.js';
+import { tunnelBed, type TunnelBed, type TunnelServer } from '../helpers/tunnel-server.js';
 
 let handler: TestHandler;
 let server: TunnelServer;
 let dir: string;
 let session: ListenSession | undefined;
 
-beforeEach(async () => {
-  handler = await new TestHandler().start();
-  server = await new TunnelServer().start();
-  dir = await mkdtemp(join(tmpdir(), 'hsw-listen-idle-'));
-});
+let bed: TunnelBed;
+
+beforeEach(async () => void ({ handler, server, dir } = bed = await tunnelBed('hsw-listen-idle-')));
 afterEach(async () => {
   await session?.stop();
   session = undefined;
-  await server.stop();
-  await handler.stop();
-  await rm(dir, { recursive: true, force: true });
+  await bed.stop();
 });
 
 /** The session's lines, as the reporter was told them. */
@@ -81,14 +74,8 @@ async function startSession(subdomain: string, options: Partial<ListenOptions> =
 }
 
 /** POSTs to the public side of the tunnel, as HeapStream would. */
-async function postThroughTunnel(subdomain: string, body: string | Buffer): Promise<{ status: number; text: string }> {
-  const response = await request(`${server.url}/hook`, {
-    method: 'POST',
-    headers: { host: `${subdomain}.localhost`, 'content-type': 'application/json' },
-    body,
-    signal: AbortSignal.timeout(10_000),
-  });
-  return { status: response.statusCode, text: await response.body.text() };
+function postThroughTunnel(subdomain: string, body: string | Buffer): Promise<{ status: number; text: string }> {
+  return server.post(subdomain, '/hook', body, { signal: AbortSignal.timeout(10_000) });
 }
 
 describe('listen through the real tunnel, after idle gaps', () => {

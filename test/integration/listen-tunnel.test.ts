@@ -2,41 +2,31 @@
  * `listen` through the real localtunnel server on loopback: the webhook goes in at the
  * public side (Host: <subdomain>.localhost), out to a real handler, and back.
  */
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { request } from 'undici';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CliProcess } from '../helpers/cli.js';
-import { TestHandler } from '../helpers/handler.js';
-import { TunnelServer } from '../helpers/tunnel-server.js';
+import type { TestHandler } from '../helpers/handler.js';
+import { tunnelBed, type TunnelBed, type TunnelServer } from '../helpers/tunnel-server.js';
 
 let handler: TestHandler;
 let server: TunnelServer;
 let dir: string;
 let cli: CliProcess | undefined;
 
-beforeEach(async () => {
-  handler = await new TestHandler().start();
-  server = await new TunnelServer().start();
-  dir = await mkdtemp(join(tmpdir(), 'hsw-listen-tunnel-'));
-});
+let bed: TunnelBed;
+
+beforeEach(async () => void ({ handler, server, dir } = bed = await tunnelBed('hsw-listen-tunnel-')));
 afterEach(async () => {
   await cli?.stop();
   cli = undefined;
-  await server.stop();
-  await handler.stop();
-  await rm(dir, { recursive: true, force: true });
+  await bed.stop();
 });
 
 /** POSTs to the public side of the tunnel, as HeapStream would. */
-async function postThroughTunnel(subdomain: string, path: string, body: string): Promise<{ status: number; text: string }> {
-  const response = await request(`${server.url}${path}`, {
-    method: 'POST',
-    headers: { host: `${subdomain}.localhost`, 'content-type': 'application/json', 'x-heapstream-test': 'yes' },
-    body,
-  });
-  return { status: response.statusCode, text: await response.body.text() };
+function postThroughTunnel(subdomain: string, path: string, body: string): Promise<{ status: number; text: string }> {
+  return server.post(subdomain, path, body, { headers: { 'x-heapstream-test': 'yes' } });
 }
 
 function startListen(subdomain: string, extra: string[] = []): CliProcess {
