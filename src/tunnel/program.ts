@@ -52,7 +52,7 @@ export async function openProgramTunnel(options: ProgramTunnelOptions): Promise<
   const binary = findProgram(options.program, options.env);
   const target = `http://127.0.0.1:${options.localPort}`;
   const args = options.program === 'cloudflared' ? ['tunnel', '--no-autoupdate', '--url', target] : ['http', target, '--log', 'stdout'];
-  const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'], env: options.env ?? process.env });
+  const child = spawnWatched(binary, args, options.env ?? process.env);
   let output = '';
   let exited: string | undefined;
   let broken: ((reason: string) => void) | undefined;
@@ -125,6 +125,36 @@ export async function ngrokUrl(apiUrl: string, localPort: number): Promise<strin
   );
   const best = ours.find((t) => String(t.public_url).startsWith('https://')) ?? ours[0];
   return best ? String(best.public_url) : undefined;
+}
+
+/**
+ * The program's parent is a small shell whose stdin is a pipe from this process. The
+ * kernel closes that pipe however this process ends, `kill -9` included, and the shell then
+ * stops the program: no tunnel outlives the listen that opened it. listen's own close()
+ * (SIGTERM) is passed on. Ctrl-C reaches the whole foreground group: the shell ignores it
+ * and the program handles it as it always does. The shell exits with the program's status.
+ * Nothing is ever written to the pipe; `read` waits for its end.
+ */
+const WATCHDOG = [
+  "trap '' INT",
+  'trap \'kill -TERM "$pid" 2>/dev/null\' TERM',
+  // A job started with & would read /dev/null, not the pipe, unless told otherwise.
+  'exec 3<&0',
+  '"$@" </dev/null 3<&- &',
+  'pid=$!',
+  '{ while read -r _; do :; done; kill -TERM "$pid" 2>/dev/null; } <&3 &',
+  'watcher=$!',
+  'status=0',
+  // `wait` returns early when a trapped signal arrives: wait again until the program is gone.
+  'while kill -0 "$pid" 2>/dev/null; do wait "$pid"; status=$?; done',
+  'kill "$watcher" 2>/dev/null',
+  'exit "$status"',
+].join('\n');
+
+function spawnWatched(binary: string, args: string[], env: NodeJS.ProcessEnv): ChildProcess {
+  // No POSIX shell to watch it on Windows: the program is started directly there.
+  if (process.platform === 'win32') return spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'], env });
+  return spawn('/bin/sh', ['-c', WATCHDOG, 'heapstream-tunnel-watchdog', binary, ...args], { stdio: ['pipe', 'pipe', 'pipe'], env });
 }
 
 function stop(child: ChildProcess): void {

@@ -4,6 +4,7 @@
  * each is played by a small stand-in executable that prints (cloudflared) or serves (ngrok's
  * agent API) exactly what the real one documents, and records how it was started.
  */
+import { readFileSync } from 'node:fs';
 import { chmod, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -14,6 +15,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CliProcess, runCli } from '../helpers/cli.js';
 import { TestHandler } from '../helpers/handler.js';
 import { freePort } from '../helpers/processes.js';
+import { waitUntil } from '../helpers/time.js';
 
 let handler: TestHandler;
 let dir: string;
@@ -42,6 +44,15 @@ function pathWithStandIns(): string {
   return [bin, ...(process.env['PATH'] ?? '').split(delimiter)].join(delimiter);
 }
 
+/** Whether process `pid` runs (a zombie, dead but not reaped, does not). */
+function running(pid: number): boolean {
+  try {
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
+}
+
 async function standIn(name: string, source: string): Promise<void> {
   const file = join(bin, name);
   await writeFile(file, `#!${process.execPath}\n${source}`);
@@ -51,6 +62,7 @@ async function standIn(name: string, source: string): Promise<void> {
 /** Writes how it was started, then prints cloudflared's quick-tunnel box to stderr, as cloudflared 2024+ does. */
 const CLOUDFLARED = `
 require('node:fs').writeFileSync(process.env.STAND_IN_ARGS, JSON.stringify(process.argv.slice(2)));
+if (process.env.STAND_IN_PID) require('node:fs').writeFileSync(process.env.STAND_IN_PID, String(process.pid));
 const t = '2026-12-04T10:00:00Z';
 process.stderr.write(t + ' INF Thank you for trying Cloudflare Tunnel. Doing so, without a Cloudflare account, is a quick way to experiment and try it out.\\n');
 process.stderr.write(t + ' INF Requesting new quick Tunnel on trycloudflare.com...\\n');
@@ -100,6 +112,21 @@ describe('listen --tunnel cloudflared | ngrok, with the program on PATH', () => 
     await cli.waitFor(/"kind":"event"/);
     expect(cli.records().find((r) => r['kind'] === 'event')).toMatchObject({ via: 'tunnel', type: 'video.ready', status: 200 });
     expect(handler.received.map((r) => r.body.toString())).toEqual(['{"event_type": "video.ready"}']);
+  });
+
+  it('cloudflared does not outlive a listen killed with kill -9', async () => {
+    await standIn('cloudflared', CLOUDFLARED);
+    const pidFile = join(dir, 'cloudflared.pid');
+    cli = new CliProcess(['listen', '--port', '0', '--json', '--tunnel', 'cloudflared', '--path', '/hook', '--no-record', '--probe-interval', '1h'], {
+      cwd: dir,
+      env: { PATH: pathWithStandIns(), STAND_IN_ARGS: join(dir, 'cloudflared-args.json'), STAND_IN_PID: pidFile },
+    });
+    await cli.waitFor(/"state":"open"/);
+    const pid = Number(await readFile(pidFile, 'utf8'));
+    expect(running(pid)).toBe(true);
+    cli.child.kill('SIGKILL');
+    await cli.wait();
+    await waitUntil(() => !running(pid), 'the cloudflared that listen started to be gone');
   });
 
   it('ngrok: reads the public URL from its local agent API', async () => {
