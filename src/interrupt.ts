@@ -1,13 +1,18 @@
 /**
  * Ctrl-C, SIGTERM and a closed stdout. By default a signal exits at once (130 for SIGINT,
  * 143 for SIGTERM, as a shell reports them); a command that stops gracefully (listen,
- * inspect, replay, simulate: runAction's `stops`) takes the first one over as an
- * AbortSignal, and a second signal still exits at once.
+ * inspect, replay, simulate) takes the first one over as an AbortSignal where that part of
+ * its work begins, and a second signal still exits at once.
  */
 import { ExitCode, type ExitCodeValue } from './errors.js';
 
 /** Why a command is asked to stop. */
 export type InterruptReason = 'SIGINT' | 'SIGTERM' | 'stdout-closed';
+
+export interface InterruptOptions {
+  /** stdout's reader going away stops the command too (one that would otherwise run forever: listen, inspect). */
+  stdoutClosed?: boolean;
+}
 
 interface Waiter {
   resolve(reason: InterruptReason): void;
@@ -50,10 +55,10 @@ export function stdoutClosed(): void {
 /**
  * The first Ctrl-C or SIGTERM (and, with `stdoutClosed`, stdout's reader going away) as an
  * AbortSignal whose reason is the InterruptReason: from now on the caller owns the first
- * signal, stops its work and returns `exitCodeFor(reason)`. runAction() (commands/action.ts)
- * asks for it for every command that stops gracefully, and hands it to the command.
+ * signal, stops its work and returns `exitCodeFor(reason)`. Commands take it through
+ * runAction()'s `takeInterrupt` (commands/action.ts), where their graceful part begins.
  */
-export function interruptSignal(options: { stdoutClosed?: boolean } = {}): AbortSignal {
+export function interruptSignal(options: InterruptOptions = {}): AbortSignal {
   const controller = new AbortController();
   waiter = { resolve: (reason) => controller.abort(reason), stdoutClosed: options.stdoutClosed ?? false };
   return controller.signal;

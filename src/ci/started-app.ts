@@ -21,6 +21,8 @@ export class StartedApp {
   private app: AppUnderTest | undefined;
   private restarts = 0;
   private onExit: ((message: string) => void) | undefined;
+  /** Why the app of the moment exited, once it has: told to a watch() that begins later. */
+  private exited: string | undefined;
 
   /** `signal` aborts a start in progress (the app is stopped, the start rejects with its reason). */
   constructor(
@@ -31,19 +33,20 @@ export class StartedApp {
   ) {}
 
   async start(): Promise<void> {
-    this.app = await this.launch(this.output);
+    await this.launch(this.output);
   }
 
   /** The state emptied by starting the app afresh (no `--reset`): said once, not per trial. */
   readonly restart = async (): Promise<void> => {
     if (this.restarts++ === 0) this.output.line(this.output.color.dim('Restarting the app to empty its state, before each run and trial (no --reset)'));
     await this.stop();
-    this.app = await this.launch({ ...this.output, line: () => undefined });
+    await this.launch({ ...this.output, line: () => undefined });
   };
 
   /** Until the returned function is called, the app of the moment exiting calls `onExit` with why. */
   watch(onExit: (message: string) => void): () => void {
     this.onExit = onExit;
+    if (this.exited !== undefined) onExit(this.exited);
     return () => {
       this.onExit = undefined;
     };
@@ -52,10 +55,12 @@ export class StartedApp {
   async stop(): Promise<void> {
     const app = this.app;
     this.app = undefined;
+    this.exited = undefined;
     await app?.stop();
   }
 
-  private async launch(output: Output): Promise<AppUnderTest> {
+  /** Starts an app and makes it the app of the moment. */
+  private async launch(output: Output): Promise<void> {
     const { options, to } = this;
     this.signal.throwIfAborted();
     output.line(output.color.dim(`Starting the app: ${options.command}`));
@@ -68,11 +73,13 @@ export class StartedApp {
       log: options.logFile ? { file: options.logFile } : (line) => output.note(`${output.color.dim('app │')} ${printable(line)}`),
       signal: this.signal,
     });
+    this.app = app;
     // Only the app of the moment counts: one stopped to be restarted exits on purpose.
     void app.exited.then(() => {
-      if (this.app === app) this.onExit?.(app.exitedError('during the run').message);
+      if (this.app !== app) return;
+      this.exited = app.exitedError('during the run').message;
+      this.onExit?.(this.exited);
     });
     output.line(output.color.dim(`The app is ready (${options.readyUrl ? `${options.readyUrl.href} answered 2xx` : `${to.host} accepts connections`})`));
-    return app;
   }
 }

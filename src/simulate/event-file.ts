@@ -78,7 +78,8 @@ export class EventWriter {
    * unfinished), with `format` now knowing how the run ended.
    */
   async complete(outcome: (index: number) => EventOutcome, format: FormatEvent = this.format): Promise<void> {
-    while (this.next < this.count) this.add(outcome(this.next), format);
+    // Each chunk written before the next is formatted: a million events never wait as strings.
+    while (this.next < this.count) if (this.add(outcome(this.next), format)) await this.settled();
     this.flush();
     await this.settled();
     if (this.failure) throw this.failure;
@@ -89,11 +90,14 @@ export class EventWriter {
     await this.writing;
   }
 
-  private add(outcome: EventOutcome, format: FormatEvent = this.format): void {
+  /** Whether a chunk went to the sink. */
+  private add(outcome: EventOutcome, format: FormatEvent = this.format): boolean {
     const line = format(outcome, this.next++);
     this.batch.push(line);
     this.batchChars += line.length;
-    if (this.batchChars >= CHUNK_CHARS) this.flush();
+    if (this.batchChars < CHUNK_CHARS) return false;
+    this.flush();
+    return true;
   }
 
   private flush(): void {

@@ -65,9 +65,10 @@ export const SIMULATE_FLAGS = [
   { flags: '--max-latency <ms>', help: 'also fail the verdict when an accepted attempt took longer than this', option: 'maxLatency', parse: parseDuration, ms: true, export: true },
   // The command chooses a seed when none is given, so that the command line that repeats the run can name it.
   { flags: '--seed <n>', help: 'seed for jitter, duplicates, reordering and losses: the same seed, the same run', option: 'seed', parse: (flag: string, text: string) => parseInteger(flag, text), export: true },
-  { flags: '--report <file>', help: 'write the full JSON report here', option: 'reportFile', fromArtillery: true },
-  { flags: '--junit <file>', help: 'write JUnit XML here (a testcase per event)', option: 'junitFile', fromArtillery: true },
-  { flags: '--html <file>', help: 'write a self-contained HTML picture of the run here (timeline, in flight, latency, worst events)', option: 'htmlFile', fromArtillery: true },
+  // An empty path (`--report ""`) writes nothing, as if the flag were not given.
+  { flags: '--report <file>', help: 'write the full JSON report here', option: 'reportFile', parse: (_flag: string, text: string) => text || undefined, fromArtillery: true },
+  { flags: '--junit <file>', help: 'write JUnit XML here (a testcase per event)', option: 'junitFile', parse: (_flag: string, text: string) => text || undefined, fromArtillery: true },
+  { flags: '--html <file>', help: 'write a self-contained HTML picture of the run here (timeline, in flight, latency, worst events)', option: 'htmlFile', parse: (_flag: string, text: string) => text || undefined, fromArtillery: true },
   { flags: '--check <command>', help: 'run after the run with HEAPSTREAM_REPORT set to the report path; its exit code joins the verdict' },
   { flags: '--state <url|command>', help: "read the app's state as JSON after a run (a URL: GET; else a shell command's stdout): it must equal the state after a clean reference run" },
   { flags: '--reset <url|command>', help: "with --state: empty the app's state before each run (a URL: POST; else a shell command); with --start and no --reset, the app is restarted instead" },
@@ -132,8 +133,12 @@ export const KNOWN_OPTIONS: ReadonlySet<string> = new Set<string>([...SIMULATE_F
 /** The library options that hold durations: in milliseconds on the command's side, and named so (`timeoutMs`). */
 export type DurationOption = Extract<Row, { ms: true }>['option'];
 
-/** Options typed Duration whose row lacks `ms: true`: `never`, which a type test holds. */
-export type DurationsNotInMs = Exclude<{ [K in keyof SimulateOptions]-?: Duration extends NonNullable<SimulateOptions[K]> ? K : never }[keyof SimulateOptions], DurationOption>;
+/** The options typed Duration, or a list of them. */
+type DurationTyped = { [K in keyof SimulateOptions]-?: Duration extends NonNullable<SimulateOptions[K]> ? K : readonly Duration[] extends NonNullable<SimulateOptions[K]> ? K : never }[keyof SimulateOptions];
+
+/** Durations whose row lacks `ms: true`, and `ms: true` rows that are no duration: both `never`, which a type test holds. */
+export type DurationsNotInMs = Exclude<DurationTyped, DurationOption>;
+export type MsRowsNotDurations = Exclude<DurationOption, DurationTyped>;
 
 /**
  * The library options as a command line gives them: every duration already parsed to

@@ -7,7 +7,7 @@
  * over. A stopped run's files hold what ran so far. The files of a run already over (read
  * from Artillery's reports) are the simple case: written whole, with no temporary file.
  */
-import { optionError } from '../errors.js';
+import { ExitCode, HswError } from '../errors.js';
 import { checkOutputFiles } from '../store/output-file.js';
 import { writeFileAtomicStreamed } from '../store/write.js';
 import type { EngineResult } from './engine.js';
@@ -25,6 +25,7 @@ export interface RunFileNames {
 }
 
 const FILE_OPTIONS = ['reportFile', 'junitFile', 'htmlFile'] as const;
+const EXAMPLE: Record<(typeof FILE_OPTIONS)[number], string> = { reportFile: 'simulate-report.json', junitFile: 'simulate.xml', htmlFile: 'simulate.html' };
 
 /**
  * Before anything is sent: each file given is a path that can be written, or the run is
@@ -33,7 +34,9 @@ const FILE_OPTIONS = ['reportFile', 'junitFile', 'htmlFile'] as const;
 export async function checkRunFiles(names: RunFileNames, optionNames: Pick<OptionNames, (typeof FILE_OPTIONS)[number]>): Promise<void> {
   for (const key of FILE_OPTIONS) {
     const file: unknown = names[key];
-    if (file !== undefined && (typeof file !== 'string' || file === '')) throw optionError(key, `${JSON.stringify(file)} is not a file path; e.g. ${key}: 'simulate-${key.slice(0, -4)}'`);
+    if (file !== undefined && (typeof file !== 'string' || file === '')) {
+      throw new HswError('HSW_BAD_VALUE', `${optionNames[key]} ${JSON.stringify(file)} is not a file path; give one, e.g. ${EXAMPLE[key]}`, { exitCode: ExitCode.usage, option: key });
+    }
   }
   await checkOutputFiles(FILE_OPTIONS.flatMap((key) => (names[key] ? [{ name: optionNames[key], file: names[key], mode: 'replace' as const }] : [])));
 }

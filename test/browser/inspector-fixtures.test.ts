@@ -62,7 +62,7 @@ describeBrowser('inspect [dir]', () => {
     await writeFile(join(dir, 'notes.json'), '{"not": "a fixture"}');
 
     const records: object[] = [];
-    finished = run({ dir, port: 0, timeoutMs: 5_000, output: recordingOutput(records), interrupt: inspector.signal });
+    finished = run({ dir, port: 0, timeoutMs: 5_000, output: recordingOutput(records), takeInterrupt: () => inspector.signal });
     url = (await waitUntil(() => records[0], 'the inspector to print its URL') as { ui: string }).ui;
     browser = await launchBrowser();
   });

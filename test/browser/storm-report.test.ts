@@ -117,7 +117,7 @@ describeBrowser('simulate HTML report', () => {
         done();
       },
     });
-    const finished = runInspect({ dir: 'unused', port: 0, timeoutMs: 5_000, report: join(dir, 'flaky.json'), output: createOutput({ json: true, stdout }), interrupt: stop.signal });
+    const finished = runInspect({ dir: 'unused', port: 0, timeoutMs: 5_000, report: join(dir, 'flaky.json'), output: createOutput({ json: true, stdout }), takeInterrupt: () => stop.signal });
     try {
       const { ui } = await waitUntil(() => records[0], 'the inspector to print its URL');
       const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });

@@ -31,7 +31,7 @@ async function writeEdited(dir: string, name: string, edit: Edit = () => undefin
 }
 
 function replayOptions(paths: string[], handler: TestHandler, output: ReplayCommandOptions['output']): ReplayCommandOptions {
-  return { paths, to: new URL(handler.url), filter: {}, order: {}, times: 1, delayMs: 0, concurrency: 1, timeoutMs: 5_000, interactive: false, skipInvalid: false, output, interrupt: new AbortController().signal };
+  return { paths, to: new URL(handler.url), filter: {}, order: {}, times: 1, delayMs: 0, concurrency: 1, timeoutMs: 5_000, interactive: false, skipInvalid: false, output, takeInterrupt: () => new AbortController().signal };
 }
 
 // Controls but the newline that ends each line.

@@ -27,7 +27,7 @@ function replay(dir: string, handler: TestHandler, options: Partial<ReplayComman
     interactive: false,
     skipInvalid: false,
     output: captured.output,
-    interrupt: new AbortController().signal,
+    takeInterrupt: () => new AbortController().signal,
     ...options,
   });
   return { result, captured };

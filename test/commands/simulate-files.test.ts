@@ -59,7 +59,7 @@ function simulate(handler: TestHandler, dir: string, options: { events: number; 
     seedGiven: true,
     command: 'simulate',
     github: null,
-    interrupt: interrupt.signal,
+    takeInterrupt: () => interrupt.signal,
     reportFile,
     junitFile,
     output: captured.output,
@@ -158,7 +158,7 @@ describe('report and JUnit files written while the run goes', () => {
     const near = (): Promise<string[]> => readdir(tmpdir()).then((names) => names.filter((name) => name.startsWith(`.heapstream-simulate-report.json.${process.pid}.`)));
     const before = await near();
     const captured = captureOutput();
-    const { exitCode, report } = await run({ to: new URL(handler.url), events: 3, withinMs: 2_000, seed: 5, seedGiven: true, command: 'simulate', github: null, interrupt: new AbortController().signal, check: 'exit 0', output: captured.output });
+    const { exitCode, report } = await run({ to: new URL(handler.url), events: 3, withinMs: 2_000, seed: 5, seedGiven: true, command: 'simulate', github: null, takeInterrupt: () => new AbortController().signal, check: 'exit 0', output: captured.output });
     expect(exitCode).toBe(0);
     expect(report.check).toEqual({ command: 'exit 0', exitCode: 0 });
     expect(await near()).toEqual(before);

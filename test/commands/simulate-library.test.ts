@@ -200,7 +200,7 @@ describe('the report is the one --report writes', () => {
     handler.setBehaviour((_request, index) => (index % 2 === 0 ? { status: 500 } : undefined));
     const reportFile = join(dir, 'report.json');
     const captured = captureOutput();
-    const { exitCode, report } = await runCommand({ to: new URL(handler.url), events: 4, withinMs: 2_000, seed: 4, seedGiven: true, command: 'simulate', github: null, interrupt: new AbortController().signal, reportFile, output: captured.output });
+    const { exitCode, report } = await runCommand({ to: new URL(handler.url), events: 4, withinMs: 2_000, seed: 4, seedGiven: true, command: 'simulate', github: null, takeInterrupt: () => new AbortController().signal, reportFile, output: captured.output });
     expect(exitCode).toBe(0);
     const file = JSON.parse(await readFile(reportFile, 'utf8')) as SimulateReport;
     const { events, ...summary } = file;

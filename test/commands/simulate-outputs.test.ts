@@ -12,7 +12,7 @@ import type { TestHandler } from '../helpers/handler.js';
 
 function simulate(handler: TestHandler, options: Partial<SimulateCommandOptions>) {
   const captured = captureOutput();
-  return run({ to: new URL(handler.url), events: 2, withinMs: 2_000, seed: 7, seedGiven: true, command: 'simulate', github: null, interrupt: new AbortController().signal, output: captured.output, ...options });
+  return run({ to: new URL(handler.url), events: 2, withinMs: 2_000, seed: 7, seedGiven: true, command: 'simulate', github: null, takeInterrupt: () => new AbortController().signal, output: captured.output, ...options });
 }
 
 async function refusal(promise: Promise<unknown>): Promise<HswError> {
@@ -41,6 +41,13 @@ describe('simulate: output paths checked before anything is sent', () => {
       expect(handler.received).toHaveLength(0);
     });
   }
+
+  test('the run\'s own files are checked first, and a refused run leaves no --start-log behind', async ({ dir, handler }) => {
+    const logFile = join(dir, 'app.log');
+    const error = await refusal(simulate(handler, { reportFile: missing, start: { command: 'node -e "setInterval(() => {}, 1000)"', timeoutMs: 5_000, logFile } }));
+    expect(error.message).toMatch(/^--report "\/proc\/nope\/x\.xml" cannot be written/);
+    expect(await readdir(dir)).toEqual([]);
+  });
 
   test('a path that is a directory, or under a file, is refused too', async ({ dir, handler }) => {
     await mkdir(join(dir, 'out.xml'));

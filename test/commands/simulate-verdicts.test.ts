@@ -30,7 +30,7 @@ function simulateCli(handler: TestHandler, options: Partial<SimulateCommandOptio
     seedGiven: true,
     command: 'npx heapstream-webhooks simulate --seed 7',
     github: null,
-    interrupt: new AbortController().signal,
+    takeInterrupt: () => new AbortController().signal,
     output: captured.output,
     ...options,
   });

@@ -20,7 +20,7 @@ function simulate(handler: TestHandler, options: Partial<SimulateCommandOptions>
     seedGiven: true,
     command: 'npx heapstream-webhooks simulate --seed 7',
     github: null,
-    interrupt: new AbortController().signal,
+    takeInterrupt: () => new AbortController().signal,
     output: captured.output,
     ...options,
   });

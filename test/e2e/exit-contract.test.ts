@@ -169,4 +169,17 @@ describe('Ctrl-C in a prompt is an interrupt, not an error', () => {
     expect(handler.received).toHaveLength(0);
     expect(await readdir(fixtures)).toHaveLength(2);
   });
+
+  it('a SIGTERM while replay -i waits in its picker exits 143 at once: nothing to finish yet, nothing sent', async () => {
+    const fixtures = await manyFixtures(2);
+    const pty = runInPty(['replay', '-i', fixtures, '--to', handler.url], { cwd: dir });
+    try {
+      await pty.waitFor(/Which fixtures should be sent again\?/);
+      pty.signal('SIGTERM');
+      expect(await pty.exit).toBe(143);
+    } finally {
+      pty.kill();
+    }
+    expect(handler.received).toHaveLength(0);
+  });
 });

@@ -3,6 +3,7 @@
  * prompts see a TTY on stdin and stdout, exactly as on a developer's terminal.
  */
 import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { BIN, CONFIG_HOME, childCoverage } from './cli.js';
 import { waitUntil } from './time.js';
 
@@ -12,6 +13,39 @@ export interface PtySession {
   type(keys: string): void;
   exit: Promise<number | null>;
   kill(): void;
+  /** Sends `signal` to the CLI itself, as `kill` from another terminal would (not a key typed). */
+  signal(signal: NodeJS.Signals): void;
+}
+
+/** The CLI's process among `root`'s descendants (Linux /proc): `script` runs a shell that runs it. */
+function cliBelow(root: number): number {
+  const parents = new Map<number, number>();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      // pid (comm) state ppid …; comm may hold spaces and parentheses, so read after the last ')'.
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      parents.set(Number(name), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  const below = (pid: number): boolean => {
+    for (let at = parents.get(pid); at !== undefined && at > 1; at = parents.get(at)) if (at === root) return true;
+    return false;
+  };
+  for (const pid of parents.keys()) {
+    if (!below(pid)) continue;
+    const cmdline = (() => {
+      try {
+        return readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      } catch {
+        return '';
+      }
+    })();
+    if (cmdline.includes(BIN)) return pid;
+  }
+  throw new Error(`pty: no CLI process below ${root}`);
 }
 
 const quote = (arg: string): string => `'${arg.replace(/'/g, `'\\''`)}'`;
@@ -45,6 +79,9 @@ export function runInPty(args: string[], options: { cwd?: string; env?: Record<s
     exit,
     kill() {
       child.kill('SIGKILL');
+    },
+    signal(signal) {
+      process.kill(cliBelow(child.pid as number), signal);
     },
   };
 }

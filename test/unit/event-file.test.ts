@@ -6,7 +6,8 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect } from 'vitest';
-import { IncrementalEventFile } from '../../src/simulate/event-file.js';
+import { IncrementalEventFile, writeEventFile } from '../../src/simulate/event-file.js';
+import type { EngineResult } from '../../src/simulate/engine.js';
 import type { EventOutcome } from '../../src/simulate/types.js';
 import { test } from '../helpers/context.js';
 import { waitUntil } from '../helpers/time.js';
@@ -106,5 +107,37 @@ describe('IncrementalEventFile', () => {
     stopped.finished(1, outcome);
     await stopped.discard();
     expect(await readdir(dir)).toEqual([]);
+  });
+});
+
+describe('writeEventFile (a whole file, after the run)', () => {
+  test('writes each chunk before it formats the next: a million events never wait in memory as strings', async () => {
+    const count = 3_000;
+    const line = 'y'.repeat(499);
+    const result = { order: Uint32Array.from({ length: count }, (_, i) => i), outcome } as unknown as EngineResult;
+    // Characters formatted but not yet written, at the most: about one 256 kB chunk, not the 1.5 MB file.
+    let formatted = 0;
+    let written = 0;
+    let mostAhead = 0;
+    let text = '';
+    const after = () => (event: EventOutcome) => {
+      formatted += line.length + 1;
+      mostAhead = Math.max(mostAhead, formatted - written);
+      return `${line}${event.index % 10}`;
+    };
+    const format = { head: () => '<head>', during: after, after, tail: () => '<tail>' };
+    await writeEventFile(
+      async (chunk) => {
+        // The disk takes its time: a turn of the event loop per chunk.
+        await new Promise((resolve) => setImmediate(resolve));
+        text += chunk;
+        if (chunk !== '<head>' && chunk !== '<tail>') written += chunk.length;
+      },
+      format,
+      null,
+      result,
+    );
+    expect(text).toBe(`<head>${Array.from({ length: count }, (_, i) => `${line}${i % 10}`).join('')}<tail>`);
+    expect(mostAhead).toBeLessThan(2 * 256 * 1024);
   });
 });

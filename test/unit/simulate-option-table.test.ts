@@ -20,6 +20,7 @@ import {
   SIMULATE_FLAGS,
   pickLibraryOptions,
   type DurationsNotInMs,
+  type MsRowsNotDurations,
   type FlagOptions,
   type FlagRow,
   type TableFlags,
@@ -93,6 +94,7 @@ describe('simulate option table', () => {
 
   it('holds durations in milliseconds under *Ms names on the command side, as every command does at its boundary, and hands them to the library under its names', () => {
     expectTypeOf<DurationsNotInMs>().toBeNever();
+    expectTypeOf<MsRowsNotDurations>().toBeNever();
     expectTypeOf<FlagOptions['timeoutMs']>().toEqualTypeOf<number | undefined>();
     expectTypeOf<FlagOptions['withinMs']>().toEqualTypeOf<number | undefined>();
     expectTypeOf<FlagOptions['scheduleMs']>().toEqualTypeOf<number[] | undefined>();
@@ -105,6 +107,12 @@ describe('simulate option table', () => {
     // The command's own options (its output, its files' check) are not the library's; a library name for a duration is not the command's.
     expect(pickLibraryOptions({ ...flagged, check: 'exit 0', timeout: 1 })).toMatchObject({ outage: 3_600_000, maxLatency: 1_500, timeout: 5_000, duplicateWindow: 300_000, schedule: [60_000, 300_000], events: 20 });
     expect(Object.keys(pickLibraryOptions({ ...flagged, check: 'exit 0' })).some((key) => key.endsWith('Ms') || key === 'check')).toBe(false);
+  });
+
+  it('an empty file path (--report "") writes nothing, as if the flag were not given', () => {
+    const command = simulateCommand();
+    command.parse(['--to', 'http://127.0.0.1:1/', '--report', '', '--junit', '', '--html', ''], { from: 'user' });
+    expect(Object.keys(optionsFromFlags(command.opts())).filter((key) => key.endsWith('File'))).toEqual([]);
   });
 
   it('takes a new option from one row: declared, parsed, named', () => {

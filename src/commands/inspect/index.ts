@@ -37,7 +37,7 @@ The inspector listens on 127.0.0.1 only. Ctrl-C stops it.`,
     )
     .action(async (dir: string | undefined, flags: InspectFlags) => {
       if (dir !== undefined && flags.report !== undefined) throw new UsageError(`inspect shows a fixtures directory or a report: drop "${dir}" or --report`);
-      await runAction({ json: flags.json, stops: { stdoutClosed: true } }, async ({ output, interrupt }) => {
+      await runAction({ json: flags.json }, async ({ output, takeInterrupt }) => {
         const [{ parseHandlerUrl }, { run }] = await Promise.all([import('../../delivery/url.js'), import('./run.js')]);
         return run({
           dir: dir ?? fixturesDir(),
@@ -46,7 +46,7 @@ The inspector listens on 127.0.0.1 only. Ctrl-C stops it.`,
           timeoutMs: parseDuration('--timeout', flags.timeout),
           ...(flags.report !== undefined ? { report: flags.report } : {}),
           output,
-          interrupt,
+          takeInterrupt,
         });
       });
     });

@@ -7,6 +7,7 @@ import { exitCodeFor, interrupted } from '../../interrupt.js';
 import { stormFromReportFile } from '../../inspector/report-file.js';
 import { InspectorServer } from '../../inspector/server.js';
 import type { Output } from '../../ui/output.js';
+import type { TakeInterrupt } from '../action.js';
 import type { CommandResult } from '../types.js';
 
 export interface InspectOptions {
@@ -18,8 +19,8 @@ export interface InspectOptions {
   /** A simulate report to show instead of the directory. */
   report?: string;
   output: Output;
-  /** Aborts on the first Ctrl-C, SIGTERM or closed stdout, with the InterruptReason: the inspector stops. */
-  interrupt: AbortSignal;
+  /** Taken as the inspector starts: then Ctrl-C, SIGTERM or a closed stdout stops it. */
+  takeInterrupt: TakeInterrupt;
 }
 
 export interface InspectResult extends CommandResult {
@@ -35,6 +36,7 @@ export async function run(options: InspectOptions): Promise<InspectResult> {
       throw new UsageError(`no fixtures directory at ${options.dir}; record some with \`listen\` or \`trigger --save\`, or name one: inspect <dir>`, 'HSW_UNKNOWN_PATH');
     }
   }
+  const interrupt = options.takeInterrupt({ stdoutClosed: true });
   const to = options.to;
   const server = new InspectorServer({
     port: options.port,
@@ -57,7 +59,7 @@ export async function run(options: InspectOptions): Promise<InspectResult> {
     output.line(options.to ? `${c.bold('Replay')}        → ${options.to.href}` : `${c.bold('Replay')}        ${c.dim('off (add --to <url>)')}`);
   }
   output.line(c.dim('Open the URL in a browser; Ctrl-C stops.'));
-  const reason = await interrupted(options.interrupt);
+  const reason = await interrupted(interrupt);
   await server.stop();
   return { exitCode: exitCodeFor(reason), url };
 }

@@ -85,7 +85,7 @@ In another terminal in the same directory, \`heapstream-webhooks fire video.crea
 Ctrl-C stops accepting, lets in-flight deliveries finish (up to 10 s), prints a summary and exits 130 (143 on SIGTERM).`,
     )
     .action((flags: ListenFlags) =>
-      runAction({ json: flags.json, sends: true, stops: { stdoutClosed: true } }, async ({ output, interrupt }) => {
+      runAction({ json: flags.json, sends: true }, async ({ output, takeInterrupt }) => {
         const [{ parseHandlerUrl }, { parseForwardRules }, { run }] = await Promise.all([
           import('../../delivery/url.js'),
           import('../../listen/routes.js'),
@@ -132,7 +132,7 @@ Ctrl-C stops accepting, lets in-flight deliveries finish (up to 10 s), prints a 
           newUrl: Boolean(flags.newUrl),
           ...(flags.ui || flags.uiPort !== undefined ? { uiPort: flags.uiPort !== undefined ? parseInteger('--ui-port', flags.uiPort, { min: 0, max: 65_535 }) : 0 } : {}),
           output,
-          interrupt,
+          takeInterrupt,
         });
       }),
     );

@@ -9,6 +9,7 @@ import { ListenSession, tunnelLabel } from '../../listen/session.js';
 import type { ListenOptions, ListenSummary } from '../../listen/types.js';
 import { createSpinnerFactory } from '../../ui/spinner.js';
 import type { Output } from '../../ui/output.js';
+import type { TakeInterrupt } from '../action.js';
 import type { CommandResult } from '../types.js';
 import type { InspectorServer } from '../../inspector/server.js';
 
@@ -18,8 +19,8 @@ export type RunListenOptions = Omit<ListenOptions, 'reporter'> & {
   newUrl: boolean;
   /** Serve the inspector on 127.0.0.1 at this port (0: a free one) (`--ui`). */
   uiPort?: number;
-  /** Aborts on the first Ctrl-C, SIGTERM or closed stdout, with the InterruptReason: listen stops. */
-  interrupt: AbortSignal;
+  /** Taken once listen starts serving: then Ctrl-C, SIGTERM or a closed stdout stops it gracefully. */
+  takeInterrupt: TakeInterrupt;
 };
 
 export interface ListenResult extends CommandResult {
@@ -27,7 +28,7 @@ export interface ListenResult extends CommandResult {
 }
 
 export async function run(options: RunListenOptions): Promise<ListenResult> {
-  const { output, newUrl, uiPort, interrupt, ...rest } = options;
+  const { output, newUrl, uiPort, takeInterrupt, ...rest } = options;
   const spinner = await createSpinnerFactory(output.interactive);
   const inspector = uiPort === undefined ? undefined : await startInspector(rest, uiPort, output);
   const reporter = new ConsoleListenReporter(output, spinner, rest.tunnel ? tunnelLabel(rest.tunnel) : undefined, inspector?.url);
@@ -46,6 +47,7 @@ export async function run(options: RunListenOptions): Promise<ListenResult> {
   session.onEvent((event) => {
     if (event.kind === 'event' && !event.event.filtered) inspector?.publish(event.event, event.data);
   });
+  const interrupt = takeInterrupt({ stdoutClosed: true });
   try {
     await session.start();
   } catch (error) {

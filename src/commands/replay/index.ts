@@ -63,7 +63,7 @@ Examples:
 Exit codes: 0 all delivered with 2xx · 1 a delivery failed · 2 bad flag or a corrupt fixture · 130/143 interrupted`,
     )
     .action((paths: string[], flags: ReplayFlags) =>
-      runAction({ json: flags.json, sends: true, stops: {} }, async ({ output, interrupt }) => {
+      runAction({ json: flags.json, sends: true }, async ({ output, takeInterrupt }) => {
         const { run } = await import('./run.js');
         const to = await resolveTo(requireHandler('replay', flags.to));
         const headers = await headersFromFlags(flags.header);
@@ -82,7 +82,7 @@ Exit codes: 0 all delivered with 2xx · 1 a delivery failed · 2 bad flag or a c
           interactive: Boolean(flags.interactive) || (paths.length === 0 && terminal && !flags.json),
           skipInvalid: Boolean(flags.skipInvalid),
           output,
-          interrupt,
+          takeInterrupt,
         });
       }),
     );

@@ -10,6 +10,7 @@ import { reportDelivery } from '../../ui/delivery-line.js';
 import type { Output } from '../../ui/output.js';
 import { relativeFile } from '../../store/describe.js';
 import { printable } from '../../text/printable.js';
+import type { TakeInterrupt } from '../action.js';
 import type { CommandResult } from '../types.js';
 import type { HeaderMap } from '../../http/types.js';
 
@@ -27,8 +28,8 @@ export interface ReplayCommandOptions {
   interactive: boolean;
   skipInvalid: boolean;
   output: Output;
-  /** Aborts on the first Ctrl-C or SIGTERM, with the InterruptReason: sending stops, and what was sent is still said. */
-  interrupt: AbortSignal;
+  /** Taken once the fixtures are chosen: then Ctrl-C or SIGTERM stops sending, and what was sent is still said. */
+  takeInterrupt: TakeInterrupt;
 }
 
 export interface ReplayCommandResult extends CommandResult {
@@ -64,7 +65,7 @@ export async function run(options: ReplayCommandOptions): Promise<ReplayCommandR
   }
 
   // Ctrl-C or SIGTERM: stop sending, and still say what was sent.
-  const stop = options.interrupt;
+  const stop = options.takeInterrupt();
   const {
     result: { deliveries: _deliveries, ...summary },
   } = await runReplay({

@@ -53,7 +53,7 @@ and the outputs verdict, delivered, exhausted, attempts and report are written a
 Exit codes: 0 every event got a 2xx within its attempts (and --max-latency, and --check passed) · 1 otherwise (or the --start app exited) · 2 bad flag or fixture · 130/143 interrupted (reports still written)`,
     )
     .action((flags: SimulateFlags, self: Command) =>
-      runAction({ json: flags.json, sends: true, stops: {} }, async ({ output, interrupt }) => {
+      runAction({ json: flags.json, sends: true }, async ({ output, takeInterrupt }) => {
         const [{ parseHandlerUrl }, { run }, { githubEnvironment }, { reproduceCommand }] = await Promise.all([
           import('../../delivery/url.js'),
           import('./run.js'),
@@ -108,7 +108,7 @@ Exit codes: 0 every event got a 2xx within its attempts (and --max-latency, and 
           ...(flags.check ? { check: flags.check } : {}),
           ...(flags.state ? { stateOracle: { state: flags.state, ...(flags.reset !== undefined ? { reset: flags.reset } : {}), repro: flags.repro } } : {}),
           output,
-          interrupt,
+          takeInterrupt,
         };
         if (exporting && artillery) return artillery.exportStorm({ ...options, ...exporting });
         return run({ ...options, to: to as URL });

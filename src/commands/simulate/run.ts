@@ -16,12 +16,13 @@ import { exitCodeFor, type InterruptReason } from '../../interrupt.js';
 import { checkOutputFiles, type OutputFile } from '../../store/output-file.js';
 import type { Output } from '../../ui/output.js';
 import { printable } from '../../text/printable.js';
-import { RunFiles } from '../../simulate/run-files.js';
+import { checkRunFiles, RunFiles } from '../../simulate/run-files.js';
 import { runCheck } from '../../simulate/run-check.js';
 import type { ReportSummary, StopSignal } from '../../simulate/report.js';
 import { prepareSimulation, runSimulation, type PreparedSimulation, type SimulationRun } from '../../simulate/simulate.js';
 import { FLAG_NAMES, pickLibraryOptions, type FlagOptions } from '../../simulate/option-table.js';
 import type { StateOracle } from '../../simulate/effects/oracle.js';
+import type { TakeInterrupt } from '../action.js';
 import type { CommandResult } from '../types.js';
 import { round } from '../../round.js';
 import { createProgress } from './progress.js';
@@ -46,8 +47,8 @@ export interface SimulateCommandOptions extends Omit<FlagOptions, 'target' | 'pa
   start?: StartOptions | undefined;
   github: GitHubEnvironment | null;
   output: Output;
-  /** Aborts on the first Ctrl-C or SIGTERM, with the InterruptReason: the run stops and still reports. */
-  interrupt: AbortSignal;
+  /** Taken once the options are checked and the events ready: then Ctrl-C or SIGTERM stops the run, which still reports. */
+  takeInterrupt: TakeInterrupt;
 }
 
 export interface SimulateCommandResult extends CommandResult {
@@ -71,6 +72,8 @@ class RunStop {
 }
 
 interface RunContext {
+  /** The first Ctrl-C or SIGTERM, taken over. */
+  interrupt: AbortSignal;
   app: StartedApp | undefined;
   oracle: StateOracle | undefined;
   stop: RunStop;
@@ -78,9 +81,9 @@ interface RunContext {
 }
 
 export async function run(options: SimulateCommandOptions): Promise<SimulateCommandResult> {
-  const { to, start, output, interrupt } = options;
-  // A file that cannot be written fails the run now, before the app starts or anything is sent
-  // (the report, JUnit and HTML files are checked with the rest of the options, next).
+  const { to, start, output } = options;
+  // A file that cannot be written fails the run now, before the app starts or anything is sent.
+  await checkRunFiles(options, FLAG_NAMES);
   await checkOutputFiles(commandFiles(options));
   const stop = new RunStop();
   // Settings that make the run meaningless are refused here, before the app is started.
@@ -88,13 +91,14 @@ export async function run(options: SimulateCommandOptions): Promise<SimulateComm
     { ...pickLibraryOptions(options), target: to, signal: stop.signal, ...(output.json ? { onEvent: (outcome) => output.record(eventRecord(outcome)) } : {}) },
     { names: FLAG_NAMES, warn: (message) => output.warn(printable(message)) },
   );
+  const interrupt = options.takeInterrupt();
   const log = new WorkflowLog(options.github, output);
   // The app's output and the run's progress are folded into one group in the GitHub log.
   log.group(`HeapStream simulate: ${prepared.events.count} events to ${to.href}`);
   const app = start ? new StartedApp(start, to, output, interrupt) : undefined;
   try {
     await app?.start();
-    return await simulate(options, prepared, { app, oracle: await stateOracle(options, app), stop, log });
+    return await simulate(options, prepared, { app, oracle: await stateOracle(options, app), stop, log, interrupt });
   } catch (error) {
     log.endGroup();
     if (interrupt.aborted && error === interrupt.reason) {
@@ -127,7 +131,8 @@ async function stateOracle(options: SimulateCommandOptions, app: StartedApp | un
 }
 
 async function simulate(options: SimulateCommandOptions, prepared: PreparedSimulation, context: RunContext): Promise<SimulateCommandResult> {
-  const { output, interrupt } = options;
+  const { output } = options;
+  const { interrupt } = context;
   const progress = await createProgress(output.interactive);
   // --check without --report reads a report in a temporary directory made after the run.
   const files = await RunFiles.open(options, { count: prepared.events.count, settings: prepared.settings }, options.reportFile ?? (options.check ? join(tmpdir(), 'heapstream-simulate-report.json') : undefined));
