@@ -21,6 +21,8 @@ interface Waiter {
 
 let waiter: Waiter | undefined;
 let signals = 0;
+/** stdout's reader went away, before or after a command took the interrupt over. */
+let stdoutGone = false;
 
 export function exitCodeFor(reason: InterruptReason): ExitCodeValue {
   if (reason === 'SIGTERM') return ExitCode.terminated;
@@ -46,6 +48,7 @@ export function installInterruptHandler(): void {
  * that would otherwise run forever (listen) asked to be told, and stops as if interrupted.
  */
 export function stdoutClosed(): void {
+  stdoutGone = true;
   const current = waiter;
   if (!current?.stdoutClosed) return;
   waiter = undefined;
@@ -60,7 +63,9 @@ export function stdoutClosed(): void {
  */
 export function interruptSignal(options: InterruptOptions = {}): AbortSignal {
   const controller = new AbortController();
-  waiter = { resolve: (reason) => controller.abort(reason), stdoutClosed: options.stdoutClosed ?? false };
+  // The reader left before the command took over (nothing it printed was read): it stops at once.
+  if (options.stdoutClosed && stdoutGone) controller.abort('stdout-closed' satisfies InterruptReason);
+  else waiter = { resolve: (reason) => controller.abort(reason), stdoutClosed: options.stdoutClosed ?? false };
   return controller.signal;
 }
 

@@ -79,7 +79,8 @@ export class EventWriter {
    */
   async complete(outcome: (index: number) => EventOutcome, format: FormatEvent = this.format): Promise<void> {
     // Each chunk written before the next is formatted: a million events never wait as strings.
-    while (this.next < this.count) if (this.add(outcome(this.next), format)) await this.settled();
+    // After a failed write (disk full) nothing more is formatted: complete() reports it.
+    while (this.next < this.count && !this.failure) if (this.add(outcome(this.next), format)) await this.settled();
     this.flush();
     await this.settled();
     if (this.failure) throw this.failure;

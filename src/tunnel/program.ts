@@ -8,7 +8,8 @@
  * the keeper announces the change loudly.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
+import { accessSync, constants as fsConstants } from 'node:fs';
+import { constants } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { request } from 'undici';
 import { HswError, describeError } from '../errors.js';
@@ -39,7 +40,7 @@ export function findProgram(program: TunnelProgram, env: NodeJS.ProcessEnv = pro
     if (!dir) continue;
     const candidate = join(dir, program);
     try {
-      accessSync(candidate, constants.X_OK);
+      accessSync(candidate, fsConstants.X_OK);
       return candidate;
     } catch {
       // Not here.
@@ -62,7 +63,7 @@ export async function openProgramTunnel(options: ProgramTunnelOptions): Promise<
       resolve();
     });
     child.once('exit', (code, signal) => {
-      exited ??= `${options.program} exited (${signal ?? `code ${code}`})`;
+      exited ??= describeExit(options.program, code, signal);
       resolve();
     });
   });
@@ -131,8 +132,10 @@ export async function ngrokUrl(apiUrl: string, localPort: number): Promise<strin
  * The program's parent is a small shell whose stdin is a pipe from this process. The
  * kernel closes that pipe however this process ends, `kill -9` included, and the shell then
  * stops the program: no tunnel outlives the listen that opened it. listen's own close()
- * (SIGTERM) is passed on. Ctrl-C reaches the whole foreground group: the shell ignores it
- * and the program handles it as it always does. The shell exits with the program's status.
+ * (SIGTERM) is passed on. Ctrl-C reaches the whole foreground group: the shell ignores it,
+ * and the program starts with it ignored too (as any job started with &) unless it asks for
+ * it, as a Go program that handles Ctrl-C does; listen closes the tunnel itself either way. The
+ * shell exits with the program's status.
  * Nothing is ever written to the pipe; `read` waits for its end.
  */
 const WATCHDOG = [
@@ -142,16 +145,30 @@ const WATCHDOG = [
   'exec 3<&0',
   '"$@" </dev/null 3<&- &',
   'pid=$!',
+  // A closed terminal (SIGHUP) ends listen: the shell and its watcher stay to stop the program.
+  "trap '' HUP",
   '{ while read -r _; do :; done; kill -TERM "$pid" 2>/dev/null; } <&3 &',
   'watcher=$!',
-  'status=0',
-  // `wait` returns early when a trapped signal arrives: wait again until the program is gone.
-  'while kill -0 "$pid" 2>/dev/null; do wait "$pid"; status=$?; done',
-  'kill "$watcher" 2>/dev/null',
+  // `wait` returns early (above 128) when a trapped signal arrives: then wait again while the program runs.
+  'while :; do wait "$pid"; status=$?; if [ "$status" -gt 128 ] && kill -0 "$pid" 2>/dev/null; then continue; fi; break; done',
+  // KILL: a TERM sent before the watcher has dropped the shell's trap could be lost.
+  'kill -KILL "$watcher" 2>/dev/null',
   'exit "$status"',
 ].join('\n');
 
-function spawnWatched(binary: string, args: string[], env: NodeJS.ProcessEnv): ChildProcess {
+/**
+ * How the program ended, from the watchdog shell's status: a shell reports a death by signal
+ * as 128 + its number, and a program it could not run as 126 (not executable) or 127 (not found).
+ */
+export function describeExit(program: TunnelProgram, code: number | null, signal: NodeJS.Signals | null): string {
+  if (signal) return `${program} exited (${signal})`;
+  if (code === 126 || code === 127) return `${program} could not be started (${code === 126 ? 'not executable' : 'not found'})`;
+  const byNumber = code !== null && code > 128 ? Object.entries(constants.signals).find(([, number]) => number === code - 128)?.[0] : undefined;
+  return `${program} exited (${byNumber ?? `code ${code}`})`;
+}
+
+/** Starts `binary` under the watchdog (exported for its tests). */
+export function spawnWatched(binary: string, args: string[], env: NodeJS.ProcessEnv): ChildProcess {
   // No POSIX shell to watch it on Windows: the program is started directly there.
   if (process.platform === 'win32') return spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'], env });
   return spawn('/bin/sh', ['-c', WATCHDOG, 'heapstream-tunnel-watchdog', binary, ...args], { stdio: ['pipe', 'pipe', 'pipe'], env });

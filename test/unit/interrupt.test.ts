@@ -59,4 +59,10 @@ describe('interrupts', () => {
     expect(serving.reason).toBe('stdout-closed');
     expect(exitCodeFor('stdout-closed')).toBe(0);
   });
+
+  it('a stdout closed before the command took over stops it as soon as it does', async () => {
+    const { interruptSignal, stdoutClosed } = await freshInterrupts();
+    stdoutClosed();
+    expect(interruptSignal({ stdoutClosed: true }).reason).toBe('stdout-closed');
+  });
 });

@@ -2,10 +2,14 @@
  * Reading a tunnel program's public URL where the tool documents it: cloudflared's output,
  * ngrok's local agent API.
  */
+import type { ChildProcess } from 'node:child_process';
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cloudflaredUrl, ngrokUrl } from '../../src/tunnel/program.js';
+import { cloudflaredUrl, describeExit, ngrokUrl, spawnWatched } from '../../src/tunnel/program.js';
 
 describe('cloudflaredUrl', () => {
   it('reads the URL from the quick-tunnel box', () => {
@@ -64,5 +68,35 @@ describe('ngrokUrl', () => {
     await new Promise((resolve) => api?.close(resolve));
     api = undefined;
     expect(await ngrokUrl(gone, 4321)).toBeUndefined();
+  });
+});
+
+describe('the watchdog shell a tunnel program runs under', () => {
+  const ended = (child: ChildProcess): Promise<string> =>
+    new Promise((resolve) => child.once('exit', (code, signal) => resolve(describeExit('cloudflared', code, signal))));
+
+  it("reports the program's own status, also when it exits at once (every time: the shell must not race it)", async () => {
+    for (let i = 0; i < 20; i++) expect(await ended(spawnWatched('/bin/sh', ['-c', 'exit 5'], process.env))).toBe('cloudflared exited (code 5)');
+  });
+
+  it('names the signal that ended the program, and a program that could not be run', async () => {
+    expect(await ended(spawnWatched('/bin/sh', ['-c', 'kill -KILL $$'], process.env))).toBe('cloudflared exited (SIGKILL)');
+    const dir = await mkdtemp(join(tmpdir(), 'hsw-watchdog-'));
+    try {
+      const notExecutable = join(dir, 'cloudflared');
+      await writeFile(notExecutable, '#!/bin/sh\n');
+      await chmod(notExecutable, 0o644);
+      expect(await ended(spawnWatched(notExecutable, [], process.env))).toBe('cloudflared could not be started (not executable)');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("passes listen's close (SIGTERM) on to the program", async () => {
+    const child = spawnWatched('/bin/sh', ['-c', "trap 'exit 7' TERM; echo ready; while :; do sleep 0.05; done"], process.env);
+    await new Promise((resolve) => child.stdout?.once('data', resolve));
+    const end = ended(child);
+    child.kill('SIGTERM');
+    expect(await end).toBe('cloudflared exited (code 7)');
   });
 });
