@@ -26,7 +26,8 @@ test('an app that exited between becoming ready and the run watching it is still
   const pidFile = join(dir, 'app.pid');
   // Ready once it accepts the readiness check's connection; exits with code 3 right after.
   const script = `require('fs').writeFileSync(${JSON.stringify(pidFile)}, String(process.pid)); require('net').createServer((socket) => { socket.destroy(); setTimeout(() => process.exit(3), 50); }).listen(${port}, '127.0.0.1')`;
-  const app = new StartedApp({ command: `${JSON.stringify(process.execPath)} -e ${JSON.stringify(script)}`, timeoutMs: 10_000 }, new URL(`http://127.0.0.1:${port}/`), captureOutput().output, new AbortController().signal);
+  // exec: the app is the shell's own process, so once it is reaped its exit has been told.
+  const app = new StartedApp({ command: `exec ${JSON.stringify(process.execPath)} -e ${JSON.stringify(script)}`, timeoutMs: 10_000 }, new URL(`http://127.0.0.1:${port}/`), captureOutput().output, new AbortController().signal);
   try {
     await app.start();
     const pid = Number(await readFile(pidFile, 'utf8'));
