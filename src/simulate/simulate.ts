@@ -22,6 +22,7 @@ import type { SimulateOptions, SimulatedAttempt } from './simulate-options.js';
 import { storeFixtures, synthesizeEvents } from './sources.js';
 import { checkRunFiles, RunFiles } from './run-files.js';
 import { resolveFixturesOption } from '../store/fixtures-option.js';
+import { checkOutputFiles, type OutputFile } from '../store/output-file.js';
 import type { EventOutcome, SimulateSettings } from './types.js';
 import type { Compression } from './validate.js';
 import { OPTION_NAMES, type OptionNames } from './option-table.js';
@@ -50,6 +51,8 @@ export interface PrepareHooks {
   names?: OptionNames;
   /** Something a person should know (an event type not in the catalog). */
   warn?(message: string): void;
+  /** Files the caller writes too (the app's log, GitHub's), checked after the run's own. */
+  outputFiles?: readonly OutputFile[];
 }
 
 /** What only the CLI needs on top of the library options, during the run. */
@@ -99,9 +102,11 @@ export async function simulate(options: SimulateOptions): Promise<SimulateReport
  */
 export async function prepareSimulation(options: SimulateOptions, hooks: PrepareHooks = {}): Promise<PreparedSimulation> {
   const names = hooks.names ?? OPTION_NAMES;
+  // A file that cannot be written fails first: it would otherwise fail only once the run is over.
+  await checkRunFiles(options, names);
+  await checkOutputFiles(hooks.outputFiles ?? []);
   const resolved = resolveSimulation(options, names);
   const headers = options.headers ? checkExtraHeaders(options.headers) : undefined;
-  await checkRunFiles(options, names);
   const events = await loadEvents(options, resolved.count, resolved.settings.seed, hooks.warn);
   return { ...resolved, options, events, names, ...(headers ? { headers } : {}) };
 }

@@ -140,11 +140,13 @@ export async function ngrokUrl(apiUrl: string, localPort: number): Promise<strin
  */
 const WATCHDOG = [
   "trap '' INT",
-  'trap \'kill -TERM "$pid" 2>/dev/null\' TERM',
+  // A SIGTERM that comes before the program's pid is known is kept, and passed on once it is.
+  'trap \'stop=1; [ -n "$pid" ] && kill -TERM "$pid" 2>/dev/null\' TERM',
   // A job started with & would read /dev/null, not the pipe, unless told otherwise.
   'exec 3<&0',
   '"$@" </dev/null 3<&- &',
   'pid=$!',
+  '[ -n "$stop" ] && kill -TERM "$pid" 2>/dev/null',
   // A closed terminal (SIGHUP) ends listen: the shell and its watcher stay to stop the program.
   "trap '' HUP",
   '{ while read -r _; do :; done; kill -TERM "$pid" 2>/dev/null; } <&3 &',

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { describe, expect, vi } from 'vitest';
 import type { SimulationRun } from '../../src/simulate/simulate.js';
 import { captureOutput, test } from '../helpers/context.js';
+import { commandOptions } from '../helpers/simulate-command.js';
 import type { TestHandler } from '../helpers/handler.js';
 import { findAll, parseXml } from '../helpers/xml.js';
 import { waitUntil } from '../helpers/time.js';
@@ -48,22 +49,20 @@ function simulate(handler: TestHandler, dir: string, options: { events: number; 
   const junitFile = join(dir, 'junit.xml');
   // Aborting it is a first Ctrl-C.
   const interrupt = new AbortController();
-  const result = run({
-    to: new URL(handler.url),
-    type: 'video.ready',
-    events: options.events,
-    concurrency: options.concurrency,
-    maxAttempts: options.maxAttempts ?? 1,
-    withinMs: 2_000,
-    seed: 5,
-    seedGiven: true,
-    command: 'simulate',
-    github: null,
-    takeInterrupt: () => interrupt.signal,
-    reportFile,
-    junitFile,
-    output: captured.output,
-  });
+  const result = run(
+    commandOptions(handler.url, {
+      type: 'video.ready',
+      events: options.events,
+      concurrency: options.concurrency,
+      maxAttempts: options.maxAttempts ?? 1,
+      withinMs: 2_000,
+      seed: 5,
+      takeInterrupt: () => interrupt.signal,
+      reportFile,
+      junitFile,
+      output: captured.output,
+    }),
+  );
   return { result, captured, reportFile, junitFile, interrupt };
 }
 
@@ -158,7 +157,7 @@ describe('report and JUnit files written while the run goes', () => {
     const near = (): Promise<string[]> => readdir(tmpdir()).then((names) => names.filter((name) => name.startsWith(`.heapstream-simulate-report.json.${process.pid}.`)));
     const before = await near();
     const captured = captureOutput();
-    const { exitCode, report } = await run({ to: new URL(handler.url), events: 3, withinMs: 2_000, seed: 5, seedGiven: true, command: 'simulate', github: null, takeInterrupt: () => new AbortController().signal, check: 'exit 0', output: captured.output });
+    const { exitCode, report } = await run(commandOptions(handler.url, { events: 3, withinMs: 2_000, seed: 5, check: 'exit 0', output: captured.output }));
     expect(exitCode).toBe(0);
     expect(report.check).toEqual({ command: 'exit 0', exitCode: 0 });
     expect(await near()).toEqual(before);

@@ -8,6 +8,7 @@ import { once } from 'node:events';
 import { describe, expect, onTestFinished } from 'vitest';
 import { run } from '../../src/commands/simulate/run.js';
 import { captureOutput, test } from '../helpers/context.js';
+import { commandOptions } from '../helpers/simulate-command.js';
 
 /** A child process, killed when the test ends. */
 function child(script: string): ChildProcess {
@@ -42,7 +43,7 @@ describe('behind schedule, judged against the gap', () => {
     // The default compression (the 24 h schedule within 30 s) and concurrency, over the first
     // six attempts: the 1m, 5m, 15m, 30m and 1h gaps, the shortest a default run has (21 ms to
     // 1.3 s of run time), where lateness weighs most.
-    const { report } = await run({ to, maxAttempts: 6, seed: 5, seedGiven: true, command: 'simulate', github: null, takeInterrupt: () => new AbortController().signal, output: captured.output });
+    const { report } = await run(commandOptions(to, { maxAttempts: 6, seed: 5, output: captured.output }));
     expect(report.settings.timeScale).toBeCloseTo(2862, 0);
     expect(report.totals.retries).toBe(100);
     expect(report.scheduler.behind).toBeNull();

@@ -16,6 +16,7 @@ import { prepareSimulation, runSimulation, simulate } from '../../src/simulate/s
 import type { SimulatedAttempt, SimulateOptions } from '../../src/simulate/simulate-options.js';
 import { loadFixtures } from '../../src/store/read.js';
 import { captureOutput, test } from '../helpers/context.js';
+import { commandOptions } from '../helpers/simulate-command.js';
 import { event, writeFixtures } from '../helpers/fixtures.js';
 import { findAll, parseXml } from '../helpers/xml.js';
 
@@ -200,7 +201,7 @@ describe('the report is the one --report writes', () => {
     handler.setBehaviour((_request, index) => (index % 2 === 0 ? { status: 500 } : undefined));
     const reportFile = join(dir, 'report.json');
     const captured = captureOutput();
-    const { exitCode, report } = await runCommand({ to: new URL(handler.url), events: 4, withinMs: 2_000, seed: 4, seedGiven: true, command: 'simulate', github: null, takeInterrupt: () => new AbortController().signal, reportFile, output: captured.output });
+    const { exitCode, report } = await runCommand(commandOptions(handler.url, { events: 4, withinMs: 2_000, seed: 4, reportFile, output: captured.output }));
     expect(exitCode).toBe(0);
     const file = JSON.parse(await readFile(reportFile, 'utf8')) as SimulateReport;
     const { events, ...summary } = file;

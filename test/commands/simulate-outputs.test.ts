@@ -9,10 +9,11 @@ import { run, type SimulateCommandOptions } from '../../src/commands/simulate/ru
 import { HswError } from '../../src/errors.js';
 import { captureOutput, test } from '../helpers/context.js';
 import type { TestHandler } from '../helpers/handler.js';
+import { commandOptions } from '../helpers/simulate-command.js';
 
 function simulate(handler: TestHandler, options: Partial<SimulateCommandOptions>) {
   const captured = captureOutput();
-  return run({ to: new URL(handler.url), events: 2, withinMs: 2_000, seed: 7, seedGiven: true, command: 'simulate', github: null, takeInterrupt: () => new AbortController().signal, output: captured.output, ...options });
+  return run(commandOptions(handler.url, { events: 2, withinMs: 2_000, output: captured.output, ...options }));
 }
 
 async function refusal(promise: Promise<unknown>): Promise<HswError> {

@@ -14,26 +14,12 @@ import { simulate } from '../../src/simulate/simulate.js';
 import { STORM_DATA_ID, type StormData } from '../../src/simulate/storm-types.js';
 import { captureOutput, test } from '../helpers/context.js';
 import type { TestHandler } from '../helpers/handler.js';
-import { parseXml, type XmlElement } from '../helpers/xml.js';
-
-function findAll(root: XmlElement, name: string): XmlElement[] {
-  return [...(root.name === name ? [root] : []), ...root.children.flatMap((child) => findAll(child, name))];
-}
+import { commandOptions } from '../helpers/simulate-command.js';
+import { findAll, parseXml } from '../helpers/xml.js';
 
 function simulateCli(handler: TestHandler, options: Partial<SimulateCommandOptions> = {}) {
   const captured = captureOutput();
-  const result = run({
-    to: new URL(handler.url),
-    events: 4,
-    withinMs: 2_000,
-    seed: 7,
-    seedGiven: true,
-    command: 'npx heapstream-webhooks simulate --seed 7',
-    github: null,
-    takeInterrupt: () => new AbortController().signal,
-    output: captured.output,
-    ...options,
-  });
+  const result = run(commandOptions(handler.url, { events: 4, withinMs: 2_000, command: 'npx heapstream-webhooks simulate --seed 7', output: captured.output, ...options }));
   return { result, captured };
 }
 

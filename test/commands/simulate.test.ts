@@ -9,21 +9,11 @@ import { describe, expect } from 'vitest';
 import { run, type SimulateCommandOptions } from '../../src/commands/simulate/run.js';
 import { captureOutput, test } from '../helpers/context.js';
 import type { TestHandler } from '../helpers/handler.js';
+import { commandOptions } from '../helpers/simulate-command.js';
 
 function simulate(handler: TestHandler, options: Partial<SimulateCommandOptions> = {}, json = false) {
   const captured = captureOutput({ json });
-  const result = run({
-    to: new URL(handler.url),
-    events: 5,
-    withinMs: 2_000,
-    seed: 7,
-    seedGiven: true,
-    command: 'npx heapstream-webhooks simulate --seed 7',
-    github: null,
-    takeInterrupt: () => new AbortController().signal,
-    output: captured.output,
-    ...options,
-  });
+  const result = run(commandOptions(handler.url, { events: 5, withinMs: 2_000, command: 'npx heapstream-webhooks simulate --seed 7', output: captured.output, ...options }));
   return { result, captured };
 }
 

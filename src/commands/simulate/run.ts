@@ -13,10 +13,10 @@ import { StartedApp, type StartOptions } from '../../ci/started-app.js';
 import { WorkflowLog } from '../../ci/workflow-log.js';
 import { ExitCode, HswError, UsageError } from '../../errors.js';
 import { exitCodeFor, type InterruptReason } from '../../interrupt.js';
-import { checkOutputFiles, type OutputFile } from '../../store/output-file.js';
+import type { OutputFile } from '../../store/output-file.js';
 import type { Output } from '../../ui/output.js';
 import { printable } from '../../text/printable.js';
-import { checkRunFiles, RunFiles } from '../../simulate/run-files.js';
+import { RunFiles } from '../../simulate/run-files.js';
 import { runCheck } from '../../simulate/run-check.js';
 import type { ReportSummary, StopSignal } from '../../simulate/report.js';
 import { prepareSimulation, runSimulation, type PreparedSimulation, type SimulationRun } from '../../simulate/simulate.js';
@@ -82,14 +82,12 @@ interface RunContext {
 
 export async function run(options: SimulateCommandOptions): Promise<SimulateCommandResult> {
   const { to, start, output } = options;
-  // A file that cannot be written fails the run now, before the app starts or anything is sent.
-  await checkRunFiles(options, FLAG_NAMES);
-  await checkOutputFiles(commandFiles(options));
   const stop = new RunStop();
-  // Settings that make the run meaningless are refused here, before the app is started.
+  // A file that cannot be written, or settings that make the run meaningless, are refused
+  // here, before the app is started or anything is sent.
   const prepared = await prepareSimulation(
     { ...pickLibraryOptions(options), target: to, signal: stop.signal, ...(output.json ? { onEvent: (outcome) => output.record(eventRecord(outcome)) } : {}) },
-    { names: FLAG_NAMES, warn: (message) => output.warn(printable(message)) },
+    { names: FLAG_NAMES, warn: (message) => output.warn(printable(message)), outputFiles: commandFiles(options) },
   );
   const interrupt = options.takeInterrupt();
   const log = new WorkflowLog(options.github, output);
@@ -113,7 +111,7 @@ export async function run(options: SimulateCommandOptions): Promise<SimulateComm
   }
 }
 
-/** The files only the command writes (the run's own are RunFiles'), by the name the user gave them. */
+/** The files only the command writes (the run's own are RunFiles'), by the name the user gave them: prepareSimulation checks them. */
 function commandFiles(options: SimulateCommandOptions): OutputFile[] {
   const files: OutputFile[] = [];
   if (options.start?.logFile) files.push({ name: '--start-log', file: options.start.logFile, mode: 'append' });
